@@ -1,9 +1,8 @@
 import { describeError, Logger } from './logger';
 
-interface TrackedTask {
+interface TaskInfo {
   readonly name: string;
   readonly controller: AbortController;
-  readonly done: Promise<void>;
 }
 
 export interface ShutdownReport {
@@ -16,7 +15,8 @@ export interface ShutdownReport {
  * that rejects is logged with its name, and shutdown aborts them all and says which did not finish.
  */
 export class TaskRegistry {
-  private readonly tasks = new Set<TrackedTask>();
+  /** Each task's settled-never-rejects promise, removed as soon as it settles. */
+  private readonly tasks = new Map<TaskInfo, Promise<unknown>>();
   private closed = false;
 
   constructor(private readonly logger: Logger) {}
@@ -27,7 +27,7 @@ export class TaskRegistry {
 
   /** Names of the tasks in flight. */
   names(): string[] {
-    return [...this.tasks].map((task) => task.name);
+    return [...this.tasks.keys()].map((task) => task.name);
   }
 
   /**
@@ -35,22 +35,27 @@ export class TaskRegistry {
    * needs to await it: a rejection is logged here. After shutdown, new tasks start already aborted.
    */
   run<T>(name: string, work: (signal: AbortSignal) => Promise<T>): Promise<T | undefined> {
-    const controller = new AbortController();
+    const info: TaskInfo = { name, controller: new AbortController() };
     if (this.closed) {
-      controller.abort();
+      info.controller.abort();
     }
-    const result = Promise.resolve()
-      .then(() => work(controller.signal))
+    let started: Promise<T>;
+    try {
+      // Called synchronously so the work sees its signal before anyone can abort it.
+      started = Promise.resolve(work(info.controller.signal));
+    } catch (error) {
+      started = Promise.reject(error);
+    }
+    const result = started
       .then(
         (value): T | undefined => value,
         (error: unknown): undefined => {
           this.logger.error(`background task "${name}" failed: ${describeError(error)}`);
           return undefined;
         },
-      );
-    const task: TrackedTask = { name, controller, done: result.then(() => undefined) };
-    this.tasks.add(task);
-    void task.done.finally(() => this.tasks.delete(task));
+      )
+      .finally(() => this.tasks.delete(info));
+    this.tasks.set(info, result);
     return result;
   }
 
@@ -58,16 +63,16 @@ export class TaskRegistry {
   async shutdown(timeoutMs: number): Promise<ShutdownReport> {
     this.closed = true;
     const pending = [...this.tasks];
-    for (const task of pending) {
+    for (const [task] of pending) {
       task.controller.abort();
     }
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, timeoutMs);
     });
-    await Promise.race([Promise.all(pending.map((task) => task.done)), deadline]);
+    await Promise.race([Promise.all(pending.map(([, done]) => done)), deadline]);
     clearTimeout(timer);
-    const unfinished = pending.filter((task) => this.tasks.has(task)).map((task) => task.name);
+    const unfinished = pending.filter(([task]) => this.tasks.has(task)).map(([task]) => task.name);
     if (unfinished.length > 0) {
       this.logger.warn(`shutdown: ${unfinished.length} background task(s) did not finish: ${unfinished.join(', ')}`);
     }
