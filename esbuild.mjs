@@ -1,4 +1,5 @@
-// Bundles the extension (cjs for the Node extension host). `--production` minifies; `--watch` rebuilds on change.
+// Bundles the extension (cjs for the Node extension host) and the demo agent it ships (a standalone
+// Node script). `--production` minifies; `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
@@ -18,7 +19,15 @@ const extensionOptions = {
   logLevel: 'info',
 };
 
-const contexts = [await esbuild.context(extensionOptions)];
+/** @type {import('esbuild').BuildOptions} */
+const demoAgentOptions = {
+  ...extensionOptions,
+  entryPoints: ['src/demo-agent/main.ts'],
+  outfile: 'dist/demo-agent.js',
+  external: [],
+};
+
+const contexts = await Promise.all([esbuild.context(extensionOptions), esbuild.context(demoAgentOptions)]);
 
 if (watch) {
   await Promise.all(contexts.map((ctx) => ctx.watch()));

@@ -6,7 +6,7 @@ import { GroupMetricsSampler } from './groupMetrics';
 import { describeError, Logger } from './logger';
 import { reapOrphans, OrphanReport } from './orphanReaper';
 import { LineSplitter, OutputLine, OutputStream } from './outputBuffer';
-import { GroupProbe, killGroupSync, terminateGroup, TerminationResult } from './processGroup';
+import { GroupProbe, killGroupSync, signalGroup, terminateGroup, TerminationResult } from './processGroup';
 import { LaunchedWorker, LaunchEnvironment, launchWorker } from './processLauncher';
 import { readStartToken } from './procfs';
 import { isCleanExit, RestartTracker } from './restartTracker';
@@ -222,6 +222,36 @@ export class Supervisor implements Disposable {
     this.pendingOutput.delete(record);
     this.cachedSnapshot = undefined;
     this.changeEmitter.fire({ kind: 'removed', view: record.view() });
+  }
+
+  /**
+   * Hands every raw stdout chunk of a worker to `listener`, before line splitting and batching.
+   * For protocol adapters, which frame messages themselves and cannot wait for a batch.
+   */
+  tapStdout(id: string, listener: (chunk: Buffer) => void): Disposable {
+    const taps = this.require(id).stdoutTaps;
+    taps.add(listener);
+    return { dispose: () => taps.delete(listener) };
+  }
+
+  /**
+   * Sends a signal to a running worker's whole group (SIGINT to interrupt a line-based agent, for
+   * example). False when the worker has no live process.
+   */
+  signal(id: string, signal: NodeJS.Signals): boolean {
+    const entry = this.records.get(id)?.running?.entry;
+    return entry !== undefined && signalGroup(entry.pgid, signal);
+  }
+
+  /** Changes how a worker is shown without marking its definition changed (a pooled agent adopted by a session). */
+  relabel(id: string, label: string): void {
+    const record = this.require(id);
+    const relabelled = { ...record.definition, label };
+    if (record.startedWith === record.definition) {
+      record.startedWith = relabelled;
+    }
+    record.definition = relabelled;
+    this.changed(record);
   }
 
   /** Lets the session layer show an agent's protocol state on its worker. */
@@ -476,7 +506,12 @@ export class Supervisor implements Disposable {
     record.usage = undefined;
     for (const stream of ['stdout', 'stderr'] as const) {
       const readable = child[stream];
-      readable.on('data', (chunk: Buffer) => this.appendOutput(record, stream, splitters[stream].push(chunk)));
+      readable.on('data', (chunk: Buffer) => {
+        if (stream === 'stdout') {
+          this.tap(record, chunk);
+        }
+        this.appendOutput(record, stream, splitters[stream].push(chunk));
+      });
       readable.on('end', () => {
         const rest = splitters[stream].end();
         if (rest !== undefined) {
@@ -610,6 +645,16 @@ export class Supervisor implements Disposable {
   }
 
   // ---- Internals: output ------------------------------------------------------------------
+
+  private tap(record: WorkerRecord, chunk: Buffer): void {
+    for (const listener of record.stdoutTaps) {
+      try {
+        listener(chunk);
+      } catch (error) {
+        this.logger.error(`[worker:${record.id}] a stdout listener threw: ${describeError(error)}`);
+      }
+    }
+  }
 
   private appendOutput(record: WorkerRecord, stream: OutputStream, lines: ReadonlyArray<{ text: string; broken: boolean }>): void {
     if (lines.length === 0) {

@@ -57,6 +57,8 @@ export class WorkerRecord {
   remnantCleanup: Promise<unknown> | undefined;
 
   readonly output: OutputBuffer;
+  /** Raw stdout listeners (protocol adapters), called per chunk before line splitting. */
+  readonly stdoutTaps = new Set<(chunk: Buffer) => void>();
   private nextSeq = 1;
   /** Lines not yet handed to output listeners, bounded like the buffer itself. */
   private batch: OutputLine[] = [];

@@ -1,0 +1,140 @@
+import * as path from 'node:path';
+import { ParseResult } from '../definitionParser';
+import { AgentProtocol } from './agentProtocol';
+import { ClaudeProtocol } from './claudeProtocol';
+import { DEFAULT_IDLE_GAP_MS, LineProtocol } from './lineProtocol';
+import { PiProtocol } from './piProtocol';
+
+export type AgentKind = 'claude' | 'pi' | 'line' | 'demo';
+export const AGENT_KINDS: readonly AgentKind[] = ['claude', 'pi', 'line', 'demo'];
+
+/** One configured agent CLI that sessions can be opened with. */
+export interface AgentConfig {
+  readonly id: string;
+  readonly label: string;
+  readonly kind: AgentKind;
+  readonly command: string;
+  /** The user's extra args, before the protocol's own. */
+  readonly args: readonly string[];
+  /** Undefined: the workspace folder. */
+  readonly cwd: string | undefined;
+  readonly env: Readonly<Record<string, string>>;
+  /** Line protocol only. */
+  readonly endMarker: string | undefined;
+  readonly idleGapMs: number;
+}
+
+/** What a user needs to read when an agent's CLI is missing. */
+export function installHint(agent: AgentConfig): string {
+  switch (agent.kind) {
+    case 'claude':
+      return 'Install Claude Code with `npm install -g @anthropic-ai/claude-code`, or set its path in the `shepherd.agents` setting.';
+    case 'pi':
+      return 'Install pi with `npm install -g @mariozechner/pi-coding-agent`, or set its path in the `shepherd.agents` setting.';
+    case 'demo':
+      return 'The demo agent ships with Shepherd; reinstalling the extension restores it.';
+    case 'line':
+      return `Check the command of agent "${agent.id}" in the \`shepherd.agents\` setting.`;
+  }
+}
+
+/** The protocol that speaks to a process of this agent. Demo speaks Claude Code's protocol. */
+export function createProtocol(agent: AgentConfig, sessionFile: string | undefined): AgentProtocol {
+  switch (agent.kind) {
+    case 'claude':
+    case 'demo':
+      return new ClaudeProtocol();
+    case 'pi':
+      return new PiProtocol(sessionFile);
+    case 'line':
+      return new LineProtocol({ endMarker: agent.endMarker, idleGapMs: agent.idleGapMs });
+  }
+}
+
+/** Whether the agent's conversations survive a restart of its process. */
+export function canResume(agent: AgentConfig): boolean {
+  return agent.kind !== 'line';
+}
+
+/** The agents every user has, found on PATH (and the built-in demo at `demoScript`). */
+export function defaultAgents(demo: { nodePath: string; script: string }): AgentConfig[] {
+  const base = { args: [], cwd: undefined, env: {}, endMarker: undefined, idleGapMs: DEFAULT_IDLE_GAP_MS };
+  return [
+    { ...base, id: 'claude', label: 'Claude Code', kind: 'claude', command: 'claude' },
+    { ...base, id: 'pi', label: 'pi', kind: 'pi', command: 'pi' },
+    {
+      ...base,
+      id: 'demo',
+      label: 'Demo agent (canned replies)',
+      kind: 'demo',
+      command: demo.nodePath,
+      args: [demo.script],
+      // In desktop VS Code the extension host's executable is Electron; this makes it behave as Node.
+      env: { ELECTRON_RUN_AS_NODE: '1' },
+    },
+  ];
+}
+
+type Raw = Record<string, unknown>;
+
+function isRaw(value: unknown): value is Raw {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Reads one `shepherd.agents` entry; every problem is named by field. */
+export function parseAgentConfig(raw: unknown, baseDir: string): ParseResult<AgentConfig> {
+  if (!isRaw(raw)) {
+    return { ok: false, errors: ['must be an object with "id" and "kind"'] };
+  }
+  const errors: string[] = [];
+  const text = (key: string, required: boolean): string | undefined => {
+    const value = raw[key];
+    if (value === undefined && !required) {
+      return undefined;
+    }
+    if (typeof value !== 'string' || value.trim() === '') {
+      errors.push(required && value === undefined ? `"${key}" is required` : `"${key}" must be a non-empty string`);
+      return undefined;
+    }
+    return value;
+  };
+  const id = text('id', true);
+  const kindText = text('kind', true);
+  const kind = AGENT_KINDS.find((k) => k === kindText);
+  if (kindText !== undefined && !kind) {
+    errors.push(`"kind" must be one of ${AGENT_KINDS.join(', ')}`);
+  }
+  const args = raw.args ?? [];
+  if (!Array.isArray(args) || !args.every((a) => typeof a === 'string')) {
+    errors.push('"args" must be an array of strings');
+  }
+  const env = raw.env ?? {};
+  if (!isRaw(env) || !Object.values(env).every((v) => typeof v === 'string')) {
+    errors.push('"env" must be an object whose values are strings');
+  }
+  const idleGapMs = raw.idleGapMs ?? DEFAULT_IDLE_GAP_MS;
+  if (typeof idleGapMs !== 'number' || !Number.isInteger(idleGapMs) || idleGapMs < 50 || idleGapMs > 600_000) {
+    errors.push('"idleGapMs" must be a whole number from 50 to 600000');
+  }
+  const cwd = text('cwd', false);
+  const command = text('command', kind === 'line' || kind === 'demo');
+  const label = text('label', false);
+  const endMarker = text('endMarker', false);
+  if (errors.length > 0 || !id || !kind) {
+    return { ok: false, errors };
+  }
+  return {
+    ok: true,
+    value: {
+      id,
+      label: label ?? id,
+      kind,
+      command: command ?? (kind === 'pi' ? 'pi' : 'claude'),
+      args: args as string[],
+      cwd: cwd === undefined ? undefined : path.resolve(baseDir, cwd),
+      env: env as Record<string, string>,
+      endMarker,
+      idleGapMs: idleGapMs as number,
+    },
+  };
+}

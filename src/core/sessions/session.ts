@@ -1,0 +1,144 @@
+import { Mutex } from 'async-mutex';
+import { Disposable, DisposableStore } from '../events';
+import { AgentConfig } from './agentConfig';
+import { AgentConnection } from './agentConnection';
+import { PermissionDecision } from './agentEvents';
+import { Transcript } from './transcript';
+
+export type SessionState = 'starting' | 'idle' | 'busy' | 'waiting-for-input' | 'stalled' | 'exited' | 'failed';
+
+export interface SessionUsage {
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly costUsd: number;
+}
+
+/** What the tree, the panel and the status bar see of a session. */
+export interface SessionView {
+  readonly id: string;
+  readonly title: string;
+  readonly agentId: string;
+  readonly agentLabel: string;
+  readonly isDemo: boolean;
+  readonly state: SessionState;
+  readonly model: string | undefined;
+  /** The worker that runs (or last ran) the agent process. */
+  readonly workerId: string | undefined;
+  readonly usage: SessionUsage;
+  readonly lastActivity: number;
+  readonly createdAt: number;
+  /** Why the session failed or exited, in words. */
+  readonly message: string | undefined;
+  readonly canResume: boolean;
+}
+
+/** A few protocol complaints per turn are worth showing; a flood of them is not. */
+export const MAX_PROTOCOL_NOTICES_PER_TURN = 3;
+
+/**
+ * One conversation with one agent. The turn lock serialises this session's turns only; everything
+ * a status query reads (state, lastActivity, usage) lives outside it, so queries never wait.
+ */
+export class Session implements Disposable {
+  /**
+   * Held for the whole of a turn: two messages to the same agent must not interleave on its
+   * stdin. Each session has its own, so one slow agent never delays another session.
+   */
+  readonly turnLock = new Mutex();
+  connection: AgentConnection | undefined;
+  private connectionSubscriptions = new DisposableStore();
+  /** Epoch ms of the last thing that happened: a message, a token, a tool call. */
+  lastActivity = Date.now();
+  phase: 'starting' | 'failed' | undefined;
+  stalled = false;
+  message: string | undefined;
+  resumeId: string | undefined;
+  usage: SessionUsage;
+  /** Tools the user allowed for the rest of this session. */
+  readonly allowedTools = new Set<string>();
+  /** Set while Shepherd itself stops the process (idle cleanup, close), so the exit is not an error. */
+  expectingExit = false;
+  protocolNotices = 0;
+  /** Counts the agent processes this session has had, to name each one's worker. */
+  generation = 0;
+
+  constructor(
+    readonly id: string,
+    readonly agent: AgentConfig,
+    public title: string,
+    readonly createdAt: number,
+    readonly transcript: Transcript,
+    restored: { resumeId: string | undefined; usage: SessionUsage } | undefined,
+  ) {
+    this.resumeId = restored?.resumeId;
+    this.usage = restored?.usage ?? { inputTokens: 0, outputTokens: 0, costUsd: 0 };
+  }
+
+  get state(): SessionState {
+    if (this.phase) {
+      return this.phase;
+    }
+    const connection = this.connection;
+    if (!connection || !connection.isAlive) {
+      return 'exited';
+    }
+    if (connection.state === 'busy' && this.stalled) {
+      return 'stalled';
+    }
+    return connection.state === 'exited' ? 'exited' : connection.state;
+  }
+
+  touch(): void {
+    this.lastActivity = Date.now();
+  }
+
+  /** Makes `connection` this session's agent process, with `subscriptions` tied to it. */
+  attach(connection: AgentConnection, subscriptions: DisposableStore): void {
+    this.connectionSubscriptions.dispose();
+    this.connection = connection;
+    this.connectionSubscriptions = subscriptions;
+    this.resumeId = connection.resumeId ?? this.resumeId;
+  }
+
+  respond(requestId: string, decision: PermissionDecision, toolName: string | undefined): boolean {
+    if (!this.connection?.respond(requestId, decision)) {
+      return false;
+    }
+    if (decision === 'allow-session' && toolName) {
+      this.allowedTools.add(toolName);
+    }
+    this.transcript.decidePermission(requestId, decision);
+    return true;
+  }
+
+  addUsage(inputTokens: number, outputTokens: number, costUsd: number): void {
+    this.usage = {
+      inputTokens: this.usage.inputTokens + inputTokens,
+      outputTokens: this.usage.outputTokens + outputTokens,
+      costUsd: this.usage.costUsd + costUsd,
+    };
+  }
+
+  view(): SessionView {
+    return {
+      id: this.id,
+      title: this.title,
+      agentId: this.agent.id,
+      agentLabel: this.agent.label,
+      isDemo: this.agent.kind === 'demo',
+      state: this.state,
+      model: this.connection?.model,
+      workerId: this.connection?.workerId,
+      usage: this.usage,
+      lastActivity: this.lastActivity,
+      createdAt: this.createdAt,
+      message: this.message,
+      canResume: this.agent.kind !== 'line',
+    };
+  }
+
+  dispose(): void {
+    this.connectionSubscriptions.dispose();
+    this.transcript.dispose();
+  }
+}

@@ -1,0 +1,118 @@
+import { describeError, Logger } from '../logger';
+import { TaskRegistry } from '../taskRegistry';
+import { AgentConfig } from './agentConfig';
+import { AgentConnection } from './agentConnection';
+
+/** One idle process per agent answers "New Agent Session" at once and costs one process. */
+export const DEFAULT_POOL_SIZE = 1;
+export const MAX_POOL_SIZE = 5;
+
+/** Starts an idle agent process for the pool under the given worker id. */
+export type PoolLauncher = (agent: AgentConfig, cwd: string, workerId: string) => Promise<AgentConnection>;
+
+function poolKey(agent: AgentConfig, cwd: string): string {
+  return `${agent.id}\u0000${cwd}`;
+}
+
+/**
+ * Pre-spawned idle agent processes, per agent and folder. An agent joins the pool once it has been
+ * used (so a CLI that is not installed is never spawned in the background), refills through the
+ * TaskRegistry, drops processes that died, and is emptied on dispose.
+ */
+export class WarmPool {
+  private readonly idle = new Map<string, AgentConnection[]>();
+  private readonly filling = new Set<string>();
+  /** Agents whose pooled start failed: not retried until the configuration changes. */
+  private readonly broken = new Set<string>();
+  private counter = 0;
+  private disposed = false;
+
+  constructor(
+    private readonly launch: PoolLauncher,
+    private size: number,
+    private readonly tasks: TaskRegistry,
+    private readonly logger: Logger,
+  ) {}
+
+  get totalIdle(): number {
+    let count = 0;
+    for (const list of this.idle.values()) {
+      count += list.length;
+    }
+    return count;
+  }
+
+  /** A live idle process for this agent and folder, if one is ready; the pool refills behind it. */
+  take(agent: AgentConfig, cwd: string): AgentConnection | undefined {
+    const key = poolKey(agent, cwd);
+    const list = this.idle.get(key) ?? [];
+    let taken: AgentConnection | undefined;
+    while (!taken && list.length > 0) {
+      const candidate = list.shift() as AgentConnection;
+      if (candidate.isAlive) {
+        taken = candidate;
+      } else {
+        void this.tasks.run(`discard dead pooled ${agent.id}`, () => candidate.close());
+      }
+    }
+    this.fill(agent, cwd);
+    return taken;
+  }
+
+  /** Tops the pool up for this agent and folder in the background. */
+  fill(agent: AgentConfig, cwd: string): void {
+    const key = poolKey(agent, cwd);
+    if (this.disposed || this.size === 0 || this.broken.has(agent.id) || this.filling.has(key)) {
+      return;
+    }
+    this.filling.add(key);
+    void this.tasks
+      .run(`fill warm pool for ${agent.id}`, async (signal) => {
+        const list = this.idle.get(key) ?? [];
+        this.idle.set(key, list);
+        while (list.length < this.size && !signal.aborted && !this.disposed) {
+          try {
+            list.push(await this.launch(agent, cwd, `pool-${agent.id}-${++this.counter}`));
+          } catch (error) {
+            this.broken.add(agent.id);
+            this.logger.warn(`warm pool: could not pre-start ${agent.id}: ${describeError(error)}`);
+            return;
+          }
+        }
+      })
+      .finally(() => this.filling.delete(key));
+  }
+
+  /** Closes idle processes that died, so the pool never hands out a corpse. */
+  sweep(): void {
+    for (const [key, list] of this.idle) {
+      const dead = list.filter((connection) => !connection.isAlive);
+      if (dead.length > 0) {
+        this.idle.set(key, list.filter((connection) => connection.isAlive));
+        for (const connection of dead) {
+          void this.tasks.run('close dead pooled agent', () => connection.close());
+        }
+      }
+    }
+  }
+
+  /** Applies a new size and forgets failures (the configuration may have fixed them). */
+  resize(size: number): void {
+    this.size = Math.max(0, Math.min(MAX_POOL_SIZE, size));
+    this.broken.clear();
+    for (const [key, list] of this.idle) {
+      const surplus = list.splice(this.size);
+      for (const connection of surplus) {
+        void this.tasks.run(`shrink warm pool ${key}`, () => connection.close());
+      }
+    }
+  }
+
+  /** Stops every idle process. */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    const all = [...this.idle.values()].flat();
+    this.idle.clear();
+    await Promise.all(all.map((connection) => connection.close()));
+  }
+}
