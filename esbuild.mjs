@@ -1,6 +1,8 @@
-// Bundles the extension (cjs for the Node extension host) and the demo agent it ships (a standalone
-// Node script). `--production` minifies; `--watch` rebuilds on change.
+// Bundles the extension (cjs for the Node extension host), the demo agent it ships (a standalone
+// Node script) and the session webview (an iife for the browser), and copies the codicon font the
+// webview uses. `--production` minifies; `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
+import { cpSync, mkdirSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -27,7 +29,30 @@ const demoAgentOptions = {
   external: [],
 };
 
-const contexts = await Promise.all([esbuild.context(extensionOptions), esbuild.context(demoAgentOptions)]);
+/** @type {import('esbuild').BuildOptions} */
+const webviewOptions = {
+  entryPoints: ['src/webview/session/main.ts'],
+  bundle: true,
+  format: 'iife',
+  platform: 'browser',
+  target: 'es2022',
+  outfile: 'dist/webview/session.js',
+  tsconfig: 'src/webview/tsconfig.json',
+  sourcemap: true,
+  minify: production,
+  logLevel: 'info',
+};
+
+mkdirSync('dist/webview/codicons', { recursive: true });
+for (const file of ['codicon.css', 'codicon.ttf']) {
+  cpSync(`node_modules/@vscode/codicons/dist/${file}`, `dist/webview/codicons/${file}`);
+}
+
+const contexts = await Promise.all([
+  esbuild.context(extensionOptions),
+  esbuild.context(demoAgentOptions),
+  esbuild.context(webviewOptions),
+]);
 
 if (watch) {
   await Promise.all(contexts.map((ctx) => ctx.watch()));

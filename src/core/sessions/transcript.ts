@@ -1,40 +1,8 @@
 import { Emitter, Event, ListenerErrorHandler } from '../events';
 import { PermissionDecision } from './agentEvents';
+import { TranscriptChange, TranscriptEntry } from './transcriptTypes';
 
-export type TranscriptEntry =
-  | { readonly kind: 'user'; readonly id: number; readonly at: number; readonly text: string }
-  | { readonly kind: 'assistant'; readonly id: number; readonly at: number; readonly text: string }
-  | {
-      readonly kind: 'tool';
-      readonly id: number;
-      readonly at: number;
-      readonly toolUseId: string;
-      readonly name: string;
-      /** The tool's input as pretty JSON, cut to a readable size. */
-      readonly input: string;
-      readonly output: string | undefined;
-      readonly isError: boolean;
-    }
-  | {
-      readonly kind: 'permission';
-      readonly id: number;
-      readonly at: number;
-      readonly requestId: string;
-      readonly toolName: string;
-      readonly input: string;
-      readonly description: string | undefined;
-      readonly decision: PermissionDecision | undefined;
-    }
-  | { readonly kind: 'error'; readonly id: number; readonly at: number; readonly text: string }
-  | { readonly kind: 'notice'; readonly id: number; readonly at: number; readonly text: string };
-
-export type TranscriptChange =
-  | { readonly type: 'append'; readonly entry: TranscriptEntry }
-  /** Streamed text added to the end of an assistant entry. */
-  | { readonly type: 'delta'; readonly entryId: number; readonly text: string }
-  | { readonly type: 'update'; readonly entry: TranscriptEntry }
-  /** Entries dropped from the front to keep the transcript within its bounds. */
-  | { readonly type: 'trim'; readonly firstId: number };
+export type { TranscriptChange, TranscriptEntry } from './transcriptTypes';
 
 /** A long session keeps its latest exchanges; what is older than this is dropped first. */
 export const MAX_TRANSCRIPT_ENTRIES = 2_000;

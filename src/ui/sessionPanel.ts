@@ -1,0 +1,259 @@
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { Disposable, DisposableStore } from '../core/events';
+import { describeError, Logger } from '../core/logger';
+import { SessionManager } from '../core/sessions/sessionManager';
+import { ExtensionMessage, isOpenableLink, PanelState, parseWebviewMessage, WebviewMessage } from '../shared/sessionProtocol';
+
+export const SESSION_VIEW_TYPE = 'shepherd.session';
+
+/** What a panel needs from the rest of the extension. */
+export interface SessionPanelDeps {
+  readonly manager: SessionManager;
+  readonly extensionUri: vscode.Uri;
+  readonly logger: Logger;
+  /** The folder an agent runs in when its configuration names none. */
+  readonly cwdFor: (sessionId: string) => string;
+  /** Runs background work so none is lost. */
+  readonly track: (name: string, work: () => Promise<unknown>) => void;
+}
+
+function nonce(): string {
+  return randomBytes(16).toString('base64');
+}
+
+/**
+ * The strict policy of every session page: nothing loads but our own script (by nonce) and our
+ * own styles and font; no network, no frames, no inline handlers.
+ */
+export function contentSecurityPolicy(cspSource: string, scriptNonce: string): string {
+  return [
+    "default-src 'none'",
+    `script-src 'nonce-${scriptNonce}'`,
+    `style-src ${cspSource}`,
+    `font-src ${cspSource}`,
+    "img-src 'none'",
+    "connect-src 'none'",
+    "frame-src 'none'",
+    "form-action 'none'",
+    "base-uri 'none'",
+  ].join('; ');
+}
+
+export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+  return {
+    enableScripts: true,
+    enableCommandUris: false,
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
+  };
+}
+
+function html(webview: vscode.Webview, extensionUri: vscode.Uri, title: string): string {
+  const scriptNonce = nonce();
+  const asset = (...parts: string[]): vscode.Uri => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...parts));
+  const escapedTitle = title.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(webview.cspSource, scriptNonce)}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${asset('dist', 'webview', 'codicons', 'codicon.css')}">
+<link rel="stylesheet" href="${asset('media', 'session.css')}">
+<title>${escapedTitle}</title>
+</head>
+<body>
+<div id="status" role="status" aria-live="polite">Connecting…</div>
+<div id="problem" role="alert" hidden></div>
+<main id="transcript" aria-label="Conversation"></main>
+<form id="composer" onsubmit="return false">
+<textarea id="input" aria-label="Message" placeholder="Message the agent (Enter sends, Shift+Enter adds a line)"></textarea>
+<div class="buttons">
+<button id="send" type="button" title="Send (Enter)"><span class="codicon codicon-send"></span> Send</button>
+<button id="interrupt" type="button" class="secondary" title="Interrupt the agent" disabled><span class="codicon codicon-debug-stop"></span> Interrupt</button>
+</div>
+</form>
+<script nonce="${scriptNonce}" src="${asset('dist', 'webview', 'session.js')}"></script>
+</body>
+</html>`;
+}
+
+/**
+ * One session's webview. The extension owns the session; the page only renders what it is sent,
+ * and everything it sends back is validated here before anything happens.
+ */
+export class SessionPanel implements Disposable {
+  private readonly subscriptions = new DisposableStore();
+  private ready = false;
+  private disposed = false;
+  private readonly onDidDisposeCallbacks: Array<() => void> = [];
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    readonly sessionId: string,
+    private readonly deps: SessionPanelDeps,
+  ) {
+    const webview = panel.webview;
+    webview.options = webviewOptions(deps.extensionUri);
+    webview.html = html(webview, deps.extensionUri, panel.title);
+    this.subscriptions.add(webview.onDidReceiveMessage((message: unknown) => this.receive(message)));
+    this.subscriptions.add(panel.onDidDispose(() => this.dispose()));
+    this.subscriptions.add(
+      deps.manager.onDidChangeTranscript((event) => {
+        if (event.sessionId === sessionId) {
+          this.post({ type: 'transcript', change: event.change });
+        }
+      }),
+    );
+    this.subscriptions.add(
+      deps.manager.onDidChangeSession((change) => {
+        if (change.view.id !== sessionId) {
+          return;
+        }
+        if (change.kind === 'removed') {
+          panel.dispose();
+          return;
+        }
+        panel.title = change.view.title;
+        this.post({ type: 'session', session: change.view });
+      }),
+    );
+  }
+
+  get visible(): boolean {
+    return this.panel.visible;
+  }
+
+  onDidDispose(callback: () => void): void {
+    this.onDidDisposeCallbacks.push(callback);
+  }
+
+  reveal(): void {
+    this.panel.reveal();
+  }
+
+  dispose(): void {
+    if (this.disposed) {
+      return;
+    }
+    this.disposed = true;
+    this.subscriptions.dispose();
+    this.panel.dispose();
+    for (const callback of this.onDidDisposeCallbacks) {
+      callback();
+    }
+  }
+
+  /** Nothing is sent before the page said it is ready: it could not receive it. */
+  private post(message: ExtensionMessage): void {
+    if (!this.ready || this.disposed) {
+      return;
+    }
+    this.panel.webview.postMessage(message).then(
+      (delivered) => delivered || this.deps.logger.warn(`[session:${this.sessionId}] a message to the hidden panel was dropped`),
+      (error: unknown) => this.deps.logger.error(`[session:${this.sessionId}] posting to the panel failed: ${describeError(error)}`),
+    );
+  }
+
+  private receive(raw: unknown): void {
+    const parsed = parseWebviewMessage(raw);
+    if (!parsed.ok) {
+      this.deps.logger.warn(`[session:${this.sessionId}] refused a message from the webview: ${parsed.reason}`);
+      return;
+    }
+    try {
+      this.handle(parsed.message);
+    } catch (error) {
+      this.post({ type: 'problem', message: describeError(error) });
+    }
+  }
+
+  private handle(message: WebviewMessage): void {
+    const { manager, track } = this.deps;
+    switch (message.type) {
+      case 'ready': {
+        const session = manager.get(this.sessionId);
+        this.ready = true;
+        if (!session) {
+          this.post({ type: 'problem', message: 'This session no longer exists.' });
+          return;
+        }
+        this.post({ type: 'init', session, entries: manager.transcript(this.sessionId) });
+        return;
+      }
+      case 'send':
+        track(`send to session ${this.sessionId}`, () => manager.send(this.sessionId, message.text, this.deps.cwdFor(this.sessionId)));
+        return;
+      case 'interrupt':
+        manager.interrupt(this.sessionId);
+        return;
+      case 'permission':
+        if (!manager.respond(this.sessionId, message.requestId, message.decision)) {
+          this.post({ type: 'problem', message: 'That permission request is no longer pending.' });
+        }
+        return;
+      case 'openLink':
+        this.openLink(message.href);
+        return;
+    }
+  }
+
+  private openLink(href: string): void {
+    if (!isOpenableLink(href)) {
+      this.deps.logger.warn(`[session:${this.sessionId}] refused to open a link that is not http(s): ${href.slice(0, 100)}`);
+      this.post({ type: 'problem', message: 'Only http and https links can be opened from a session.' });
+      return;
+    }
+    this.deps.track('open link', async () => vscode.env.openExternal(vscode.Uri.parse(href)));
+  }
+}
+
+/** The open panels, one per session, and their revival after a window reload. */
+export class SessionPanels implements Disposable, vscode.WebviewPanelSerializer<PanelState> {
+  private readonly panels = new Map<string, SessionPanel>();
+
+  constructor(private readonly deps: SessionPanelDeps) {}
+
+  /** Shows the session's panel, creating it if needed. */
+  open(sessionId: string, title: string): SessionPanel {
+    const existing = this.panels.get(sessionId);
+    if (existing) {
+      existing.reveal();
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(SESSION_VIEW_TYPE, title, vscode.ViewColumn.Active, webviewOptions(this.deps.extensionUri));
+    panel.iconPath = vscode.Uri.joinPath(this.deps.extensionUri, 'media', 'shepherd.svg');
+    return this.adopt(panel, sessionId);
+  }
+
+  get(sessionId: string): SessionPanel | undefined {
+    return this.panels.get(sessionId);
+  }
+
+  isVisible(sessionId: string): boolean {
+    return this.panels.get(sessionId)?.visible ?? false;
+  }
+
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: PanelState | undefined): Promise<void> {
+    const sessionId = typeof state?.sessionId === 'string' ? state.sessionId : undefined;
+    if (!sessionId || !this.deps.manager.get(sessionId)) {
+      this.deps.logger.warn(`a restored session panel has no session (${JSON.stringify(state)}); closing it`);
+      panel.dispose();
+      return;
+    }
+    this.adopt(panel, sessionId);
+  }
+
+  dispose(): void {
+    for (const panel of [...this.panels.values()]) {
+      panel.dispose();
+    }
+  }
+
+  private adopt(panel: vscode.WebviewPanel, sessionId: string): SessionPanel {
+    const sessionPanel = new SessionPanel(panel, sessionId, this.deps);
+    this.panels.set(sessionId, sessionPanel);
+    sessionPanel.onDidDispose(() => this.panels.delete(sessionId));
+    return sessionPanel;
+  }
+}

@@ -1,0 +1,226 @@
+import type { SessionView } from '../../core/sessions/sessionTypes';
+import type { TranscriptChange, TranscriptEntry } from '../../core/sessions/transcriptTypes';
+import type { ExtensionMessage } from '../../shared/sessionProtocol';
+import { renderMarkdown } from './markdown';
+import { vscode } from './vscodeApi';
+
+const transcriptEl = document.getElementById('transcript') as HTMLElement;
+const statusEl = document.getElementById('status') as HTMLElement;
+const problemEl = document.getElementById('problem') as HTMLElement;
+const input = document.getElementById('input') as HTMLTextAreaElement;
+const sendButton = document.getElementById('send') as HTMLButtonElement;
+const interruptButton = document.getElementById('interrupt') as HTMLButtonElement;
+
+/** The entries as the extension sent them, by id; the DOM is derived from these. */
+const entries = new Map<number, TranscriptEntry>();
+const pendingRender = new Set<number>();
+let renderScheduled = false;
+let session: SessionView | undefined;
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  node.className = className;
+  if (text !== undefined) {
+    node.textContent = text;
+  }
+  return node;
+}
+
+function permissionButtons(entry: Extract<TranscriptEntry, { kind: 'permission' }>): HTMLElement {
+  const row = el('div', 'actions');
+  const choices: Array<[string, 'allow' | 'deny' | 'allow-session']> = [
+    ['Allow', 'allow'],
+    ['Deny', 'deny'],
+    ['Allow for this session', 'allow-session'],
+  ];
+  for (const [label, decision] of choices) {
+    const button = el('button', decision === 'deny' ? 'secondary' : '', label);
+    button.disabled = entry.decision !== undefined;
+    button.addEventListener('click', () => vscode.postMessage({ type: 'permission', requestId: entry.requestId, decision }));
+    row.append(button);
+  }
+  if (entry.decision) {
+    row.append(el('span', 'decision', entry.decision === 'deny' ? 'Denied' : entry.decision === 'allow' ? 'Allowed' : 'Allowed for this session'));
+  }
+  return row;
+}
+
+function renderEntry(entry: TranscriptEntry): HTMLElement {
+  const node = el('div', `entry ${entry.kind}`);
+  node.dataset.id = String(entry.id);
+  switch (entry.kind) {
+    case 'user':
+      node.append(el('div', 'who', 'You'), el('div', 'text plain', entry.text));
+      break;
+    case 'assistant': {
+      const body = el('div', 'text markdown');
+      body.innerHTML = renderMarkdown(entry.text);
+      node.append(el('div', 'who', session?.agentLabel ?? 'Agent'), body);
+      break;
+    }
+    case 'tool': {
+      const details = el('details', entry.isError ? 'tool failed' : 'tool');
+      const summary = el('summary', '', `${entry.name}${entry.output === undefined ? ' …' : entry.isError ? ' (failed)' : ''}`);
+      details.append(summary, el('pre', 'input', entry.input));
+      if (entry.output !== undefined) {
+        details.append(el('pre', 'output', entry.output));
+      }
+      node.append(details);
+      break;
+    }
+    case 'permission':
+      node.append(
+        el('div', 'who', `${entry.toolName} wants to run`),
+        ...(entry.description ? [el('div', 'text plain', entry.description)] : []),
+        el('pre', 'input', entry.input),
+        permissionButtons(entry),
+      );
+      break;
+    case 'error':
+      node.append(el('div', 'text plain', entry.text));
+      break;
+    case 'notice':
+      node.append(el('div', 'text plain', entry.text));
+      break;
+  }
+  return node;
+}
+
+function nodeOf(id: number): HTMLElement | null {
+  return transcriptEl.querySelector(`[data-id="${id}"]`);
+}
+
+function isNearBottom(): boolean {
+  return window.innerHeight + window.scrollY >= document.body.scrollHeight - 80;
+}
+
+/** Re-renders changed entries at most once per frame: a fast stream must not re-parse markdown per token. */
+function scheduleRender(id: number): void {
+  pendingRender.add(id);
+  if (renderScheduled) {
+    return;
+  }
+  renderScheduled = true;
+  requestAnimationFrame(() => {
+    renderScheduled = false;
+    const follow = isNearBottom();
+    for (const pendingId of pendingRender) {
+      const entry = entries.get(pendingId);
+      const existing = nodeOf(pendingId);
+      if (entry && existing) {
+        existing.replaceWith(renderEntry(entry));
+      } else if (entry) {
+        transcriptEl.append(renderEntry(entry));
+      }
+    }
+    pendingRender.clear();
+    if (follow) {
+      window.scrollTo(0, document.body.scrollHeight);
+    }
+  });
+}
+
+function applyChange(change: TranscriptChange): void {
+  switch (change.type) {
+    case 'append':
+    case 'update':
+      entries.set(change.entry.id, change.entry);
+      scheduleRender(change.entry.id);
+      break;
+    case 'delta': {
+      const entry = entries.get(change.entryId);
+      if (entry?.kind === 'assistant') {
+        entries.set(entry.id, { ...entry, text: entry.text + change.text });
+        scheduleRender(entry.id);
+      }
+      break;
+    }
+    case 'trim':
+      for (const id of [...entries.keys()]) {
+        if (id < change.firstId) {
+          entries.delete(id);
+          nodeOf(id)?.remove();
+        }
+      }
+      break;
+  }
+}
+
+function formatCost(usd: number): string {
+  return usd === 0 ? '$0' : usd < 0.01 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
+}
+
+function showSession(view: SessionView): void {
+  session = view;
+  document.title = view.title;
+  const parts = [
+    `${view.agentLabel}${view.isDemo ? ' — demo, canned replies' : ''}`,
+    view.state,
+    ...(view.model ? [view.model] : []),
+    `${view.usage.inputTokens} in / ${view.usage.outputTokens} out`,
+    formatCost(view.usage.costUsd),
+  ];
+  statusEl.textContent = parts.join(' · ');
+  statusEl.dataset.state = view.state;
+  const busy = view.state === 'busy' || view.state === 'stalled' || view.state === 'waiting-for-input' || view.state === 'starting';
+  interruptButton.disabled = !busy;
+}
+
+function init(view: SessionView, all: readonly TranscriptEntry[]): void {
+  entries.clear();
+  transcriptEl.replaceChildren();
+  showSession(view);
+  for (const entry of all) {
+    entries.set(entry.id, entry);
+    transcriptEl.append(renderEntry(entry));
+  }
+  window.scrollTo(0, document.body.scrollHeight);
+  vscode.setState({ sessionId: view.id });
+}
+
+function send(): void {
+  const text = input.value;
+  if (text.trim() === '') {
+    return;
+  }
+  vscode.postMessage({ type: 'send', text });
+  input.value = '';
+}
+
+window.addEventListener('message', (event: MessageEvent<ExtensionMessage>) => {
+  const message = event.data;
+  switch (message.type) {
+    case 'init':
+      init(message.session, message.entries);
+      break;
+    case 'transcript':
+      applyChange(message.change);
+      break;
+    case 'session':
+      showSession(message.session);
+      break;
+    case 'problem':
+      problemEl.textContent = message.message;
+      problemEl.hidden = false;
+      break;
+  }
+});
+
+input.addEventListener('keydown', (event) => {
+  if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+    event.preventDefault();
+    send();
+  }
+});
+sendButton.addEventListener('click', send);
+interruptButton.addEventListener('click', () => vscode.postMessage({ type: 'interrupt' }));
+transcriptEl.addEventListener('click', (event) => {
+  const link = (event.target as HTMLElement).closest('a[data-href]');
+  if (link) {
+    event.preventDefault();
+    vscode.postMessage({ type: 'openLink', href: link.getAttribute('data-href') ?? '' });
+  }
+});
+problemEl.addEventListener('click', () => (problemEl.hidden = true));
+
+vscode.postMessage({ type: 'ready' });
