@@ -1,0 +1,26 @@
+// Shared state of an e2e run: one code-server and one workbench page for all specs (started by test/e2e/run.ts).
+// Specs should leave the workbench neutral (close what they open) since the next spec reuses it.
+import type { Page } from 'playwright-core';
+import type { Workbench } from '../harness/browser';
+import type { CodeServer } from '../harness/codeServer';
+
+export interface E2EContext {
+  server: CodeServer;
+  workbench: Workbench;
+  page: Page;
+  /** Folder opened in the workbench (test/fixtures/workspace). */
+  workspaceFolder: string;
+}
+
+let current: E2EContext | undefined;
+
+export function setE2EContext(context: E2EContext | undefined): void {
+  current = context;
+}
+
+export function e2e(): E2EContext {
+  if (!current) {
+    throw new Error('no e2e context: run e2e specs through out/test/e2e/run.js (npm run test:e2e)');
+  }
+  return current;
+}

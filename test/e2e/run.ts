@@ -1,0 +1,127 @@
+// Playwright-driven e2e tests against the real workbench (code-server = VS Code 1.100.3 + Debian chromium).
+//   node out/test/e2e/run.js [--vsix dist/shepherd.vsix | --symlink] [--grep <pattern>]
+// Runs out/test/e2e/**/*.e2e.test.js with mocha (BDD) against one shared workbench, saves a screenshot and logs
+// under test-results/ for each failing test, prints `e2e: N passed, N failed`, exits non-zero on failures, zero
+// tests, or any process outliving the run.
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import Mocha from 'mocha';
+import { openWorkbench, saveFailureArtifacts, type Workbench } from '../harness/browser';
+import { ensureCodeServer, startCodeServer, type CodeServer } from '../harness/codeServer';
+import { FIXTURE_WORKSPACE } from '../harness/paths';
+import { abortOnSignals, assertNoLeftovers, describeSource, extensionSourceFrom, prepareExtensionsDir } from '../harness/session';
+import { e2e, setE2EContext } from './context';
+
+function log(message: string): void {
+  process.stdout.write(`[e2e] ${message}\n`);
+}
+
+function findSpecs(dir: string): string[] {
+  const found: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      found.push(...findSpecs(full));
+    } else if (entry.isFile() && entry.name.endsWith('.e2e.test.js')) {
+      found.push(full);
+    }
+  }
+  return found.sort();
+}
+
+async function main(): Promise<number> {
+  const signal = abortOnSignals();
+  const started = Date.now();
+  const source = extensionSourceFrom();
+  const marker = randomUUID();
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'shepherd-e2e-'));
+  let server: CodeServer | undefined;
+  let workbench: Workbench | undefined;
+  let exitCode = 1;
+  let passed = 0;
+  let failed = 0;
+  let setupFailed = false;
+
+  try {
+    const specs = findSpecs(__dirname);
+    if (specs.length === 0) {
+      throw new Error(`no *.e2e.test.js under ${__dirname}; compile the tests first (npx tsc -p .)`);
+    }
+    await ensureCodeServer();
+    const extensionsDir = path.join(tmp, 'extensions');
+    await prepareExtensionsDir(extensionsDir, source, { withRunner: false });
+    log(`extension under test: ${describeSource(source)}`);
+    server = await startCodeServer({ workspaceFolder: FIXTURE_WORKSPACE, extensionsDir, trust: true, marker });
+    workbench = await openWorkbench({ server });
+    log(`workbench loaded after ${((Date.now() - started) / 1000).toFixed(1)}s`);
+    setE2EContext({ server, workbench, page: workbench.page, workspaceFolder: FIXTURE_WORKSPACE });
+
+    const grepIndex = process.argv.indexOf('--grep');
+    const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', timeout: 60_000, slow: 10_000, color: process.stdout.isTTY === true });
+    const grep = grepIndex >= 0 ? process.argv[grepIndex + 1] : undefined;
+    if (grep) {
+      mocha.grep(grep);
+    }
+    mocha.rootHooks({
+      async afterEach(this: Mocha.Context) {
+        const test = this.currentTest;
+        if (test?.state === 'failed') {
+          await saveFailureArtifacts(`e2e-${test.fullTitle()}`, { workbench: e2e().workbench, server: e2e().server });
+        }
+      },
+    });
+    for (const spec of specs) {
+      mocha.addFile(spec);
+    }
+    const stats = await new Promise<Mocha.Stats>((resolve) => {
+      const runner = mocha.run(() => resolve(runner.stats ?? { passes: 0, failures: 0 } as Mocha.Stats));
+      signal.addEventListener('abort', () => runner.abort());
+    });
+    passed = stats.passes;
+    failed = stats.failures;
+    if (passed + failed === 0) {
+      throw new Error('the e2e run executed zero tests');
+    }
+    exitCode = failed > 0 ? 1 : 0;
+  } catch (error) {
+    setupFailed = true;
+    process.stderr.write(`[e2e] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    exitCode = 1;
+  } finally {
+    if (setupFailed) {
+      await saveFailureArtifacts('e2e-setup', { workbench, server });
+    }
+    setE2EContext(undefined);
+    await workbench?.close();
+    try {
+      await server?.stop();
+    } catch (error) {
+      process.stderr.write(`[e2e] ${String(error)}\n`);
+      exitCode = 1;
+    }
+    if (!process.env.SHEPHERD_KEEP_TEMP) {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+    try {
+      await assertNoLeftovers(marker);
+    } catch (error) {
+      process.stderr.write(`[e2e] ${error instanceof Error ? error.message : String(error)}\n`);
+      exitCode = 1;
+    }
+  }
+  process.stdout.write(`e2e: ${passed} passed, ${failed} failed\n`);
+  log(`took ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  return signal.aborted ? 130 : exitCode;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`[e2e] ${String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

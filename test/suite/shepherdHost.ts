@@ -1,0 +1,119 @@
+// Shared by the extension-host tests: activates the installed Shepherd, writes settings, waits for
+// workers, and cleans up after every test (settings, workers, marked processes) even when it failed.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ShepherdApi } from '../../src/extension';
+import type { WorkerView } from '../../src/core/workerView';
+import { findMarked, killMarked, MARKER_VAR, newMarker, waitFor } from '../helpers/processes';
+
+export const EXTENSION_ID = 'shepherd.shepherd';
+
+export interface ShepherdTest {
+  api: ShepherdApi;
+  /** Unique per test; put it in a worker's env (see markerEnv) so leftovers can be found in /proc. */
+  marker: string;
+}
+
+export function workspaceFolder(): vscode.WorkspaceFolder {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the suite needs a workspace folder');
+  return folder;
+}
+
+/** The environment every test worker gets: the marker, and node mode should the host be Electron. */
+export function markerEnv(marker: string): Record<string, string> {
+  return { [MARKER_VAR]: marker, ELECTRON_RUN_AS_NODE: '1' };
+}
+
+/** The same, as a prefix for a shell command line. */
+export function markerPrefix(marker: string): string {
+  return `${MARKER_VAR}=${marker} ELECTRON_RUN_AS_NODE=1`;
+}
+
+export async function updateSetting(key: string, value: unknown, target = vscode.ConfigurationTarget.Workspace): Promise<void> {
+  await vscode.workspace.getConfiguration('shepherd').update(key, value, target);
+}
+
+/** Polls the supervisor until `check` accepts the worker's view. */
+export function waitForWorker(
+  api: ShepherdApi,
+  id: string,
+  what: string,
+  check: (view: WorkerView | undefined) => boolean,
+  timeoutMs = 10_000,
+): Promise<WorkerView | undefined> {
+  return waitFor(
+    `worker "${id}" ${what}`,
+    () => {
+      const view = api.supervisor.get(id);
+      return check(view) ? { view } : undefined;
+    },
+    timeoutMs,
+  ).then((found) => found.view);
+}
+
+export async function waitForState(api: ShepherdApi, id: string, state: WorkerView['state'], timeoutMs = 10_000): Promise<WorkerView> {
+  const view = await waitForWorker(api, id, `to be ${state}`, (candidate) => candidate?.state === state, timeoutMs);
+  assert.ok(view);
+  return view;
+}
+
+/** True while a process with this pid exists and is not a zombie. */
+export function isAlive(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      return false;
+    }
+    throw error;
+  }
+}
+
+async function resetSettings(): Promise<void> {
+  for (const key of ['workers', 'procfile']) {
+    await updateSetting(key, undefined, vscode.ConfigurationTarget.Workspace);
+    await updateSetting(key, undefined, vscode.ConfigurationTarget.Global);
+  }
+}
+
+/**
+ * Registers the hooks of a Shepherd test file: activation before all, a fresh marker per test, and
+ * after each test: settings reset, every worker removed, marked processes killed, and a failure if
+ * any had been left running. The fixture's .vscode/settings.json is removed if the tests created it.
+ */
+export function useShepherd(): ShepherdTest {
+  const context = {} as ShepherdTest;
+  const settingsDir = path.join(workspaceFolder().uri.fsPath, '.vscode');
+  const hadSettingsDir = fs.existsSync(settingsDir);
+
+  before(async () => {
+    const extension = vscode.extensions.getExtension<ShepherdApi>(EXTENSION_ID);
+    assert.ok(extension, `${EXTENSION_ID} is not installed`);
+    context.api = await extension.activate();
+  });
+
+  beforeEach(() => {
+    context.marker = newMarker();
+  });
+
+  afterEach(async () => {
+    await resetSettings();
+    await context.api.reconcile();
+    await Promise.all(context.api.supervisor.snapshot().map((view) => context.api.supervisor.remove(view.id)));
+    const leaked = await findMarked(context.marker);
+    await killMarked(context.marker);
+    assert.deepEqual(leaked, [], `processes outlived the test: ${leaked.join(', ')}`);
+  });
+
+  after(() => {
+    if (!hadSettingsDir) {
+      fs.rmSync(settingsDir, { recursive: true, force: true });
+    }
+  });
+
+  return context;
+}
