@@ -3,7 +3,10 @@ import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { DisposableStore } from './core/events';
 import { describeError, Logger } from './core/logger';
+import { SessionManager } from './core/sessions/sessionManager';
+import { TranscriptStore } from './core/sessions/transcriptStore';
 import { Supervisor } from './core/supervisor';
+import { DemoAgentLocation, readAgents, readSessionSettings } from './ui/agentSettings';
 import { ActivityLogView } from './ui/activityLogView';
 import { COMMANDS } from './ui/commandIds';
 import { registerCommands } from './ui/commands';
@@ -11,6 +14,9 @@ import { readGroupBy, readStatusFileSetting, SECTION } from './ui/configuration'
 import { WorkerContextKeys } from './ui/contextKeys';
 import { channelLogger } from './ui/logger';
 import { Notifier } from './ui/notifier';
+import { SessionAttention } from './ui/sessionAttention';
+import { registerSessionCommands, SessionFolders } from './ui/sessionCommands';
+import { SESSION_VIEW_TYPE, SessionPanels } from './ui/sessionPanel';
 import { WorkersStatusBar } from './ui/statusBar';
 import { WorkerTerminals } from './ui/terminal';
 import { WorkerTrust } from './ui/trust';
@@ -24,19 +30,106 @@ import { WorkerSync } from './ui/workerSync';
 /** What activate() returns: enough for the extension-host tests to drive and observe Shepherd. */
 export interface ShepherdApi {
   readonly supervisor: Supervisor;
+  readonly sessions: SessionManager;
+  readonly panels: SessionPanels;
   readonly tree: WorkersTreeProvider;
   /** Re-reads settings and Procfiles now; resolves once the result is applied. */
   reconcile(): Promise<void>;
 }
 
 const STATUS_FILE_NAME = 'status.json';
+const TRANSCRIPTS_DIR = 'transcripts';
 
-/** The supervisor of this activation and its last-resort exit hook, for deactivate(). */
-let active: { supervisor: Supervisor; onExit: () => void } | undefined;
+/** The core of this activation and its last-resort exit hook, for deactivate(). */
+let active: { supervisor: Supervisor; sessions: SessionManager | undefined; logger: Logger; onExit: () => void } | undefined;
+
+/** Workspace storage keeps each window's files apart; an empty window has only global storage. */
+function storageDir(context: vscode.ExtensionContext): string {
+  return (context.storageUri ?? context.globalStorageUri).fsPath;
+}
 
 function statusFilePath(context: vscode.ExtensionContext): string {
-  // Workspace storage keeps each window's file apart; an empty window has only global storage.
-  return readStatusFileSetting() ?? path.join((context.storageUri ?? context.globalStorageUri).fsPath, STATUS_FILE_NAME);
+  return readStatusFileSetting() ?? path.join(storageDir(context), STATUS_FILE_NAME);
+}
+
+function showProblems(problems: readonly string[], logger: Logger, notifier: Notifier, openSettings: () => unknown): void {
+  for (const problem of problems) {
+    logger.warn(problem);
+  }
+  if (problems.length > 0) {
+    notifier.warn(`Shepherd: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more in the log)` : ''}`, { title: 'Open Settings', run: openSettings });
+  }
+}
+
+interface SessionWiring {
+  readonly manager: SessionManager;
+  readonly panels: SessionPanels;
+}
+
+/** Sessions: the manager (core), its panels, commands and notifications (UI). */
+function wireSessions(
+  context: vscode.ExtensionContext,
+  core: { supervisor: Supervisor; logger: Logger; notifier: Notifier; tree: WorkersTreeProvider },
+  store: DisposableStore,
+  openSettings: () => Thenable<unknown>,
+): SessionWiring {
+  const { supervisor, logger, notifier, tree } = core;
+  const demo: DemoAgentLocation = { nodePath: process.execPath, script: path.join(context.extensionPath, 'dist', 'demo-agent.js') };
+  const agents = (): ReturnType<typeof readAgents> => {
+    const problems: string[] = [];
+    const read = readAgents(demo, problems);
+    showProblems(problems, logger, notifier, openSettings);
+    return read;
+  };
+  const settingProblems: string[] = [];
+  const settings = readSessionSettings(settingProblems);
+  showProblems(settingProblems, logger, notifier, openSettings);
+  const manager = new SessionManager({
+    supervisor,
+    logger,
+    store: new TranscriptStore(path.join(storageDir(context), TRANSCRIPTS_DIR)),
+    idleTimeoutMs: settings.idleTimeoutMs,
+    stallTimeoutMs: settings.stallTimeoutMs,
+    poolSize: settings.poolSize,
+  });
+  store.add(manager);
+  const folders = new SessionFolders();
+  const restored = supervisor.tasks.run('restore sessions', () => manager.restore(agents()));
+  const panels = store.add(
+    new SessionPanels({
+      manager,
+      extensionUri: context.extensionUri,
+      logger,
+      cwdFor: (sessionId) => folders.get(sessionId),
+      track: (name, work) => void supervisor.tasks.run(name, work),
+      restored,
+    }),
+  );
+  store.add(vscode.window.registerWebviewPanelSerializer(SESSION_VIEW_TYPE, panels));
+  registerSessionCommands({ manager, panels, notifier, logger, agents, openSettings }, folders, store);
+  store.add(
+    new SessionAttention(
+      manager,
+      notifier,
+      (id) => panels.isVisible(id),
+      () => readSessionSettings([]).notifications,
+      (id) => panels.open(id, manager.get(id)?.title ?? 'Session'),
+    ),
+  );
+  store.add(manager.onDidChangeSession((change) => change.view.workerId && tree.refresh(change.view.workerId)));
+  store.add(
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration(`${SECTION}.sessions`)) {
+        const problems: string[] = [];
+        const next = readSessionSettings(problems);
+        showProblems(problems, logger, notifier, openSettings);
+        manager.idleTimeoutMs = next.idleTimeoutMs;
+        manager.stallTimeoutMs = next.stallTimeoutMs;
+        manager.setPoolSize(next.poolSize);
+      }
+    }),
+  );
+  return { manager, panels };
 }
 
 /** Stops what a crashed previous run left behind, before any worker of this run starts. */
@@ -59,7 +152,7 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, lo
   // If the host dies without deactivate(), SIGKILL every group synchronously on the way out.
   const onExit = (): void => void supervisor.killAllSync();
   process.on('exit', onExit);
-  active = { supervisor, onExit };
+  active = { supervisor, sessions: undefined, logger, onExit };
 
   const notifier = new Notifier(supervisor.tasks);
   const trust = new WorkerTrust(notifier);
@@ -69,14 +162,25 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, lo
   const control = new WorkerControl(supervisor, trust, notifier, logger, (id) => outputs.show(id));
   const openSettings = (): Thenable<unknown> => vscode.commands.executeCommand(COMMANDS.openSettings);
   const sync = store.add(new WorkerSync({ supervisor, control, trust, notifier, logger, openSettings, showLog: () => log.show() }));
+  // Sessions are wired after the tree, which shows them; until then no worker can be an agent's.
+  let sessions: SessionWiring | undefined;
   const flagsOf = (id: string): WorkerFlags => ({
     removable: !sync.owns(id) && supervisor.get(id)?.source !== 'session',
     restricted: trust.isRestricted(id),
+    session: sessions?.manager.sessionOfWorker(id),
   });
 
   const tree = store.add(new WorkersTreeProvider(supervisor, flagsOf, readGroupBy()));
   store.add(vscode.window.createTreeView('shepherd.workers', { treeDataProvider: tree, showCollapseAll: true }));
-  store.add(new WorkersStatusBar(supervisor));
+  sessions = wireSessions(context, { supervisor, logger, notifier, tree }, store, openSettings);
+  const manager = sessions.manager;
+  active.sessions = manager;
+  store.add(
+    new WorkersStatusBar(supervisor, {
+      totals: () => ({ sessions: manager.list().length, ...manager.totals() }),
+      onDidChange: (listener) => manager.onDidChangeSession(listener),
+    }),
+  );
   store.add(new WorkerContextKeys(supervisor, supervisor.tasks));
   const picker = new WorkerPicker(supervisor, flagsOf, notifier);
   registerCommands(
@@ -109,7 +213,7 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, lo
     await recoverOrphans(supervisor, notifier, logger, () => activityLog.show());
     await sync.reconcile('startup');
   });
-  return { supervisor, tree, reconcile: () => sync.reconcile('requested') };
+  return { supervisor, sessions: manager, panels: sessions.panels, tree, reconcile: () => sync.reconcile('requested') };
 }
 
 export function activate(context: vscode.ExtensionContext): ShepherdApi {
@@ -145,9 +249,11 @@ export async function deactivate(): Promise<void> {
   if (!active) {
     return;
   }
-  const { supervisor, onExit } = active;
+  const { supervisor, sessions, logger, onExit } = active;
   active = undefined;
   try {
+    // Sessions first: their transcripts are saved and their agents closed before the groups are killed.
+    await sessions?.shutdown().catch((error: unknown) => logger.error(`closing sessions failed: ${describeError(error)}; stopping their workers anyway`));
     await supervisor.shutdown();
   } finally {
     // Only now: until shutdown finished, the exit hook is still the safety net.

@@ -3,14 +3,16 @@ import * as vscode from 'vscode';
 import { parseCommandLine } from '../core/commandLine';
 import { parseWorkerDefinition, slugify } from '../core/definitionParser';
 import { DisposableStore } from '../core/events';
-import { describeError, Logger } from '../core/logger';
+import { Logger } from '../core/logger';
 import { Supervisor } from '../core/supervisor';
 import { canRestart, canStart, canStop, hasProcess } from '../core/workerCapabilities';
 import { WorkerDefinition } from '../core/workerDefinition';
 import { WorkerView } from '../core/workerView';
 import { ActivityLogView } from './activityLogView';
+import { CommandHandler, registerGuardedCommand } from './commandGuard';
 import { CommandKey, COMMANDS } from './commandIds';
 import { DEFAULT_PROCFILE, readWorkerDefaults, SECTION } from './configuration';
+import { pickFolder } from './folderPick';
 import { Notifier } from './notifier';
 import { loadProcfile } from './procfileLoader';
 import { WorkerTerminals } from './terminal';
@@ -41,8 +43,6 @@ export interface CommandDeps {
   readonly extensionId: string;
 }
 
-type Handler = (...args: unknown[]) => unknown;
-
 const anyWorker = (): boolean => true;
 
 /**
@@ -59,15 +59,6 @@ async function resolveWorker(deps: CommandDeps, arg: unknown, options: PickOptio
     throw new Error(`There is no worker "${id}".`);
   }
   return view;
-}
-
-async function pickFolder(): Promise<{ folder: vscode.WorkspaceFolder | undefined } | undefined> {
-  const folders = vscode.workspace.workspaceFolders ?? [];
-  if (folders.length <= 1) {
-    return { folder: folders[0] };
-  }
-  const folder = await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Run the command in which folder?' });
-  return folder && { folder };
 }
 
 function adhocId(supervisor: Supervisor, line: string): string {
@@ -233,7 +224,7 @@ async function revealCwd(view: WorkerView): Promise<void> {
   await vscode.commands.executeCommand(vscode.workspace.getWorkspaceFolder(uri) ? 'revealInExplorer' : 'revealFileInOS', uri);
 }
 
-function handlers(deps: CommandDeps): Record<CommandKey, Handler> {
+function handlers(deps: CommandDeps): Record<CommandKey, CommandHandler> {
   const worker = (arg: unknown, options: PickOptions): Promise<WorkerView | undefined> => resolveWorker(deps, arg, options);
   return {
     start: async (arg) => {
@@ -288,26 +279,10 @@ function handlers(deps: CommandDeps): Record<CommandKey, Handler> {
   };
 }
 
-/**
- * Registers every command. The helper always keeps the registration's disposable and turns a failing
- * command into a message the user sees, since VS Code would only log it.
- */
+/** Registers every worker command. */
 export function registerCommands(deps: CommandDeps, store: DisposableStore): void {
-  const registerCommand = (id: string, handler: Handler): void => {
-    store.add(
-      vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-        try {
-          return await handler(...args);
-        } catch (error) {
-          deps.logger.error(`command ${id} failed: ${describeError(error)}`);
-          deps.notifier.error(`Shepherd: ${describeError(error)}`);
-          return undefined;
-        }
-      }),
-    );
-  };
   const table = handlers(deps);
   for (const key of Object.keys(COMMANDS) as CommandKey[]) {
-    registerCommand(COMMANDS[key], table[key]);
+    registerGuardedCommand(store, COMMANDS[key], table[key], deps);
   }
 }

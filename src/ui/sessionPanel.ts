@@ -16,6 +16,8 @@ export interface SessionPanelDeps {
   readonly cwdFor: (sessionId: string) => string;
   /** Runs background work so none is lost. */
   readonly track: (name: string, work: () => Promise<unknown>) => void;
+  /** Settles once the sessions of the last window are restored, so a revived panel finds its session. */
+  readonly restored: Promise<unknown>;
 }
 
 function nonce(): string {
@@ -235,6 +237,7 @@ export class SessionPanels implements Disposable, vscode.WebviewPanelSerializer<
   }
 
   async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: PanelState | undefined): Promise<void> {
+    await this.deps.restored;
     const sessionId = typeof state?.sessionId === 'string' ? state.sessionId : undefined;
     if (!sessionId || !this.deps.manager.get(sessionId)) {
       this.deps.logger.warn(`a restored session panel has no session (${JSON.stringify(state)}); closing it`);

@@ -1,25 +1,35 @@
 import * as vscode from 'vscode';
-import { DisposableStore } from '../core/events';
+import { DisposableStore, Event } from '../core/events';
 import { Supervisor } from '../core/supervisor';
 import { Coalescer } from './coalescer';
 import { FOCUS_WORKERS_VIEW } from './commandIds';
-import { StatusSummary, summarizeWorkers } from './statusSummary';
+import { describeSessionTotals, SessionTotals, StatusSummary, summarizeWorkers } from './statusSummary';
+
+/** Session usage for the tooltip, and when it changes. */
+export interface SessionTotalsSource {
+  totals(): SessionTotals;
+  readonly onDidChange: Event<unknown>;
+}
 
 /** The status bar follows the tree's pace; counts change far less often than metrics. */
 const STATUS_REFRESH_MS = 150;
 
-/** "$(server-process) 3 running · 1 failed"; a click focuses the Workers view. */
+/** "$(server-process) 3 running · 1 failed"; a click focuses the Workers view. The tooltip adds what sessions cost. */
 export class WorkersStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('shepherd.status', vscode.StatusBarAlignment.Left, 0);
   private readonly disposables = new DisposableStore();
   private shown: StatusSummary | undefined;
 
-  constructor(private readonly supervisor: Supervisor) {
+  constructor(
+    private readonly supervisor: Supervisor,
+    private readonly sessions: SessionTotalsSource,
+  ) {
     this.item.name = 'Shepherd Workers';
     this.item.command = FOCUS_WORKERS_VIEW;
     this.disposables.add(this.item);
     const refresher = this.disposables.add(new Coalescer<true>(STATUS_REFRESH_MS, () => this.update()));
     this.disposables.add(supervisor.onDidChangeWorker(() => refresher.add(true)));
+    this.disposables.add(sessions.onDidChange(() => refresher.add(true)));
     this.update();
     this.item.show();
   }
@@ -29,7 +39,9 @@ export class WorkersStatusBar implements vscode.Disposable {
   }
 
   private update(): void {
-    const summary = summarizeWorkers(this.supervisor.snapshot());
+    const workers = summarizeWorkers(this.supervisor.snapshot());
+    const sessions = describeSessionTotals(this.sessions.totals());
+    const summary = sessions ? { ...workers, tooltip: `${workers.tooltip}\n\n${sessions}` } : workers;
     if (this.shown && summary.text === this.shown.text && summary.tooltip === this.shown.tooltip && summary.warning === this.shown.warning) {
       return;
     }

@@ -48,3 +48,20 @@ export function summarizeWorkers(views: readonly WorkerView[]): StatusSummary {
     warning: counts.failed > 0,
   };
 }
+
+/** What all sessions have used, as the status bar tooltip shows it. */
+export interface SessionTotals {
+  readonly sessions: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly costUsd: number;
+}
+
+/** "Sessions: 2 · 12,345 tokens in / 678 out · $0.1234"; nothing when there are no sessions. */
+export function describeSessionTotals(totals: SessionTotals): string | undefined {
+  if (totals.sessions === 0) {
+    return undefined;
+  }
+  const tokens = `${totals.inputTokens.toLocaleString('en-US')} tokens in / ${totals.outputTokens.toLocaleString('en-US')} out`;
+  return `Sessions: ${totals.sessions} · ${tokens} · $${totals.costUsd.toFixed(4)}`;
+}

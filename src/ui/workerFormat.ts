@@ -1,3 +1,4 @@
+import { SessionView } from '../core/sessions/sessionTypes';
 import { canRestart, canStart, canStop, hasProcess } from '../core/workerCapabilities';
 import { ExitRecord, WorkerState, WorkerView } from '../core/workerView';
 import { WorkerSource } from '../core/workerDefinition';
@@ -103,6 +104,8 @@ export interface WorkerFlags {
   readonly removable: boolean;
   /** Defined by an untrusted workspace: listed, never started. */
   readonly restricted: boolean;
+  /** The agent session this worker runs, if it is one. */
+  readonly session: SessionView | undefined;
 }
 
 /**
@@ -128,6 +131,9 @@ export function workerContextValue(view: WorkerView, flags: WorkerFlags): string
   }
   if (flags.restricted) {
     words.push('restricted');
+  }
+  if (flags.session) {
+    words.push('session');
   }
   return `${words.join(';')};`;
 }

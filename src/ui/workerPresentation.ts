@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
+import { SessionView } from '../core/sessions/sessionTypes';
 import { WorkerView } from '../core/workerView';
+import { describeSession } from './sessionPresentation';
 import { describeExit, formatBytes, formatDuration, stateLabel } from './workerFormat';
 
 const RED = new vscode.ThemeColor('charts.red');
@@ -38,7 +40,7 @@ function time(at: number): string {
 }
 
 /** Everything about a worker worth a hover; user text goes through appendText so it is never markup. */
-export function workerTooltip(view: WorkerView, restricted: boolean): vscode.MarkdownString {
+export function workerTooltip(view: WorkerView, restricted: boolean, session?: SessionView): vscode.MarkdownString {
   const md = new vscode.MarkdownString();
   const line = (label: string, text: string): void => {
     md.appendMarkdown(`**${label}:** `);
@@ -49,6 +51,9 @@ export function workerTooltip(view: WorkerView, restricted: boolean): vscode.Mar
   md.appendText(view.label);
   md.appendMarkdown('**  \n');
   line('State', [stateLabel(view.state), view.health === 'degraded' ? 'degraded' : undefined].filter(Boolean).join(', '));
+  if (session) {
+    line('Session', `${session.title} (${session.agentLabel}): ${describeSession(session)}${session.model ? `, model ${session.model}` : ''}`);
+  }
   if (restricted) {
     line('Workspace trust', 'required: this workspace defines the worker and is not trusted');
   }

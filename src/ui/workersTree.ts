@@ -3,7 +3,8 @@ import { DisposableStore } from '../core/events';
 import { Supervisor, WorkerChange } from '../core/supervisor';
 import { WorkerView } from '../core/workerView';
 import { Coalescer } from './coalescer';
-import { COMMANDS } from './commandIds';
+import { COMMANDS, SESSION_COMMANDS } from './commandIds';
+import { describeSession, sessionIcon, sessionStateLabel } from './sessionPresentation';
 import { describeWorker, GROUP_ORDER, GroupBy, groupOf, stateLabel, WorkerFlags, workerContextValue } from './workerFormat';
 import { stateIcon, workerTooltip } from './workerPresentation';
 
@@ -103,9 +104,17 @@ export class WorkersTreeProvider implements vscode.TreeDataProvider<WorkersNode>
   resolveTreeItem(item: vscode.TreeItem, node: WorkersNode): vscode.TreeItem {
     const view = node.kind === 'worker' ? this.supervisor.get(node.id) : undefined;
     if (view) {
-      item.tooltip = workerTooltip(view, this.flagsOf(view.id).restricted);
+      const flags = this.flagsOf(view.id);
+      item.tooltip = workerTooltip(view, flags.restricted, flags.session);
     }
     return item;
+  }
+
+  /** Redraws one worker's item: something outside the supervisor (its session) changed. */
+  refresh(id: string): void {
+    if (this.workerNodes.has(id)) {
+      this.refresher.add(id);
+    }
   }
 
   /** The node of a worker, for reveal(); undefined when the worker is unknown. */
@@ -185,9 +194,18 @@ export class WorkersTreeProvider implements vscode.TreeDataProvider<WorkersNode>
       return item;
     }
     const flags = this.flagsOf(view.id);
+    item.contextValue = workerContextValue(view, flags);
+    const session = flags.session;
+    if (session) {
+      // An agent's worker reads as its session: the state that matters is the conversation's.
+      item.description = `${describeSession(session)} · ${describeWorker(view, Date.now(), flags.restricted)}`;
+      item.iconPath = sessionIcon(session.state);
+      item.accessibilityInformation = { label: `${view.label}, session ${sessionStateLabel(session.state)}` };
+      item.command = { command: SESSION_COMMANDS.openSession, title: 'Open Session', arguments: [node] };
+      return item;
+    }
     item.description = describeWorker(view, Date.now(), flags.restricted);
     item.iconPath = stateIcon(view, flags.restricted);
-    item.contextValue = workerContextValue(view, flags);
     item.accessibilityInformation = { label: `${view.label}, ${stateLabel(view.state)}` };
     item.command = { command: COMMANDS.showOutput, title: 'Show Output', arguments: [node] };
     return item;

@@ -2,8 +2,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_GRACE_MS } from '../../src/core/processGroup';
+import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_STALL_TIMEOUT_MS } from '../../src/core/sessions/sessionManager';
+import { DEFAULT_POOL_SIZE } from '../../src/core/sessions/warmPool';
 import { DEFAULT_WORKER_DEFAULTS, RESTART_MODES } from '../../src/core/workerDefinition';
-import { COMMANDS } from '../../src/ui/commandIds';
+import { COMMANDS, SESSION_COMMANDS } from '../../src/ui/commandIds';
 import { GROUP_BY_VALUES } from '../../src/ui/workerFormat';
 
 interface Manifest {
@@ -22,7 +24,7 @@ const properties = manifest.contributes.configuration.properties;
 
 describe('package.json contributions', () => {
   it('contributes exactly the commands the code registers', () => {
-    assert.deepEqual([...contributed].sort(), Object.values(COMMANDS).sort());
+    assert.deepEqual([...contributed].sort(), [...Object.values(COMMANDS), ...Object.values(SESSION_COMMANDS)].sort());
   });
 
   it('gives every command the Shepherd category and a codicon', () => {
@@ -60,6 +62,13 @@ describe('package.json contributions', () => {
     assert.equal(properties['shepherd.defaults.outputBufferBytes'].default, DEFAULT_WORKER_DEFAULTS.outputBufferBytes);
     assert.deepEqual(properties['shepherd.defaults.healthPatterns'].default, DEFAULT_WORKER_DEFAULTS.healthPatterns);
     assert.deepEqual(properties['shepherd.tree.groupBy'].enum, GROUP_BY_VALUES);
+    assert.equal(properties['shepherd.sessions.idleTimeoutMinutes'].default, DEFAULT_IDLE_TIMEOUT_MS / 60_000);
+    assert.equal(properties['shepherd.sessions.stallTimeoutMinutes'].default, DEFAULT_STALL_TIMEOUT_MS / 60_000);
+    assert.equal(properties['shepherd.sessions.poolSize'].default, DEFAULT_POOL_SIZE);
+  });
+
+  it('revives session panels after a reload', () => {
+    assert.ok(manifest.activationEvents.includes('onWebviewPanel:shepherd.session'));
   });
 
   it('activates lazily, never on startup', () => {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { WorkerState, WorkerView } from '../../src/core/workerView';
-import { summarizeWorkers } from '../../src/ui/statusSummary';
+import { describeSessionTotals, summarizeWorkers } from '../../src/ui/statusSummary';
 
 function views(...states: WorkerState[]): WorkerView[] {
   return states.map((state, i) => ({ id: `w${i}`, state, health: 'ok' }) as WorkerView);
@@ -29,5 +29,18 @@ describe('summarizeWorkers', () => {
 
   it('does not warn while everything is healthy', () => {
     assert.equal(summarizeWorkers(views('running', 'backoff')).warning, false);
+  });
+});
+
+describe('describeSessionTotals', () => {
+  it('says nothing without sessions', () => {
+    assert.equal(describeSessionTotals({ sessions: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 }), undefined);
+  });
+
+  it('sums tokens and cost across sessions', () => {
+    assert.equal(
+      describeSessionTotals({ sessions: 2, inputTokens: 12_345, outputTokens: 678, costUsd: 0.12345 }),
+      'Sessions: 2 · 12,345 tokens in / 678 out · $0.1235',
+    );
   });
 });

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { SessionView } from '../../src/core/sessions/sessionTypes';
 import { WorkerView } from '../../src/core/workerView';
 import { describeWorker, formatBytes, formatDuration, groupOf, workerContextValue } from '../../src/ui/workerFormat';
 
@@ -31,7 +32,7 @@ function view(overrides: Partial<WorkerView>): WorkerView {
   };
 }
 
-const noFlags = { removable: false, restricted: false };
+const noFlags = { removable: false, restricted: false, session: undefined };
 
 describe('workerFormat', () => {
   it('formats durations with at most two units', () => {
@@ -74,10 +75,29 @@ describe('workerFormat', () => {
   it('builds a context value of whole words that menus can match', () => {
     assert.equal(workerContextValue(view({ state: 'running', pid: 1 }), noFlags), 'worker;running;ok;settings;stoppable;restartable;haspid;');
     assert.equal(
-      workerContextValue(view({ state: 'failed', source: 'adhoc' }), { removable: true, restricted: false }),
+      workerContextValue(view({ state: 'failed', source: 'adhoc' }), { removable: true, restricted: false, session: undefined }),
       'worker;failed;ok;adhoc;startable;restartable;removable;',
     );
-    assert.equal(workerContextValue(view({}), { removable: false, restricted: true }), 'worker;stopped;ok;settings;startable;restricted;');
+    assert.equal(workerContextValue(view({}), { removable: false, restricted: true, session: undefined }), 'worker;stopped;ok;settings;startable;restricted;');
+  });
+
+  it('marks the worker of an agent session so the tree offers Open Session', () => {
+    const session: SessionView = {
+      id: 's1',
+      title: 'Demo 1',
+      agentId: 'demo',
+      agentLabel: 'Demo agent',
+      isDemo: true,
+      state: 'busy',
+      model: undefined,
+      workerId: 'session-s1-1',
+      usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 },
+      lastActivity: 0,
+      createdAt: 0,
+      message: undefined,
+      canResume: true,
+    };
+    assert.match(workerContextValue(view({ state: 'running', pid: 1, source: 'session' }), { removable: false, restricted: false, session }), /;session;$/);
   });
 
   it('groups by source, by state, or not at all', () => {

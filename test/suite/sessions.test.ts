@@ -1,0 +1,96 @@
+// Agent sessions in the real extension host: the bundled demo agent, spoken to through the same
+// commands, tree and panels a user has.
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { SessionView } from '../../src/core/sessions/sessionTypes';
+import { findMarked, killMarked, newMarker, waitFor } from '../helpers/processes';
+import { EXTENSION_ID, markerEnv, updateSetting, useShepherd, workspaceFolder } from './shepherdHost';
+
+const AGENT_ID = 'demo-under-test';
+
+function demoScript(): string {
+  const extension = vscode.extensions.getExtension(EXTENSION_ID);
+  assert.ok(extension);
+  return path.join(extension.extensionPath, 'dist', 'demo-agent.js');
+}
+
+describe('agent sessions', () => {
+  // Registered before useShepherd's hooks so sessions close before their workers are removed.
+  afterEach(async () => {
+    await Promise.all(test.api.sessions.list().map((session) => test.api.sessions.close(session.id)));
+  });
+  const test = useShepherd();
+  /** One marker for the whole file: pooled agents outlive single tests by design. */
+  const marker = newMarker();
+
+  before(async () => {
+    await updateSetting(
+      'agents',
+      [{ id: AGENT_ID, label: 'Demo under test', kind: 'demo', command: process.execPath, args: [demoScript()], env: markerEnv(marker) }],
+      vscode.ConfigurationTarget.Global,
+    );
+  });
+
+  after(async () => {
+    await updateSetting('sessions.poolSize', undefined, vscode.ConfigurationTarget.Global);
+    await updateSetting('agents', undefined, vscode.ConfigurationTarget.Global);
+    await waitFor('pooled agents to stop', async () => ((await findMarked(marker)).length === 0 ? true : undefined), 10_000).finally(() => killMarked(marker));
+  });
+
+  async function newSession(): Promise<SessionView> {
+    const id = await vscode.commands.executeCommand<string | undefined>('shepherd.session.new', AGENT_ID);
+    assert.ok(id, 'New Agent Session returned no session');
+    const view = await waitFor('the agent to be idle', () => {
+      const current = test.api.sessions.get(id);
+      return current?.state === 'idle' ? current : undefined;
+    });
+    return view;
+  }
+
+  it('New Agent Session opens a panel and a reply streams into the transcript', async () => {
+    const session = await newSession();
+    assert.ok(test.api.panels.get(session.id), 'no panel was opened');
+    await test.api.sessions.send(session.id, 'hello', workspaceFolder().uri.fsPath);
+    const reply = test.api.sessions
+      .transcript(session.id)
+      .map((entry) => (entry.kind === 'assistant' ? entry.text : ''))
+      .join('\n');
+    assert.match(reply, /demo agent/);
+    const after = test.api.sessions.get(session.id);
+    assert.equal(after?.state, 'idle');
+    assert.ok((after?.usage.outputTokens ?? 0) > 0, 'the turn reported no tokens');
+  });
+
+  it('shows the agent in the Workers tree with its session state and Open Session', async () => {
+    const session = await newSession();
+    assert.ok(session.workerId);
+    const node = test.api.tree.nodeFor(session.workerId);
+    assert.ok(node, 'the agent worker is not in the tree');
+    const item = test.api.tree.getTreeItem(node);
+    assert.match(String(item.contextValue), /;session;/);
+    assert.match(String(item.description), /^idle · demo/);
+    assert.equal(item.command?.command, 'shepherd.session.open');
+    test.api.panels.get(session.id)?.dispose();
+    await vscode.commands.executeCommand('shepherd.session.open', node);
+    assert.ok(test.api.panels.get(session.id), 'Open Session from the tree opened no panel');
+  });
+
+  it('Close Session stops the agent process and forgets the session', async () => {
+    const session = await newSession();
+    const workerId = session.workerId;
+    assert.ok(workerId);
+    const pid = test.api.supervisor.get(workerId)?.pid;
+    assert.ok(pid);
+    await vscode.commands.executeCommand('shepherd.session.close', session.id);
+    assert.equal(test.api.sessions.get(session.id), undefined);
+    assert.ok(!(await findMarked(marker)).includes(pid), `the agent process ${pid} outlived Close Session`);
+  });
+
+  it('keeps a warm agent ready and empties the pool when poolSize is 0', async () => {
+    await newSession();
+    await waitFor('a warm agent', () => test.api.supervisor.snapshot().find((view) => view.id.startsWith(`pool-${AGENT_ID}-`) && view.state === 'running'));
+    await updateSetting('sessions.poolSize', 0, vscode.ConfigurationTarget.Global);
+    await waitFor('the pool to empty', () => (test.api.supervisor.snapshot().some((view) => view.id.startsWith('pool-') && view.state === 'running') ? undefined : true));
+  });
+});
