@@ -1,5 +1,6 @@
 import { Disposable, DisposableStore, Emitter, Event } from '../events';
 import { describeError, Logger } from '../logger';
+import { maskValues } from '../secrets';
 import { Supervisor } from '../supervisor';
 import { DEFAULT_WORKER_DEFAULTS, WorkerDefinition } from '../workerDefinition';
 import { WorkerView } from '../workerView';
@@ -96,6 +97,10 @@ export class AgentConnection implements Disposable {
       await supervisor.remove(options.workerId);
       const reason = view.message ?? `the agent process is ${view.state}`;
       throw new AgentStartError(/not found/.test(reason) ? `${reason}. ${installHint(agent)}` : reason);
+    }
+    const handshake = connection.protocol.handshake?.();
+    if (handshake !== undefined) {
+      supervisor.write(options.workerId, handshake);
     }
     return connection;
   }
@@ -216,13 +221,24 @@ export class AgentConnection implements Disposable {
 
   private onStdout(chunk: Buffer): void {
     this.lastOutputAt = Date.now();
-    for (const event of this.protocol.decode(chunk)) {
+    let events: AgentEvent[];
+    try {
+      events = this.protocol.decode(chunk);
+    } catch (error) {
+      // A decoder bug on hostile output must cost this chunk only, never the session's next ones.
+      events = [{ type: 'protocol-error', reason: `output the protocol could not decode (${describeError(error)})`, excerpt: chunk.subarray(0, 120).toString('utf8') }];
+    }
+    for (const event of events) {
       this.handle(event);
     }
     this.armIdleGap();
   }
 
-  private handle(event: AgentEvent): void {
+  private handle(decoded: AgentEvent): void {
+    // An agent that prints its own key in a broken line must not put it in the log or the transcript.
+    const env = Object.values(this.agent.env);
+    const event: AgentEvent =
+      decoded.type === 'protocol-error' ? { ...decoded, reason: maskValues(decoded.reason, env), excerpt: maskValues(decoded.excerpt, env) } : decoded;
     switch (event.type) {
       case 'ready':
         this.resumeId = event.resumeId ?? this.resumeId;

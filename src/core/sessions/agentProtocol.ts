@@ -28,6 +28,11 @@ export interface AgentProtocol {
   /** Called when a turn begins, for protocols that must know (the line protocol's silence timer). */
   beginTurn(): void;
   /**
+   * Bytes written once, as soon as the process runs, for protocols whose agent only says who it is
+   * when asked (pi names its session file and model in answer to `get_state`, never unprompted).
+   */
+  handshake?(): string | undefined;
+  /**
    * For protocols that end a turn by silence: how long the agent must stay quiet after output.
    * Undefined when the protocol says explicitly when a turn ends.
    */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AgentEvent, PermissionDecision, TokenUsage, TurnOutcome } from './agentEvents';
 import { AgentProtocol, InterruptAction, isJsonObject, Json, numberField, objectField, PendingPermission, stringField } from './agentProtocol';
-import { JsonLineDecoder } from './jsonLines';
+import { JsonLineDecoder, stringifyUntrusted } from './jsonLines';
 
 /**
  * Claude Code's stream-json mode: one process holds the conversation, each stdin line is a user
@@ -13,6 +13,12 @@ export class ClaudeProtocol implements AgentProtocol {
   /** Text of the current message already streamed as deltas, so the final `assistant` line does not repeat it. */
   private streamedText = false;
   private interruptRequested = false;
+  /**
+   * `total_cost_usd` in a `result` is this process's running total (checked with Claude Code 2.1:
+   * 0.000138, then 0.000276 for two equal turns; a resumed process starts again from 0), while
+   * `usage` is the turn's own. The turn's cost is the difference from the last total.
+   */
+  private lastTotalCostUsd = 0;
 
   launchArgs(resumeId: string | undefined): string[] {
     const args = [
@@ -66,7 +72,7 @@ export class ClaudeProtocol implements AgentProtocol {
 
   private interpret(value: unknown): AgentEvent[] {
     if (!isJsonObject(value)) {
-      return [protocolError('an event that is not a JSON object', JSON.stringify(value).slice(0, 120))];
+      return [protocolError('an event that is not a JSON object', stringifyUntrusted(value).slice(0, 120))];
     }
     switch (value.type) {
       case 'system':
@@ -138,8 +144,18 @@ export class ClaudeProtocol implements AgentProtocol {
       outcome,
       message: failed ? resultMessage(value, subtype) : undefined,
       usage: usageOf(objectField(value, 'usage')),
-      costUsd: numberField(value, 'total_cost_usd'),
+      costUsd: this.turnCost(numberField(value, 'total_cost_usd')),
     };
+  }
+
+  private turnCost(total: number | undefined): number | undefined {
+    if (total === undefined) {
+      return undefined;
+    }
+    // A total below the last one means the agent started counting afresh: all of it is new.
+    const cost = total >= this.lastTotalCostUsd ? total - this.lastTotalCostUsd : total;
+    this.lastTotalCostUsd = total;
+    return cost;
   }
 }
 
@@ -182,10 +198,10 @@ export function flattenContent(content: unknown): string {
     return content;
   }
   if (!Array.isArray(content)) {
-    return content === undefined ? '' : JSON.stringify(content);
+    return content === undefined ? '' : stringifyUntrusted(content);
   }
   return content
-    .map((block) => (isJsonObject(block) && typeof block.text === 'string' ? block.text : JSON.stringify(block)))
+    .map((block) => (isJsonObject(block) && typeof block.text === 'string' ? block.text : stringifyUntrusted(block)))
     .join('\n');
 }
 

@@ -1,4 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
+import { describeError } from '../logger';
 
 /**
  * One protocol event can be large (a tool result with a whole file, a 5 MB diff); a line past this
@@ -77,6 +78,19 @@ export class JsonLineDecoder {
       this.pendingChars = 0;
       this.discarding = true;
     }
+  }
+}
+
+/**
+ * JSON.stringify for a value parsed from an agent's output. V8 parses nesting of any depth, but
+ * stringifies recursively: a 100,000-deep array from a hostile agent would throw RangeError in the
+ * middle of decoding and take the rest of the chunk with it. Never throws.
+ */
+export function stringifyUntrusted(value: unknown, space?: number): string {
+  try {
+    return JSON.stringify(value, null, space) ?? '';
+  } catch (error) {
+    return `(a value that cannot be shown: ${describeError(error)})`;
   }
 }
 

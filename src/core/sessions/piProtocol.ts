@@ -1,11 +1,15 @@
 import { AgentEvent, PermissionDecision, TokenUsage } from './agentEvents';
 import { AgentProtocol, InterruptAction, isJsonObject, Json, numberField, objectField, stringField } from './agentProtocol';
 import { flattenContent } from './claudeProtocol';
-import { JsonLineDecoder } from './jsonLines';
+import { JsonLineDecoder, stringifyUntrusted } from './jsonLines';
+
+/** The id of Shepherd's own `get_state` request, so its answer is told apart from the user's commands. */
+const STATE_REQUEST_ID = 'shepherd-get-state';
 
 /**
  * pi's RPC mode: JSON commands on stdin, JSON events on stdout, `agent_end` ends a run. Usage comes
- * per assistant message and is summed over the run.
+ * per assistant message and is summed over the run. pi announces nothing at startup, so the
+ * handshake asks `get_state` for the session file (what `--session` reopens) and the model.
  */
 export class PiProtocol implements AgentProtocol {
   readonly idleGapMs = undefined;
@@ -17,6 +21,10 @@ export class PiProtocol implements AgentProtocol {
 
   constructor(private readonly sessionFile: string | undefined) {}
 
+  /**
+   * `--session <path>` reopens that file, or starts a new conversation that pi saves there (it
+   * creates the folder, and writes the file once the first reply is complete): checked with pi 0.73.
+   */
   launchArgs(resumeId: string | undefined): string[] {
     const session = resumeId ?? this.sessionFile;
     return session ? ['--mode', 'rpc', '--session', session] : ['--mode', 'rpc'];
@@ -24,6 +32,10 @@ export class PiProtocol implements AgentProtocol {
 
   encodePrompt(text: string): string {
     return `${JSON.stringify({ id: String(this.nextId++), type: 'prompt', message: text })}\n`;
+  }
+
+  handshake(): string {
+    return `${JSON.stringify({ id: STATE_REQUEST_ID, type: 'get_state' })}\n`;
   }
 
   beginTurn(): void {
@@ -51,7 +63,7 @@ export class PiProtocol implements AgentProtocol {
 
   private interpret(value: unknown): AgentEvent[] {
     if (!isJsonObject(value)) {
-      return [{ type: 'protocol-error', reason: 'an event that is not a JSON object', excerpt: JSON.stringify(value).slice(0, 120) }];
+      return [{ type: 'protocol-error', reason: 'an event that is not a JSON object', excerpt: stringifyUntrusted(value).slice(0, 120) }];
     }
     switch (value.type) {
       case 'response':
@@ -88,6 +100,9 @@ export class PiProtocol implements AgentProtocol {
 
   /** A refused command (a prompt while busy, a bad request) ends nothing by itself but must be seen. */
   private response(value: Json): AgentEvent[] {
+    if (value.command === 'get_state' && value.id === STATE_REQUEST_ID) {
+      return stateReady(value);
+    }
     if (value.success !== false) {
       return [];
     }
@@ -129,6 +144,21 @@ export class PiProtocol implements AgentProtocol {
       costUsd: this.usage.reported ? this.usage.costUsd : undefined,
     };
   }
+}
+
+/**
+ * The answer to the handshake. The session file is the resume id: `--session` takes a path as it
+ * is, while a bare id is looked up among the sessions of the current folder only. An in-memory
+ * session (`--no-session`) has no file, and nothing to resume.
+ */
+function stateReady(value: Json): AgentEvent[] {
+  const data = objectField(value, 'data');
+  if (value.success === false || !data) {
+    // Worth a line in the log: without the session file, the next process cannot resume.
+    return [{ type: 'protocol-error', reason: 'pi did not report its session (get_state failed)', excerpt: stringField(value, 'error') ?? '' }];
+  }
+  const model = objectField(data, 'model');
+  return [{ type: 'ready', resumeId: stringField(data, 'sessionFile'), model: model && stringField(model, 'id') }];
 }
 
 function textDelta(event: Json | undefined): AgentEvent[] {
