@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { Disposable, DisposableStore } from '../core/events';
 import { describeError, Logger } from '../core/logger';
 import { SessionManager } from '../core/sessions/sessionManager';
 import { ExtensionMessage, isOpenableLink, PanelState, parseWebviewMessage, WebviewMessage } from '../shared/sessionProtocol';
+import { contentSecurityPolicy, nonce } from '../shared/webviewSecurity';
 
 export const SESSION_VIEW_TYPE = 'shepherd.session';
 
@@ -18,28 +18,6 @@ export interface SessionPanelDeps {
   readonly track: (name: string, work: () => Promise<unknown>) => void;
   /** Settles once the sessions of the last window are restored, so a revived panel finds its session. */
   readonly restored: Promise<unknown>;
-}
-
-function nonce(): string {
-  return randomBytes(16).toString('base64');
-}
-
-/**
- * The strict policy of every session page: nothing loads but our own script (by nonce) and our
- * own styles and font; no network, no frames, no inline handlers.
- */
-export function contentSecurityPolicy(cspSource: string, scriptNonce: string): string {
-  return [
-    "default-src 'none'",
-    `script-src 'nonce-${scriptNonce}'`,
-    `style-src ${cspSource}`,
-    `font-src ${cspSource}`,
-    "img-src 'none'",
-    "connect-src 'none'",
-    "frame-src 'none'",
-    "form-action 'none'",
-    "base-uri 'none'",
-  ].join('; ');
 }
 
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
@@ -68,7 +46,7 @@ function html(webview: vscode.Webview, extensionUri: vscode.Uri, title: string):
 <div id="status" role="status" aria-live="polite">Connecting…</div>
 <div id="problem" role="alert" hidden></div>
 <main id="transcript" aria-label="Conversation"></main>
-<form id="composer" onsubmit="return false">
+<form id="composer">
 <textarea id="input" aria-label="Message" placeholder="Message the agent (Enter sends, Shift+Enter adds a line)"></textarea>
 <div class="buttons">
 <button id="send" type="button" title="Send (Enter)"><span class="codicon codicon-send"></span> Send</button>
@@ -238,13 +216,25 @@ export class SessionPanels implements Disposable, vscode.WebviewPanelSerializer<
 
   async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: PanelState | undefined): Promise<void> {
     await this.deps.restored;
-    const sessionId = typeof state?.sessionId === 'string' ? state.sessionId : undefined;
-    if (!sessionId || !this.deps.manager.get(sessionId)) {
-      this.deps.logger.warn(`a restored session panel has no session (${JSON.stringify(state)}); closing it`);
+    const sessionId = this.sessionToRevive(panel, state);
+    if (!sessionId) {
+      this.deps.logger.warn(`a restored session panel ("${panel.title}") matches no session; closing it`);
       panel.dispose();
       return;
     }
     this.adopt(panel, sessionId);
+  }
+
+  /**
+   * The panel's saved state names its session. In the browser workbench that state can miss the last
+   * save before a reload, so a panel without it is matched by title to a session that has no panel.
+   */
+  private sessionToRevive(panel: vscode.WebviewPanel, state: PanelState | undefined): string | undefined {
+    const fromState = typeof state?.sessionId === 'string' ? state.sessionId : undefined;
+    if (fromState) {
+      return this.deps.manager.get(fromState) ? fromState : undefined;
+    }
+    return this.deps.manager.list().find((view) => view.title === panel.title && !this.panels.has(view.id))?.id;
   }
 
   dispose(): void {

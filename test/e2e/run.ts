@@ -10,9 +10,10 @@ import * as path from 'node:path';
 import Mocha from 'mocha';
 import { openWorkbench, saveFailureArtifacts, type Workbench } from '../harness/browser';
 import { ensureCodeServer, startCodeServer, type CodeServer } from '../harness/codeServer';
-import { FIXTURE_WORKSPACE } from '../harness/paths';
+import { DEMO_WORKSPACE } from '../harness/paths';
 import { abortOnSignals, assertNoLeftovers, describeSource, extensionSourceFrom, prepareExtensionsDir } from '../harness/session';
 import { e2e, setE2EContext } from './context';
+import { dismissOverlays } from './shepherdUi';
 
 function log(message: string): void {
   process.stdout.write(`[e2e] ${message}\n`);
@@ -53,10 +54,10 @@ async function main(): Promise<number> {
     const extensionsDir = path.join(tmp, 'extensions');
     await prepareExtensionsDir(extensionsDir, source, { withRunner: false });
     log(`extension under test: ${describeSource(source)}`);
-    server = await startCodeServer({ workspaceFolder: FIXTURE_WORKSPACE, extensionsDir, trust: true, marker });
+    server = await startCodeServer({ workspaceFolder: DEMO_WORKSPACE, extensionsDir, trust: true, marker });
     workbench = await openWorkbench({ server });
     log(`workbench loaded after ${((Date.now() - started) / 1000).toFixed(1)}s`);
-    setE2EContext({ server, workbench, page: workbench.page, workspaceFolder: FIXTURE_WORKSPACE });
+    setE2EContext({ server, workbench, page: workbench.page, workspaceFolder: DEMO_WORKSPACE });
 
     const grepIndex = process.argv.indexOf('--grep');
     const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', timeout: 60_000, slow: 10_000, color: process.stdout.isTTY === true });
@@ -70,6 +71,7 @@ async function main(): Promise<number> {
         if (test?.state === 'failed') {
           await saveFailureArtifacts(`e2e-${test.fullTitle()}`, { workbench: e2e().workbench, server: e2e().server });
         }
+        await dismissOverlays(e2e().page);
       },
     });
     for (const spec of specs) {

@@ -64,7 +64,7 @@ function markerIsCurrent(marker: InstallMarker | undefined): boolean {
   );
 }
 
-function which(command: string): string | undefined {
+export function which(command: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
     if (!dir) {
       continue;

@@ -26,8 +26,10 @@ export const REPO_ROOT = findRepoRoot(__dirname);
 export const VSCODE_TEST_DIR = path.join(REPO_ROOT, '.vscode-test');
 /** Screenshots and logs of failed runs (gitignored). */
 export const TEST_RESULTS_DIR = path.join(REPO_ROOT, 'test-results');
-/** The folder opened in the workbench by the host suite and the e2e tests. */
+/** The folder opened in the workbench by the host suite. */
 export const FIXTURE_WORKSPACE = path.join(REPO_ROOT, 'test', 'fixtures', 'workspace');
+/** The demo workspace: what `npm start` opens, and what the e2e tests use as a user would. */
+export const DEMO_WORKSPACE = path.join(REPO_ROOT, 'examples', 'demo');
 /** Sources of the test-runner extension (package.json lives here; its compiled JS in out/). */
 export const HOST_RUNNER_SOURCE_DIR = path.join(REPO_ROOT, 'test', 'host-runner');
 export const HOST_RUNNER_COMPILED_DIR = path.join(REPO_ROOT, 'out', 'test', 'host-runner');

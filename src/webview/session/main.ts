@@ -212,6 +212,8 @@ input.addEventListener('keydown', (event) => {
     send();
   }
 });
+// The composer is a form for accessibility only; it must never navigate the page.
+document.getElementById('composer')?.addEventListener('submit', (event) => event.preventDefault());
 sendButton.addEventListener('click', send);
 interruptButton.addEventListener('click', () => vscode.postMessage({ type: 'interrupt' }));
 transcriptEl.addEventListener('click', (event) => {

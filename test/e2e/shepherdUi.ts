@@ -1,0 +1,123 @@
+// What a user does with Shepherd in the workbench, as Playwright steps: open the view, find a worker's row,
+// pick from a quick pick, read the Output panel, use a session panel (a webview: two nested iframes).
+import type { FrameLocator, Locator, Page } from 'playwright-core';
+
+const VIEW_PANE = '.pane:has(.pane-header[aria-label^="Workers"])';
+
+/** Clicks the Shepherd activity-bar icon, unless the Workers view is already showing. */
+export async function openShepherdView(page: Page): Promise<Locator> {
+  const pane = page.locator(VIEW_PANE);
+  if (!(await pane.isVisible())) {
+    await page.locator('.activitybar .action-item a[aria-label^="Shepherd"], .activitybar .action-item[aria-label^="Shepherd"]').first().click();
+  }
+  await pane.waitFor({ state: 'visible', timeout: 20_000 });
+  return pane;
+}
+
+/** A worker's row in the Workers view; its aria-label is "<label>, <state>" (or "<label>, session <state>"). */
+export function workerRow(page: Page, label: string): Locator {
+  return page.locator(`${VIEW_PANE} .monaco-list-row[aria-label^="${label.replace(/"/g, '\\"')},"]`);
+}
+
+/** Waits until the worker's row says it is in `state`. */
+export async function waitForRowState(page: Page, label: string, state: string | RegExp, timeoutMs = 20_000): Promise<void> {
+  const pattern = typeof state === 'string' ? new RegExp(`, ${state}$`) : state;
+  await workerRow(page, label).first().waitFor({ state: 'visible', timeout: timeoutMs });
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    last = (await workerRow(page, label).first().getAttribute('aria-label')) ?? '';
+    if (pattern.test(last)) {
+      return;
+    }
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`the row of "${label}" never matched ${pattern}; last: "${last}"`);
+}
+
+/** The "pid 1234" a running worker's row shows in its description. */
+export async function rowPid(page: Page, label: string): Promise<number> {
+  const description = (await workerRow(page, label).first().locator('.label-description').textContent()) ?? '';
+  const match = /pid (\d+)/.exec(description);
+  if (!match) {
+    throw new Error(`the row of "${label}" shows no pid: "${description}"`);
+  }
+  return Number(match[1]);
+}
+
+/**
+ * Opens F1, runs the command with this exact title, and leaves its own quick pick (if any) open. The query is
+ * typed again while the entry is missing: right after the window opens, contributed commands may lag behind.
+ */
+export async function startCommand(page: Page, title: string, timeoutMs = 20_000): Promise<void> {
+  const input = page.locator('.quick-input-widget input.input');
+  const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: title }).first();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (!(await input.isVisible())) {
+      await page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+    }
+    await input.fill(`>${title}`);
+    if (await row.waitFor({ state: 'visible', timeout: 2_000 }).then(() => true, () => false)) {
+      break;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`the command palette never offered "${title}"`);
+    }
+    await input.fill('>');
+  }
+  await row.click();
+}
+
+/** Picks the quick-pick entry whose label contains `label` the keyboard way: type to filter, then Enter. */
+export async function pickItem(page: Page, label: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(label);
+  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: label }).first().waitFor({ state: 'visible', timeout: 10_000 });
+  await input.press('Enter');
+}
+
+/** Closes whatever quick input or notification is open, so one failed step cannot derail the next test. */
+export async function dismissOverlays(page: Page): Promise<void> {
+  for (let i = 0; i < 3 && (await page.locator('.quick-input-widget').isVisible()); i++) {
+    await page.keyboard.press('Escape');
+  }
+}
+
+/** Types into an input box a command opened, and presses Enter. */
+export async function answerInput(page: Page, text: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(text);
+  await input.press('Enter');
+}
+
+/**
+ * Waits until the Output panel shows a line containing `text`. The panel's own filter box narrows it to the
+ * matching lines, as a user would do in a long log; the filter is cleared afterwards.
+ */
+export async function waitForOutput(page: Page, text: string, timeoutMs = 20_000): Promise<void> {
+  const panel = page.locator('.part.panel');
+  // Exact: other panel views have filters too ("Filter (e.g. text, …)"), hidden while Output shows.
+  const filter = panel.getByPlaceholder('Filter', { exact: true });
+  await filter.waitFor({ state: 'visible', timeout: timeoutMs });
+  // The same element throughout: once it holds text, the placeholder no longer finds it.
+  const input = await filter.elementHandle();
+  if (!input) {
+    throw new Error('the Output panel has no filter box');
+  }
+  await input.fill(text);
+  try {
+    await panel.locator('.view-lines').filter({ hasText: text }).first().waitFor({ state: 'visible', timeout: timeoutMs });
+  } finally {
+    await input.fill('');
+    await input.dispose();
+  }
+}
+
+/** The document inside a session panel's webview (VS Code nests the page in two iframes). */
+export function sessionFrame(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').first().frameLocator('iframe#active-frame');
+}

@@ -1,0 +1,63 @@
+// `npm start`: the extension, built from this checkout, in a real VS Code on the demo workspace.
+//   - with `code` on PATH: desktop VS Code with --extensionDevelopmentPath (set SHEPHERD_USE_CODE_SERVER=1 to skip);
+//   - otherwise: the offline code-server of the test harness, at a printed http://127.0.0.1:PORT address,
+//     until Ctrl+C, which stops it and everything it started.
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ensureCodeServer, startCodeServer, which, type CodeServer } from './codeServer';
+import { DEMO_WORKSPACE, REPO_ROOT } from './paths';
+import { abortOnSignals, assertNoLeftovers, prepareExtensionsDir } from './session';
+
+function log(message: string): void {
+  process.stdout.write(`[shepherd] ${message}\n`);
+}
+
+function openInDesktop(code: string): Promise<number> {
+  log(`opening ${DEMO_WORKSPACE} in VS Code (${code}) with the extension from ${REPO_ROOT}`);
+  const child = spawn(code, [`--extensionDevelopmentPath=${REPO_ROOT}`, DEMO_WORKSPACE], { stdio: 'inherit' });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => resolve(code ?? 1));
+  });
+}
+
+async function serveInBrowser(): Promise<number> {
+  const signal = abortOnSignals();
+  const marker = randomUUID();
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'shepherd-start-'));
+  let server: CodeServer | undefined;
+  try {
+    await ensureCodeServer();
+    const extensionsDir = path.join(tmp, 'extensions');
+    await prepareExtensionsDir(extensionsDir, { kind: 'symlink', dir: REPO_ROOT }, { withRunner: false });
+    server = await startCodeServer({ workspaceFolder: DEMO_WORKSPACE, extensionsDir, trust: true, marker });
+    log(`VS Code (code-server) is serving the demo workspace with Shepherd loaded.`);
+    log(`Open ${server.workbenchUrl()} in a browser. Press Ctrl+C to stop it and every worker it started.`);
+    await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+    return 0;
+  } finally {
+    log('stopping…');
+    await server?.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+    await assertNoLeftovers(marker);
+    log('stopped; nothing left running.');
+  }
+}
+
+async function main(): Promise<number> {
+  const code = process.env.SHEPHERD_USE_CODE_SERVER ? undefined : which('code');
+  return code ? openInDesktop(code) : serveInBrowser();
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`[shepherd] ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);
