@@ -35,10 +35,27 @@ function log(message: string): void {
   process.stdout.write(`[host] ${message}\n`);
 }
 
-async function main(): Promise<number> {
-  const signal = abortOnSignals();
+/**
+ * One run of the suite in a fresh code-server. The trust tests also run in Restricted Mode: a second pass
+ * without --disable-workspace-trust, where the trust dialog is left unanswered.
+ */
+interface Pass {
+  readonly name: string;
+  readonly trusted: boolean;
+  /** Only tests whose title matches; all when undefined. */
+  readonly grep: string | undefined;
+}
+
+interface PassResult {
+  readonly passed: number;
+  readonly failed: number;
+  readonly exitCode: number;
+}
+
+const RESTRICTED_GREP = 'workspace trust';
+
+async function runPass(pass: Pass, source: ReturnType<typeof extensionSourceFrom>, signal: AbortSignal): Promise<PassResult> {
   const started = Date.now();
-  const source = extensionSourceFrom();
   const timeoutMs = Number(process.env.SHEPHERD_HOST_TIMEOUT_MS ?? 300_000);
   const marker = randomUUID();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'shepherd-host-'));
@@ -57,17 +74,23 @@ async function main(): Promise<number> {
     }
     const extensionsDir = path.join(tmp, 'extensions');
     await prepareExtensionsDir(extensionsDir, source, { withRunner: true });
-    log(`extension under test: ${describeSource(source)}`);
+    log(`${pass.name}: extension under test: ${describeSource(source)}`);
 
     server = await startCodeServer({
       workspaceFolder: FIXTURE_WORKSPACE,
       extensionsDir,
-      trust: true,
+      trust: pass.trusted,
       marker,
-      env: { SHEPHERD_SUITE_ENTRY: SUITE_ENTRY, SHEPHERD_SUITE_RESULTS: resultsFile, SHEPHERD_SUITE_STATUS: statusFile },
+      env: {
+        SHEPHERD_SUITE_ENTRY: SUITE_ENTRY,
+        SHEPHERD_SUITE_RESULTS: resultsFile,
+        SHEPHERD_SUITE_STATUS: statusFile,
+        SHEPHERD_SUITE_TRUSTED: pass.trusted ? '1' : '0',
+        ...(pass.grep ? { SHEPHERD_SUITE_GREP: pass.grep } : {}),
+      },
     });
     log(`code-server (VS Code ${VSCODE_VERSION}) at ${server.url}, log ${server.logPath}`);
-    workbench = await openWorkbench({ server });
+    workbench = await openWorkbench({ server, ...(pass.trusted ? {} : { trustDialog: 'leave' as const }) });
     log(`workbench loaded after ${((Date.now() - started) / 1000).toFixed(1)}s; waiting for the suite (timeout ${timeoutMs / 1000}s)`);
 
     try {
@@ -106,7 +129,7 @@ async function main(): Promise<number> {
     exitCode = 1;
   } finally {
     if (exitCode !== 0) {
-      await saveFailureArtifacts('host-suite', { workbench, server });
+      await saveFailureArtifacts(`host-suite-${pass.name}`, { workbench, server });
     }
     await workbench?.close();
     try {
@@ -126,6 +149,31 @@ async function main(): Promise<number> {
       process.stderr.write(`[host] ${error instanceof Error ? error.message : String(error)}\n`);
       exitCode = 1;
     }
+  }
+  log(`${pass.name}: ${passed} passed, ${failed} failed in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  return { passed, failed, exitCode };
+}
+
+async function main(): Promise<number> {
+  const signal = abortOnSignals();
+  const started = Date.now();
+  const source = extensionSourceFrom();
+  const grep = process.env.SHEPHERD_SUITE_GREP;
+  const passes: Pass[] = [
+    { name: 'trusted', trusted: true, grep },
+    ...(grep === undefined || new RegExp(grep).test(RESTRICTED_GREP) ? [{ name: 'restricted', trusted: false, grep: RESTRICTED_GREP }] : []),
+  ];
+  let passed = 0;
+  let failed = 0;
+  let exitCode = 0;
+  for (const pass of passes) {
+    if (signal.aborted) {
+      break;
+    }
+    const result = await runPass(pass, source, signal);
+    passed += result.passed;
+    failed += result.failed;
+    exitCode ||= result.exitCode;
   }
   process.stdout.write(`host suite: ${passed} passed, ${failed} failed\n`);
   log(`took ${((Date.now() - started) / 1000).toFixed(1)}s`);

@@ -38,8 +38,11 @@ export function activate(): void {
   const claim = `${statusFile}.claimed`;
   try {
     fs.writeFileSync(claim, String(process.pid), { flag: 'wx' });
-  } catch {
-    return;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+      return; // an earlier extension host of this run has the suite
+    }
+    throw error;
   }
   void runSuite(entry, statusFile);
 }

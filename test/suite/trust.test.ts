@@ -12,6 +12,14 @@ describe('workspace trust', () => {
     return { id, command: process.execPath, args: [fixture('echo-lines.js')], env: markerEnv(test.marker), autoStart: true, graceMs: 500 };
   }
 
+  it('runs in the trust mode the harness asked for', function () {
+    const expected = process.env.SHEPHERD_SUITE_TRUSTED;
+    if (expected === undefined) {
+      this.skip(); // run by @vscode/test-electron, which has no restricted pass
+    }
+    assert.equal(vscode.workspace.isTrusted, expected === '1');
+  });
+
   it('starts workspace-defined workers only in a trusted workspace', async () => {
     await updateSetting('workers', [entry('from-workspace')]);
     if (vscode.workspace.isTrusted) {

@@ -150,12 +150,18 @@ function formatCost(usd: number): string {
   return usd === 0 ? '$0' : usd < 0.01 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
 }
 
+/** The state in the tree's words, plus what happens next when the agent is not running. */
+function stateText(view: SessionView): string {
+  const state = view.state.replace(/-/g, ' ');
+  return view.state === 'exited' && view.canResume ? `${state} (your next message resumes it)` : state;
+}
+
 function showSession(view: SessionView): void {
   session = view;
   document.title = view.title;
   const parts = [
     `${view.agentLabel}${view.isDemo ? ' — demo, canned replies' : ''}`,
-    view.state,
+    stateText(view),
     ...(view.model ? [view.model] : []),
     `${view.usage.inputTokens} in / ${view.usage.outputTokens} out`,
     formatCost(view.usage.costUsd),
