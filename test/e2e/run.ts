@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import Mocha from 'mocha';
 import { openWorkbench, saveFailureArtifacts, type Workbench } from '../harness/browser';
+import { findFiles, runMain } from '../harness/cli';
 import { ensureCodeServer, startCodeServer, type CodeServer } from '../harness/codeServer';
 import { DEMO_WORKSPACE } from '../harness/paths';
 import { abortOnSignals, assertNoLeftovers, describeSource, extensionSourceFrom, prepareExtensionsDir } from '../harness/session';
@@ -19,18 +20,6 @@ function log(message: string): void {
   process.stdout.write(`[e2e] ${message}\n`);
 }
 
-function findSpecs(dir: string): string[] {
-  const found: string[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      found.push(...findSpecs(full));
-    } else if (entry.isFile() && entry.name.endsWith('.e2e.test.js')) {
-      found.push(full);
-    }
-  }
-  return found.sort();
-}
 
 async function main(): Promise<number> {
   const signal = abortOnSignals();
@@ -46,7 +35,7 @@ async function main(): Promise<number> {
   let setupFailed = false;
 
   try {
-    const specs = findSpecs(__dirname);
+    const specs = findFiles(__dirname, '.e2e.test.js');
     if (specs.length === 0) {
       throw new Error(`no *.e2e.test.js under ${__dirname}; compile the tests first (npx tsc -p .)`);
     }
@@ -118,12 +107,4 @@ async function main(): Promise<number> {
   return signal.aborted ? 130 : exitCode;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`[e2e] ${String(error)}\n`);
-    process.exitCode = 1;
-  },
-);
+runMain('e2e', main);

@@ -13,6 +13,7 @@ import { openWorkbench, saveFailureArtifacts, type Workbench } from './browser';
 import { ensureCodeServer, startCodeServer, VSCODE_VERSION, type CodeServer } from './codeServer';
 import { FIXTURE_WORKSPACE, SUITE_ENTRY } from './paths';
 import { abortOnSignals, assertNoLeftovers, describeSource, extensionSourceFrom, prepareExtensionsDir, waitForFile } from './session';
+import { runMain } from './cli';
 
 interface MochaJsonTest {
   fullTitle: string;
@@ -180,12 +181,4 @@ async function main(): Promise<number> {
   return signal.aborted ? 130 : exitCode;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`[host] ${String(error)}\n`);
-    process.exitCode = 1;
-  },
-);
+runMain('host', main);

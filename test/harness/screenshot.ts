@@ -9,6 +9,7 @@ import { openWorkbench, type Workbench } from './browser';
 import { ensureCodeServer, startCodeServer, type CodeServer } from './codeServer';
 import { DEFAULT_VSIX, DEMO_WORKSPACE, REPO_ROOT } from './paths';
 import { assertNoLeftovers, prepareExtensionsDir } from './session';
+import { runMain } from './cli';
 
 const TARGET = path.join(REPO_ROOT, 'media', 'screenshot.png');
 
@@ -49,7 +50,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`[screenshot] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exitCode = 1;
-});
+runMain('screenshot', main);

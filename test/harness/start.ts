@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { ensureCodeServer, startCodeServer, which, type CodeServer } from './codeServer';
 import { DEMO_WORKSPACE, REPO_ROOT } from './paths';
 import { abortOnSignals, assertNoLeftovers, prepareExtensionsDir } from './session';
+import { runMain } from './cli';
 
 function log(message: string): void {
   process.stdout.write(`[shepherd] ${message}\n`);
@@ -36,7 +37,10 @@ async function serveInBrowser(): Promise<number> {
     server = await startCodeServer({ workspaceFolder: DEMO_WORKSPACE, extensionsDir, trust: true, marker });
     log(`VS Code (code-server) is serving the demo workspace with Shepherd loaded.`);
     log(`Open ${server.workbenchUrl()} in a browser. Press Ctrl+C to stop it and every worker it started.`);
+    // The server's handles are unref'd, so without a timer of its own Node would exit here and skip the cleanup.
+    const keepAlive = setInterval(() => undefined, 60_000);
     await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+    clearInterval(keepAlive);
     return 0;
   } finally {
     log('stopping…');
@@ -52,12 +56,4 @@ async function main(): Promise<number> {
   return code ? openInDesktop(code) : serveInBrowser();
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`[shepherd] ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  },
-);
+runMain('shepherd', main);

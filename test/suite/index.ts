@@ -3,22 +3,9 @@
 // Runs every out/test/suite/**/*.test.js with mocha's BDD interface (describe/it). With SHEPHERD_SUITE_RESULTS
 // set, mocha's JSON report goes to that file; otherwise the spec reporter prints to the console.
 // SHEPHERD_SUITE_GREP narrows the run to matching test titles.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import Mocha from 'mocha';
+import { findFiles } from '../harness/cli';
 
-function findTests(dir: string): string[] {
-  const found: string[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      found.push(...findTests(full));
-    } else if (entry.isFile() && entry.name.endsWith('.test.js')) {
-      found.push(full);
-    }
-  }
-  return found.sort();
-}
 
 export function run(): Promise<void> {
   const resultsFile = process.env.SHEPHERD_SUITE_RESULTS;
@@ -33,7 +20,7 @@ export function run(): Promise<void> {
   if (grep) {
     mocha.grep(grep);
   }
-  for (const file of findTests(__dirname)) {
+  for (const file of findFiles(__dirname, '.test.js')) {
     mocha.addFile(file);
   }
   return new Promise<void>((resolve, reject) => {
