@@ -1,4 +1,4 @@
-import { GroupProbe, terminateGroup } from './processGroup';
+import { GroupProbe, isPidAlive, terminateGroup } from './processGroup';
 import { readStartToken } from './procfs';
 import { StatusContents, StatusWorker } from './statusFile';
 
@@ -24,11 +24,21 @@ async function isHostAlive(contents: StatusContents): Promise<boolean> {
   if (pid === process.pid || startToken === undefined) {
     return false;
   }
+  // A killed host whose parent never reaps it (a container whose PID 1 is no init) stays a zombie
+  // with its start time readable for ever: it is dead all the same, and its workers are orphans.
+  if (!(await isPidAlive(pid))) {
+    return false;
+  }
   return (await readStartToken(pid)) === startToken;
 }
 
 async function reapOne(worker: StatusWorker, graceMs: number): Promise<OrphanReport | undefined> {
   if (worker.pgid === undefined || worker.pgid === null || worker.pid === undefined || worker.pid === null) {
+    return undefined;
+  }
+  // Defence in depth for callers that skip checkStatusContents: only a group led by the recorded
+  // process is ours, and group 1 would make kill(-1) signal every process of the user.
+  if (worker.pgid !== worker.pid || worker.pgid <= 1) {
     return undefined;
   }
   const report = (outcome: OrphanOutcome): OrphanReport => ({

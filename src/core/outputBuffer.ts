@@ -28,12 +28,26 @@ export class LineSplitter {
   private readonly decoder = new StringDecoder('utf8');
   private pending = '';
 
-  /** Feeds a chunk and returns the complete lines it finished, and whether each was broken. */
+  /**
+   * Feeds a chunk and returns the complete lines it finished, and whether each was broken. Lines are
+   * sliced straight out of the decoded chunk: joining it to the unfinished line first (and splitting
+   * the whole) copied every byte of a flood once more, which the garbage collector then paid for.
+   */
   push(chunk: Buffer): Array<{ text: string; broken: boolean }> {
-    const text = this.pending + this.decoder.write(chunk);
-    const parts = text.split('\n');
-    this.pending = parts.pop() ?? '';
-    const lines = parts.map((part) => ({ text: part.endsWith('\r') ? part.slice(0, -1) : part, broken: false }));
+    const text = this.decoder.write(chunk);
+    const lines: Array<{ text: string; broken: boolean }> = [];
+    let start = 0;
+    for (let newline = text.indexOf('\n'); newline >= 0; newline = text.indexOf('\n', start)) {
+      let line = text.slice(start, newline);
+      if (this.pending !== '') {
+        // Only the first line of a chunk continues what the previous chunk left unfinished.
+        line = this.pending + line;
+        this.pending = '';
+      }
+      lines.push({ text: line.endsWith('\r') ? line.slice(0, -1) : line, broken: false });
+      start = newline + 1;
+    }
+    this.pending += text.slice(start);
     while (this.pending.length > MAX_LINE_CHARS) {
       lines.push({ text: this.pending.slice(0, MAX_LINE_CHARS), broken: true });
       this.pending = this.pending.slice(MAX_LINE_CHARS);

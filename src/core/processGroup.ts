@@ -10,6 +10,11 @@ export const DEFAULT_POLL_MS = 100;
  * long has a process stuck in uninterruptible sleep, and waiting longer would only hang the caller.
  */
 export const KILL_CONFIRM_MS = 3_000;
+/**
+ * SIGKILL cannot be caught, so a group is usually gone a few milliseconds later: the first check
+ * comes this soon instead of a whole poll interval later, which would only delay the caller.
+ */
+export const KILL_FIRST_PROBE_MS = 10;
 
 export const IS_WINDOWS = process.platform === 'win32';
 
@@ -95,6 +100,27 @@ export class GroupProbe {
   }
 }
 
+/**
+ * True when a process with this PID exists, zombies included, from one signal-0 system call and no
+ * /proc read. Enough for this process's own children: Node reaps each one the moment it exits (and
+ * then emits 'exit'), so a zombie child only ever exists for an instant.
+ */
+export function pidExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    const code = errnoCode(error);
+    if (code === 'ESRCH') {
+      return false;
+    }
+    if (code === 'EPERM') {
+      return true;
+    }
+    throw error;
+  }
+}
+
 /** True when a single process exists (zombies count as gone on Linux). */
 export async function isPidAlive(pid: number): Promise<boolean> {
   try {
@@ -136,9 +162,12 @@ async function waitForGroupExit(
   deadline: number,
   pollMs: number,
   signal?: AbortSignal,
+  firstPauseMs: number = pollMs,
 ): Promise<boolean> {
+  let pauseMs = firstPauseMs;
   while (Date.now() < deadline && !signal?.aborted) {
-    await pause(Math.min(pollMs, Math.max(0, deadline - Date.now())), signal);
+    await pause(Math.min(pauseMs, Math.max(0, deadline - Date.now())), signal);
+    pauseMs = pollMs;
     if (!(await probe.isAlive())) {
       return true;
     }
@@ -189,7 +218,7 @@ export async function terminateGroup(pgid: number, options: TerminateOptions = {
   } else if (!signalGroup(pgid, 'SIGKILL')) {
     return result('exited');
   }
-  if (await waitForGroupExit(probe, Date.now() + KILL_CONFIRM_MS, pollMs)) {
+  if (await waitForGroupExit(probe, Date.now() + KILL_CONFIRM_MS, pollMs, undefined, Math.min(pollMs, KILL_FIRST_PROBE_MS))) {
     return result('killed');
   }
   return result('survived');

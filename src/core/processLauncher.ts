@@ -1,5 +1,6 @@
 import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
+import { Readable } from 'node:stream';
 import { IS_WINDOWS } from './processGroup';
 import { WorkerDefinition } from './workerDefinition';
 
@@ -46,6 +47,30 @@ export interface ProcessExit {
   readonly signal: NodeJS.Signals | null;
 }
 
+/**
+ * Output read from one pipe before its consumer attached. Node resumes an unread stdio stream on
+ * the tick after the child exits and discards what it holds, so without this a command that prints
+ * and exits at once (`sh -c 'echo fatal; exit 3'`) would lose its last words.
+ */
+export interface EarlyOutput {
+  /** Stops collecting and hands over what was read so far, oldest first. */
+  take(): Buffer[];
+}
+
+function collectEarly(stream: Readable): EarlyOutput {
+  const chunks: Buffer[] = [];
+  const collect = (chunk: Buffer): void => {
+    chunks.push(chunk);
+  };
+  stream.on('data', collect);
+  return {
+    take: () => {
+      stream.off('data', collect);
+      return chunks.splice(0);
+    },
+  };
+}
+
 /** A spawned worker process and its exit, observed from the moment of spawning. */
 export interface LaunchedWorker {
   readonly child: ChildProcessWithoutNullStreams;
@@ -54,6 +79,8 @@ export interface LaunchedWorker {
    * once would otherwise emit 'exit' before a listener exists, and the exit would be lost.
    */
   readonly exited: Promise<ProcessExit>;
+  /** What stdout and stderr carried before the consumer attached (see EarlyOutput). */
+  readonly early: { readonly stdout: EarlyOutput; readonly stderr: EarlyOutput };
 }
 
 /** Extra variables every worker gets, besides its definition's env. */
@@ -64,12 +91,13 @@ export interface LaunchEnvironment {
 /**
  * Spawns a worker as the leader of its own process group (detached), with piped stdio, its args
  * passed as an array, and a shell only when the definition asks. Resolves once the process exists;
- * its output stays buffered in the paused pipes until the caller reads it.
- * rejects with a LaunchError naming the command and the reason.
+ * its output is collected in `early` until the caller takes it over. `onSpawned` learns the PID the
+ * moment the process exists. Rejects with a LaunchError naming the command and the reason.
  */
 export async function launchWorker(
   definition: WorkerDefinition,
   extraEnv: LaunchEnvironment = {},
+  onSpawned?: (pid: number) => void,
 ): Promise<LaunchedWorker> {
   await checkCwd(definition.cwd);
   const child = spawn(definition.command, [...definition.args], {
@@ -80,7 +108,13 @@ export async function launchWorker(
     stdio: 'pipe',
     windowsHide: true,
   });
+  // Synchronously, before anything is awaited: the caller's exit hook must be able to kill a
+  // process that exists but whose 'spawn' event has not been seen yet.
+  if (child.pid !== undefined) {
+    onSpawned?.(child.pid);
+  }
   const exited = new Promise<ProcessExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const early = { stdout: collectEarly(child.stdout), stderr: collectEarly(child.stderr) };
   await new Promise<void>((resolve, reject) => {
     const onSpawn = (): void => {
       child.off('error', onError);
@@ -93,5 +127,5 @@ export async function launchWorker(
     child.once('spawn', onSpawn);
     child.once('error', onError);
   });
-  return { child, exited };
+  return { child, exited, early };
 }

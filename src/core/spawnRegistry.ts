@@ -1,5 +1,5 @@
 import { Mutex } from 'async-mutex';
-import { isPidAlive } from './processGroup';
+import { pidExists } from './processGroup';
 
 /**
  * 128 live process groups is far beyond what one person supervises by hand, yet small enough that a
@@ -100,14 +100,15 @@ export class SpawnRegistry {
   }
 
   /**
-   * Two-phase sweep. Phase one probes every entry's liveness without the lock, so admissions and
-   * reads proceed while /proc is read. Phase two removes, under the lock, only the entries that are
-   * still the very objects found dead: a worker respawned under the same id in between is kept.
+   * Two-phase sweep. Phase one probes every entry without the lock, with signal 0 only: entries are
+   * this process's own children, which Node reaps the moment they exit, so a PID that no longer
+   * exists is gone and a zombie is only ever transient. (Reading /proc per entry, as before, cost a
+   * thread-pool round trip each: the sweep of 128 entries every tick was the bulk of idle CPU.)
+   * Phase two removes, under the lock, only the entries that are still the very objects found dead:
+   * a worker respawned under the same id in between is kept.
    */
   async sweepDead(): Promise<SpawnEntry[]> {
-    const candidates = this.list();
-    const verdicts = await Promise.all(candidates.map(async (entry) => ({ entry, alive: await isPidAlive(entry.pid) })));
-    const dead = verdicts.filter((v) => !v.alive).map((v) => v.entry);
+    const dead = this.list().filter((entry) => !pidExists(entry.pid));
     if (dead.length === 0) {
       return [];
     }

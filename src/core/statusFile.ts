@@ -1,4 +1,4 @@
-import { promises as fs, mkdirSync, renameSync, writeFileSync, unlinkSync } from 'node:fs';
+import { promises as fs, chmodSync, mkdirSync, renameSync, writeFileSync, unlinkSync } from 'node:fs';
 import * as path from 'node:path';
 
 /** One worker as recorded for a later run: enough to find and verify its process group, no env, no secrets. */
@@ -31,8 +31,13 @@ export type StatusReadResult =
 /** The file holds process ids of a user's workers: only the user may read it. */
 const FILE_MODE = 0o600;
 
+/** PID 1 is init, and group 1 would make kill(-1) signal every process the user may signal. */
+function isUsablePid(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value > 1;
+}
+
 function isOptionalNumber(value: unknown): boolean {
-  return value === undefined || value === null || (typeof value === 'number' && Number.isInteger(value) && value > 0);
+  return value === undefined || value === null || isUsablePid(value);
 }
 
 function checkWorker(value: unknown, index: number): string | undefined {
@@ -46,6 +51,11 @@ function checkWorker(value: unknown, index: number): string | undefined {
   if (!isOptionalNumber(worker.pid) || !isOptionalNumber(worker.pgid)) {
     return `workers[${index}] has an invalid pid or pgid`;
   }
+  // Every worker leads its own group, so Shepherd only ever writes pgid === pid. Recovery relies on
+  // it (a group id cannot be reused while the group lives); another pgid could name a stranger's group.
+  if ((worker.pgid ?? undefined) !== (worker.pid ?? undefined)) {
+    return `workers[${index}] has a pgid that is not its own pid`;
+  }
   return undefined;
 }
 
@@ -57,6 +67,12 @@ export function checkStatusContents(value: unknown): { contents: StatusContents 
   const data = value as Record<string, unknown>;
   if (data.version !== 1) {
     return { reason: `unknown version ${JSON.stringify(data.version)}` };
+  }
+  // The host's PID is only compared, never signalled: any positive integer will do.
+  const host = data.host as Record<string, unknown> | undefined;
+  const hostPid = typeof host === 'object' && host !== null ? host.pid : undefined;
+  if (typeof hostPid !== 'number' || !Number.isInteger(hostPid) || hostPid <= 0 || !['string', 'undefined'].includes(typeof host?.startToken)) {
+    return { reason: '"host" does not name the process that wrote the file' };
   }
   if (!Array.isArray(data.workers)) {
     return { reason: '"workers" is not a list' };
@@ -96,6 +112,8 @@ export class StatusFile {
     mkdirSync(path.dirname(this.filePath), { recursive: true });
     const temp = this.tempPath;
     writeFileSync(temp, JSON.stringify(contents, null, 2), { mode: FILE_MODE });
+    // As in write(): a leftover temp file keeps its old mode, and the rename would publish it.
+    chmodSync(temp, FILE_MODE);
     renameSync(temp, this.filePath);
   }
 
@@ -113,7 +131,9 @@ export class StatusFile {
     try {
       parsed = JSON.parse(text);
     } catch (error) {
-      return { kind: 'corrupt', reason: `it is not valid JSON (${(error as Error).message})` };
+      // V8 quotes the start of the text: binary garbage would put NULs and line breaks in the log.
+      const message = (error as Error).message.replace(/[\u0000-\u001f\u007f]/g, ' ');
+      return { kind: 'corrupt', reason: `it is not valid JSON (${message})` };
     }
     const checked = checkStatusContents(parsed);
     return 'reason' in checked ? { kind: 'corrupt', reason: checked.reason } : { kind: 'ok', contents: checked.contents };

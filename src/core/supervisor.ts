@@ -1,14 +1,17 @@
+import { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { ActivityLog } from './activityLog';
 import { stripAnsi } from './ansi';
 import { DeadlineScheduler } from './deadlineScheduler';
+import { describeEscapee, findEscapees, GroupMember, groupFamily } from './escapes';
 import { Disposable, Emitter, Event } from './events';
 import { GroupMetricsSampler } from './groupMetrics';
 import { describeError, Logger } from './logger';
 import { reapOrphans, OrphanReport } from './orphanReaper';
 import { LineSplitter, OutputLine, OutputStream } from './outputBuffer';
 import { GroupProbe, killGroupSync, signalGroup, terminateGroup, TerminationResult } from './processGroup';
-import { LaunchedWorker, LaunchEnvironment, launchWorker } from './processLauncher';
+import { LaunchedWorker, LaunchEnvironment, LaunchError, launchWorker } from './processLauncher';
 import { readStartToken } from './procfs';
+import { ReadThrottle } from './readThrottle';
 import { isCleanExit, RestartTracker } from './restartTracker';
 import { SpawnEntry, SpawnRegistry } from './spawnRegistry';
 import { StatusContents, StatusFile } from './statusFile';
@@ -30,6 +33,8 @@ export const HEALTH_RECOVERY_MS = 5 * 60_000;
 export const EXIT_DRAIN_MS = 250;
 /** Grace used when the editor shuts down: quick, because VS Code gives deactivate() only seconds. */
 export const SHUTDOWN_GRACE_MS = 1_500;
+/** Why a start was refused once the editor began shutting Shepherd down. */
+const SHUTTING_DOWN = 'Shepherd is shutting down: the worker was not started';
 /** Bounds the health scan per tick so a flood cannot make one tick expensive. */
 const HEALTH_SCAN_MAX_LINES = 5_000;
 
@@ -71,6 +76,12 @@ export interface StopAllOptions extends StopOptions {
 }
 
 export type UpsertResult = 'added' | 'changed' | 'unchanged';
+
+interface StopEscalation {
+  readonly controller: AbortController;
+  /** Undo the timers and listeners that may abort it, once the stop is over. */
+  readonly cleanups: Array<() => void>;
+}
 
 function sameDefinition(a: WorkerDefinition, b: WorkerDefinition): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
@@ -116,6 +127,8 @@ export class Supervisor implements Disposable {
   private readonly tickTimer: NodeJS.Timeout;
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly pendingOutput = new Set<WorkerRecord>();
+  /** Bounds how much output one turn of the event loop handles, so a flood cannot freeze the host. */
+  private readonly readThrottle = new ReadThrottle();
   private cachedSnapshot: readonly WorkerView[] | undefined;
   private ticking = false;
   private statusDirty = true;
@@ -124,6 +137,12 @@ export class Supervisor implements Disposable {
   /** Read once: lets a later run tell this host from a process that reused its PID. */
   private hostStartToken: string | undefined;
   private disposed = false;
+  /** Set by killAllSync and shutdown: from then on nothing new may start. */
+  private closing = false;
+  /** Processes spawned but not yet in the registry: the exit hook must reach them too. */
+  private readonly launching = new Set<number>();
+  /** Per stop in flight: what a later, more urgent stop aborts to force the SIGKILL early. */
+  private readonly stopEscalations = new Map<WorkerRecord, StopEscalation>();
 
   constructor(options: SupervisorOptions) {
     this.logger = options.logger;
@@ -286,12 +305,42 @@ export class Supervisor implements Disposable {
   /** Stops a worker's whole process group: SIGTERM, the grace period, then SIGKILL. */
   stop(id: string, options: StopOptions = {}): Promise<TerminationResult | undefined> {
     const record = this.require(id);
+    const inFlight = this.stopEscalations.get(record);
+    if (record.stopping && inFlight) {
+      // A second, more urgent stop (shutdown's short grace, a forced kill) must not wait out the
+      // grace of the stop already under way: it shortens it instead.
+      this.escalateStop(inFlight, options.graceMs, options.forceKill);
+      return record.stopping as Promise<TerminationResult | undefined>;
+    }
     if (!record.stopping) {
-      record.stopping = this.stopRecord(record, options).finally(() => {
+      const escalation: StopEscalation = { controller: new AbortController(), cleanups: [] };
+      this.stopEscalations.set(record, escalation);
+      this.escalateStop(escalation, undefined, options.forceKill);
+      record.stopping = this.stopRecord(record, { graceMs: options.graceMs, forceKill: escalation.controller.signal }).finally(() => {
         record.stopping = undefined;
+        this.stopEscalations.delete(record);
+        for (const cleanup of escalation.cleanups.splice(0)) {
+          cleanup();
+        }
       });
     }
     return record.stopping as Promise<TerminationResult | undefined>;
+  }
+
+  /** Makes an in-flight stop send SIGKILL after `graceMs` from now, or as soon as `forceKill` aborts. */
+  private escalateStop(escalation: StopEscalation, graceMs: number | undefined, forceKill: AbortSignal | undefined): void {
+    const abort = (): void => escalation.controller.abort();
+    if (forceKill?.aborted) {
+      abort();
+    } else if (forceKill) {
+      forceKill.addEventListener('abort', abort, { once: true });
+      escalation.cleanups.push(() => forceKill.removeEventListener('abort', abort));
+    }
+    if (graceMs !== undefined) {
+      const timer = setTimeout(abort, graceMs);
+      timer.unref();
+      escalation.cleanups.push(() => clearTimeout(timer));
+    }
   }
 
   async restart(id: string): Promise<WorkerView> {
@@ -343,12 +392,15 @@ export class Supervisor implements Disposable {
    * only, where the event loop may never run again. Returns how many groups were signalled.
    */
   killAllSync(): number {
+    // A start in flight would otherwise spawn its process after this and outlive the editor.
+    this.closing = true;
     const entries = this.registry.list();
-    for (const entry of entries) {
+    const groups = [...entries.map((entry) => ({ id: entry.id, pgid: entry.pgid })), ...[...this.launching].map((pid) => ({ id: `pid ${pid}`, pgid: pid }))];
+    for (const { id, pgid } of groups) {
       try {
-        killGroupSync(entry.pgid);
+        killGroupSync(pgid);
       } catch (error) {
-        this.logger.error(`[worker:${entry.id}] could not kill group ${entry.pgid}: ${describeError(error)}`);
+        this.logger.error(`[worker:${id}] could not kill group ${pgid}: ${describeError(error)}`);
       }
     }
     this.writeStatusSync();
@@ -360,6 +412,7 @@ export class Supervisor implements Disposable {
    * time is up, background tasks aborted, and a final status file.
    */
   async shutdown(graceMs: number = SHUTDOWN_GRACE_MS): Promise<void> {
+    this.closing = true;
     clearInterval(this.tickTimer);
     try {
       await withTimeout(this.stopAll({ graceMs }), graceMs + 2_000, 'stopping all workers');
@@ -379,7 +432,17 @@ export class Supervisor implements Disposable {
     if (!this.statusFile) {
       return [];
     }
-    const read = await this.statusFile.read();
+    let read;
+    try {
+      read = await this.statusFile.read();
+    } catch (error) {
+      // A folder in its place, no permission: the caller (start-up) must go on to start the workers.
+      const message = `The status file ${this.statusFile.filePath} cannot be read (${describeError(error)}). Orphans of the previous run, if any, cannot be found.`;
+      this.logger.warn(message);
+      this.activity.record('warning', undefined, message);
+      this.statusDirty = true;
+      return [];
+    }
     if (read.kind === 'missing') {
       return [];
     }
@@ -403,6 +466,7 @@ export class Supervisor implements Disposable {
       return;
     }
     this.disposed = true;
+    this.closing = true;
     clearInterval(this.tickTimer);
     clearTimeout(this.flushTimer);
     this.scheduler.dispose();
@@ -455,6 +519,9 @@ export class Supervisor implements Disposable {
     this.transition(record, via);
     const definition = record.definition;
     try {
+      if (this.closing) {
+        throw new LaunchError(SHUTTING_DOWN);
+      }
       await record.remnantCleanup;
       const { launched, entry } = await this.admit(definition);
       this.attach(record, launched, entry);
@@ -474,11 +541,20 @@ export class Supervisor implements Disposable {
 
   private async admit(definition: WorkerDefinition): Promise<{ launched: LaunchedWorker; entry: SpawnEntry }> {
     let launched: LaunchedWorker | undefined;
+    let spawnedPid: number | undefined;
     try {
       const entry = await this.registry.admit(definition.id, definition.id, async () => {
-        launched = await launchWorker(definition, this.extraEnv);
+        launched = await launchWorker(definition, this.extraEnv, (pid) => {
+          spawnedPid = pid;
+          this.launching.add(pid);
+        });
         const pid = launched.child.pid as number;
-        return { pid, startToken: await readStartToken(pid) };
+        const startToken = await readStartToken(pid);
+        // The exit hook (or shutdown) ran while this process was being spawned: it must not live on.
+        if (this.closing) {
+          throw new LaunchError(SHUTTING_DOWN);
+        }
+        return { pid, startToken };
       });
       return { launched: launched as LaunchedWorker, entry };
     } catch (error) {
@@ -487,14 +563,19 @@ export class Supervisor implements Disposable {
         killGroupSync(launched.child.pid);
       }
       throw error;
+    } finally {
+      if (spawnedPid !== undefined) {
+        this.launching.delete(spawnedPid);
+      }
     }
   }
 
   private attach(record: WorkerRecord, launched: LaunchedWorker, entry: SpawnEntry): void {
     const child = launched.child;
     const splitters: Record<OutputStream, LineSplitter> = { stdout: new LineSplitter(), stderr: new LineSplitter() };
-    const streamClosed = (stream: NodeJS.ReadableStream): Promise<void> =>
-      new Promise((resolve) => stream.once('close', () => resolve()));
+    // A worker that exited at once may have closed its pipes before this runs: 'close' is past.
+    const streamClosed = (stream: ChildProcessWithoutNullStreams['stdout']): Promise<void> =>
+      stream.closed ? Promise.resolve() : new Promise((resolve) => stream.once('close', () => resolve()));
     const running: RunningProcess = {
       child,
       entry,
@@ -506,18 +587,30 @@ export class Supervisor implements Disposable {
     record.usage = undefined;
     for (const stream of ['stdout', 'stderr'] as const) {
       const readable = child[stream];
-      readable.on('data', (chunk: Buffer) => {
+      const onData = (chunk: Buffer): void => {
         if (stream === 'stdout') {
           this.tap(record, chunk);
         }
         this.appendOutput(record, stream, splitters[stream].push(chunk));
-      });
-      readable.on('end', () => {
+        this.readThrottle.charge(readable, chunk.length);
+      };
+      const onEnd = (): void => {
         const rest = splitters[stream].end();
         if (rest !== undefined) {
           this.appendOutput(record, stream, [{ text: rest, broken: false }]);
         }
-      });
+      };
+      // Synchronous from here to the end of the loop body, so no chunk can slip between the
+      // hand-over of the early output and the listener that takes its place.
+      readable.on('data', onData);
+      for (const chunk of launched.early[stream].take()) {
+        onData(chunk);
+      }
+      if (readable.readableEnded) {
+        onEnd();
+      } else {
+        readable.on('end', onEnd);
+      }
       readable.on('error', (error) => this.logger.warn(`[worker:${record.id}] ${stream}: ${describeError(error)}`));
     }
     // A worker that closes stdin (or exits) while we write must not crash the extension host with EPIPE.
@@ -603,16 +696,43 @@ export class Supervisor implements Disposable {
 
   /** A leader that died may leave children in its group: terminate them so nothing runs unsupervised. */
   private async cleanRemnants(record: WorkerRecord, entry: SpawnEntry): Promise<void> {
-    if (!(await new GroupProbe(entry.pgid).isAlive())) {
+    const family = await this.familyOf(record, entry.pgid);
+    if (await new GroupProbe(entry.pgid).isAlive()) {
+      const result = await terminateGroup(entry.pgid, { graceMs: record.definition.graceMs });
+      if (result.outcome !== 'already-gone') {
+        this.activity.record(
+          'orphan-killed',
+          record.id,
+          `${record.definition.label}: the leader exited but its group lived on; ${describeOutcome(result)}`,
+        );
+      }
+    }
+    await this.reportEscapees(record, entry.pgid, family);
+  }
+
+  /** The group's processes and their descendants, read before a stop; never fails the stop. */
+  private async familyOf(record: WorkerRecord, pgid: number): Promise<readonly GroupMember[]> {
+    try {
+      return await groupFamily(pgid, this.sampler.membersAtLastSample(pgid));
+    } catch (error) {
+      this.logger.warn(`[worker:${record.id}] could not read the process table before stopping: ${describeError(error)}`);
+      return [];
+    }
+  }
+
+  /** Says which processes of the family left the group and outlived its stop: Shepherd cannot reach them. */
+  private async reportEscapees(record: WorkerRecord, pgid: number, family: readonly GroupMember[]): Promise<void> {
+    let escapees;
+    try {
+      escapees = await findEscapees(pgid, family);
+    } catch (error) {
+      this.logger.warn(`[worker:${record.id}] could not check for processes that left the group: ${describeError(error)}`);
       return;
     }
-    const result = await terminateGroup(entry.pgid, { graceMs: record.definition.graceMs });
-    if (result.outcome !== 'already-gone') {
-      this.activity.record(
-        'orphan-killed',
-        record.id,
-        `${record.definition.label}: the leader exited but its group lived on; ${describeOutcome(result)}`,
-      );
+    for (const escapee of escapees) {
+      const message = describeEscapee(record.definition.label, escapee);
+      this.activity.record('escaped', record.id, message);
+      this.logger.warn(`[worker:${record.id}] ${message}`);
     }
   }
 
@@ -631,6 +751,7 @@ export class Supervisor implements Disposable {
       return undefined;
     }
     this.transition(record, 'stopping');
+    const family = await this.familyOf(record, running.entry.pgid);
     const result = await terminateGroup(running.entry.pgid, {
       graceMs: options.graceMs ?? record.definition.graceMs,
       forceKill: options.forceKill,
@@ -641,6 +762,7 @@ export class Supervisor implements Disposable {
     const text = describeOutcome(result);
     this.transition(record, 'stopped', result.outcome === 'survived' ? text : undefined);
     this.activity.record('stopped', record.id, `${record.definition.label} stopped: ${text}`);
+    await this.reportEscapees(record, running.entry.pgid, family);
     return result;
   }
 
@@ -673,6 +795,11 @@ export class Supervisor implements Disposable {
     this.pendingOutput.clear();
     for (const record of records) {
       const lines = record.takeBatch();
+      // Views are cached until something changes; dropping lines is a change the view reports, and
+      // an idle worker after a flood would otherwise show a stale count until its next state change.
+      if (record.view().droppedLines !== record.output.droppedLines) {
+        this.changed(record);
+      }
       if (lines.length > 0) {
         this.outputEmitter.fire({ workerId: record.id, lines });
       }

@@ -158,10 +158,12 @@ describe('Claude Code CLI through SessionManager (mock Anthropic API)', function
     assert.match(args[args.indexOf('--resume') + 1] ?? '', /^[0-9a-f-]{36}$/, `resumed by session id: ${args.join(' ')}`);
     assert.match(transcriptLines(manager, session.id), /notice:Resuming the conversation in a new agent process/);
     assert.equal(assistantTexts(manager, session.id).at(-1), 'resumed answer');
-    // The new process sent the earlier exchange along: the conversation continued.
-    // (The cut-off reply to "second" is lost with the process; the CLI fills the gap itself.)
+    // The new process sent the earlier exchange along: the conversation continued. The cut-off reply to
+    // "second" is lost with the process, and "second" itself only if the CLI had not yet saved it when it
+    // was killed (its session file is written asynchronously; under load, seen both ways).
     const last = requests[requests.length - 1];
-    assert.deepEqual(last?.userTexts, ['first', 'second', 'third']);
+    const userTexts = (last?.userTexts ?? []).filter((text) => text !== 'second');
+    assert.deepEqual(userTexts, ['first', 'third']);
     assert.equal(last?.assistantTexts[0], 'first answer');
   });
 

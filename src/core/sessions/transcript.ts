@@ -1,5 +1,6 @@
 import { Emitter, Event, ListenerErrorHandler } from '../events';
 import { PermissionDecision } from './agentEvents';
+import { stringifyUntrusted } from './jsonLines';
 import { TranscriptChange, TranscriptEntry } from './transcriptTypes';
 
 export type { TranscriptChange, TranscriptEntry } from './transcriptTypes';
@@ -15,7 +16,7 @@ function cut(text: string, max: number = MAX_TOOL_TEXT_CHARS): string {
 }
 
 export function formatToolInput(input: unknown): string {
-  return cut(typeof input === 'string' ? input : JSON.stringify(input, null, 2) ?? '');
+  return cut(typeof input === 'string' ? input : stringifyUntrusted(input, 2));
 }
 
 function sizeOf(entry: TranscriptEntry): number {

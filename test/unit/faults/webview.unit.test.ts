@@ -1,0 +1,446 @@
+import * as assert from 'node:assert/strict';
+import { constants as fsConstants, promises as fs } from 'node:fs';
+import * as http from 'node:http';
+import { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import * as esbuild from 'esbuild';
+import { Browser, chromium, Page } from 'playwright-core';
+import type { SessionView } from '../../../src/core/sessions/sessionTypes';
+import type { TranscriptEntry } from '../../../src/core/sessions/transcriptTypes';
+import { ExtensionMessage, isOpenableLink, MAX_PROMPT_CHARS, parseWebviewMessage } from '../../../src/shared/sessionProtocol';
+import { contentSecurityPolicy, nonce } from '../../../src/shared/webviewSecurity';
+import { faultReport, useFaultScenario } from '../../helpers/faultHarness';
+import { MARKER_VAR } from '../../helpers/processes';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+/** Hostile payloads set this global if any of them ever runs. */
+const PWNED = '__pwned';
+const EVIL = 'http://evil.test';
+
+/** The webview as esbuild bundles it for `npm run build` (same entry, format and tsconfig), built fresh. */
+async function buildBundle(): Promise<string> {
+  const result = await esbuild.build({
+    absWorkingDir: ROOT,
+    entryPoints: ['src/webview/session/main.ts'],
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2022',
+    tsconfig: 'src/webview/tsconfig.json',
+    write: false,
+    logLevel: 'silent',
+  });
+  // esbuild's JS API keeps a service process alive for later builds: this run needs no more.
+  await esbuild.stop();
+  return result.outputFiles[0].text;
+}
+
+/**
+ * The page sessionPanel.ts builds, with the same CSP (from the shared module), assets served from
+ * `origin`, and acquireVsCodeApi stubbed (by a nonce'd script, as the webview host injects its own)
+ * to record what the page posts and any CSP violation.
+ */
+function pageHtml(origin: string, scriptNonce: string): string {
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(origin, scriptNonce)}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${origin}/dist/webview/codicons/codicon.css">
+<link rel="stylesheet" href="${origin}/media/session.css">
+<title>Session</title>
+</head>
+<body>
+<div id="status" role="status" aria-live="polite">Connecting…</div>
+<div id="problem" role="alert" hidden></div>
+<main id="transcript" aria-label="Conversation"></main>
+<form id="composer">
+<textarea id="input" aria-label="Message" placeholder="Message the agent (Enter sends, Shift+Enter adds a line)"></textarea>
+<div class="buttons">
+<button id="send" type="button" title="Send (Enter)"><span class="codicon codicon-send"></span> Send</button>
+<button id="interrupt" type="button" class="secondary" title="Interrupt the agent" disabled><span class="codicon codicon-debug-stop"></span> Interrupt</button>
+</div>
+</form>
+<script nonce="${scriptNonce}">
+window.__posted = [];
+window.__violations = [];
+document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));
+window.acquireVsCodeApi = () => ({
+  postMessage: (m) => window.__posted.push(JSON.parse(JSON.stringify(m))),
+  getState: () => window.__state,
+  setState: (s) => { window.__state = s; },
+});
+</script>
+<script nonce="${scriptNonce}" src="${origin}/dist/webview/session.js"></script>
+</body>
+</html>`;
+}
+
+/** Runs in the page: everything in the transcript that could run, load or navigate. */
+const INSPECT = `(() => {
+  const root = document.getElementById('transcript');
+  const dangerous = [];
+  for (const el of document.querySelectorAll('#transcript *, #status *, #problem *')) {
+    const tag = el.tagName.toLowerCase();
+    if (['script', 'iframe', 'frame', 'img', 'image', 'style', 'link', 'object', 'embed', 'form', 'svg', 'math', 'meta', 'base', 'video', 'audio', 'source', 'template', 'noscript'].includes(tag)) {
+      dangerous.push('<' + tag + '>');
+    }
+    for (const attr of el.getAttributeNames()) {
+      if (attr.startsWith('on') || ['href', 'src', 'srcdoc', 'style', 'action', 'formaction', 'xlink:href', 'background', 'poster', 'data'].includes(attr)) {
+        dangerous.push(tag + '[' + attr + '=' + String(el.getAttribute(attr)).slice(0, 60) + ']');
+      }
+    }
+  }
+  return {
+    pwned: window.${PWNED} === undefined ? null : String(window.${PWNED}),
+    dangerous,
+    links: [...root.querySelectorAll('a')].map((a) => a.getAttribute('data-href')),
+    entries: root.querySelectorAll('.entry').length,
+    violations: window.__violations,
+    title: document.title,
+    status: document.getElementById('status').textContent,
+  };
+})()`;
+
+/** What the page's window offers the functions evaluated in it. */
+interface PageWindow {
+  postMessage(message: unknown, targetOrigin: string): void;
+}
+
+interface Inspection {
+  readonly pwned: string | null;
+  readonly dangerous: string[];
+  readonly links: Array<string | null>;
+  readonly entries: number;
+  readonly violations: string[];
+  readonly title: string;
+  readonly status: string;
+}
+
+const HOSTILE_MARKDOWN: readonly string[] = [
+  `<script>window.${PWNED}='script'</script>`,
+  `<img src=x onerror="window.${PWNED}='img'"> and <img src="${EVIL}/pixel.png">`,
+  `[click me](javascript:window.${PWNED}='js-link') <a href="javascript:window.${PWNED}='raw-js'">raw</a> [data](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==) [vb](vbscript:msgbox(1)) [JaVa](JAVASCRIPT:window.${PWNED}='upper')`,
+  `[open a terminal](command:workbench.action.terminal.new) <command:workbench.action.terminal.new> [args](command:vscode.open?%5B%22file%3A%2F%2F%2Fetc%2Fpasswd%22%5D)`,
+  `<iframe src="${EVIL}/frame"></iframe><iframe srcdoc="<script>parent.${PWNED}='srcdoc'</script>"></iframe>`,
+  `<style>body{background:url(${EVIL}/bg.png)}</style><div style="background-image:url('${EVIL}/inline.png')">styled</div><link rel="stylesheet" href="${EVIL}/x.css">`,
+  `![tracker](${EVIL}/track.png) ![js](javascript:window.${PWNED}='img-js') [![nested](${EVIL}/n.png)](${EVIL}/page)`,
+  `<svg onload="window.${PWNED}='svg'"><circle r="5"/></svg><math><mtext><table><mglyph><style><img src=x onerror="window.${PWNED}='mxss'">`,
+  `<form action="${EVIL}/"><button formaction="${EVIL}/b">go</button></form><meta http-equiv="refresh" content="0;url=${EVIL}/"><base href="${EVIL}/">`,
+  `<object data="${EVIL}/x.swf"></object><embed src="${EVIL}/e"><video src="${EVIL}/v.mp4" onerror="window.${PWNED}='video'"></video><details open ontoggle="window.${PWNED}='toggle'">x</details>`,
+  `visit ${EVIL}/autolink or www.evil.test, and [a normal link](https://code.visualstudio.com/api)`,
+  '```html\n<script>window.' + PWNED + "='fence'</script>\n```\n`<img src=x onerror=alert(1)>`",
+  `[ref]: javascript:window.${PWNED}='ref'\n\n[ref] and <a href=${EVIL}/x onclick="window.${PWNED}='click'">x</a>`,
+];
+
+/** Just under the markdown size limit, so they go through the parser; and one far over it. */
+const MARKDOWN_BOMBS: readonly string[] = [
+  '>'.repeat(190_000),
+  '*a'.repeat(95_000),
+  '['.repeat(95_000) + ']('.repeat(45_000),
+  '`'.repeat(60_000) + 'x' + '``'.repeat(60_000),
+  `${EVIL}/ `.repeat(11_000),
+  '- '.repeat(95_000),
+  '<'.repeat(190_000),
+  '*'.repeat(1_048_576),
+];
+
+function view(overrides: Partial<SessionView> = {}): SessionView {
+  return {
+    id: 'hostile-session',
+    title: `<img src=x onerror="window.${PWNED}='title'">`,
+    agentId: 'hostile',
+    agentLabel: `<script>window.${PWNED}='label'</script>`,
+    isDemo: false,
+    state: 'busy',
+    model: `<b onmouseover="window.${PWNED}='model'">m</b>`,
+    workerId: 'w',
+    usage: { inputTokens: 1, outputTokens: 2, costUsd: 0.5 },
+    lastActivity: 0,
+    createdAt: 0,
+    message: `<iframe src="${EVIL}/message">`,
+    canResume: true,
+    ...overrides,
+  };
+}
+
+describe('fault injection: hostile agent output in the session webview (Chromium)', function () {
+  this.timeout(120_000);
+  const h = useFaultScenario();
+  let browser: Browser;
+  let server: http.Server;
+  let origin: string;
+  let bundle: string;
+  const served: string[] = [];
+
+  before(async function () {
+    this.timeout(60_000);
+    try {
+      await fs.access(CHROMIUM, fsConstants.X_OK);
+    } catch (error) {
+      throw new Error(
+        `The webview security test needs Chromium at ${CHROMIUM} (${String(error)}). Install it with \`apt-get install -y chromium\`.`,
+      );
+    }
+    bundle = await buildBundle();
+    const assets: Record<string, () => Promise<{ type: string; body: string | Buffer }>> = {
+      '/dist/webview/session.js': async () => ({ type: 'text/javascript', body: bundle }),
+      '/dist/webview/codicons/codicon.css': async () => ({ type: 'text/css', body: await fs.readFile(path.join(ROOT, 'node_modules/@vscode/codicons/dist/codicon.css')) }),
+      '/dist/webview/codicons/codicon.ttf': async () => ({ type: 'font/ttf', body: await fs.readFile(path.join(ROOT, 'node_modules/@vscode/codicons/dist/codicon.ttf')) }),
+      '/media/session.css': async () => ({ type: 'text/css', body: await fs.readFile(path.join(ROOT, 'media/session.css')) }),
+    };
+    let pageNonce = '';
+    server = http.createServer((request, response) => {
+      const url = request.url ?? '/';
+      served.push(url);
+      const reply = (status: number, type: string, body: string | Buffer): void => {
+        response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+        response.end(body);
+      };
+      if (url === '/') {
+        pageNonce = nonce();
+        reply(200, 'text/html; charset=utf-8', pageHtml(origin, pageNonce));
+        return;
+      }
+      const asset = assets[url.split('?')[0]];
+      if (!asset) {
+        reply(404, 'text/plain', 'not found');
+        return;
+      }
+      asset().then(
+        ({ type, body }) => reply(200, type, body),
+        (error: unknown) => reply(500, 'text/plain', String(error)),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  after(async () => {
+    if (server) {
+      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+    }
+  });
+
+  beforeEach(async () => {
+    // Marked like every other process of a scenario, so the harness proves Chromium is gone afterwards.
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_FLAGS,
+      env: { ...process.env, [MARKER_VAR]: h.marker },
+    });
+    h.defer(() => browser.close());
+  });
+
+  async function openPage(): Promise<{ page: Page; requests: string[]; errors: string[] }> {
+    const page = await browser.newPage();
+    const requests: string[] = [];
+    const errors: string[] = [];
+    page.on('request', (request) => requests.push(request.url()));
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${origin}/`);
+    await page.waitForFunction('window.__posted.some((m) => m.type === "ready")');
+    return { page, requests, errors };
+  }
+
+  async function post(page: Page, message: ExtensionMessage): Promise<void> {
+    // Runs in the page, where globalThis is the window; the cast only satisfies Node's typings.
+    await page.evaluate((m) => (globalThis as unknown as PageWindow).postMessage(m, '*'), message);
+  }
+
+  async function settled(page: Page): Promise<void> {
+    await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(true))))');
+  }
+
+  it('renders hostile agent output inert: nothing runs, nothing loads from elsewhere, no link navigates', async () => {
+    const { page, requests, errors } = await openPage();
+    let nextId = 1;
+    const entry = (kind: 'assistant' | 'user' | 'error' | 'notice', text: string): TranscriptEntry => ({ kind, id: nextId++, at: 0, text });
+    const entries: TranscriptEntry[] = [
+      ...HOSTILE_MARKDOWN.map((text) => entry('assistant', text)),
+      entry('user', `<script>window.${PWNED}='user'</script>`),
+      entry('error', `<img src=x onerror="window.${PWNED}='error'">`),
+      entry('notice', `<iframe src="${EVIL}/notice"></iframe>`),
+      {
+        kind: 'tool',
+        id: nextId++,
+        at: 0,
+        toolUseId: 't1',
+        name: `<img src=x onerror="window.${PWNED}='tool-name'">`,
+        input: `{"command": "<script>window.${PWNED}='tool-input'</script>"}`,
+        output: `<iframe src="${EVIL}/tool"></iframe>`,
+        isError: true,
+      },
+      {
+        kind: 'permission',
+        id: nextId++,
+        at: 0,
+        requestId: `"><img src=x onerror="window.${PWNED}='request-id'">`,
+        toolName: `<svg onload="window.${PWNED}='perm'">`,
+        input: `<script>window.${PWNED}='perm-input'</script>`,
+        description: `[click](javascript:window.${PWNED}='perm-desc')`,
+        decision: undefined,
+      },
+    ];
+    await post(page, { type: 'init', session: view(), entries });
+    // Streamed: a script split across deltas, reassembled in the open entry.
+    const streamed = nextId++;
+    await post(page, { type: 'transcript', change: { type: 'append', entry: { kind: 'assistant', id: streamed, at: 0, text: '<scr' } } });
+    for (const piece of [`ipt>window.${PWNED}='delta'</scr`, 'ipt>', ` <img src=x one`, `rror="window.${PWNED}='delta-img'">`]) {
+      await post(page, { type: 'transcript', change: { type: 'delta', entryId: streamed, text: piece } });
+    }
+    await post(page, { type: 'session', session: view({ title: `</title><script>window.${PWNED}='title2'</script>`, state: 'stalled' }) });
+    await post(page, { type: 'problem', message: `<img src=x onerror="window.${PWNED}='problem'">` });
+    await settled(page);
+
+    const seen = await page.evaluate<Inspection>(INSPECT);
+    assert.equal(seen.pwned, null, `a hostile payload ran: ${seen.pwned}`);
+    assert.deepEqual(seen.dangerous, [], 'nothing that runs, loads or navigates is in the DOM');
+    assert.equal(seen.entries, entries.length + 1);
+    assert.ok(seen.title.includes('</title><script>'), 'the title is shown as text');
+    assert.deepEqual(errors, [], 'the page threw');
+    // Links carry their target only as data, are never javascript:/data:/vbscript:, and the extension
+    // refuses to open anything but http(s) (a command: link included).
+    const links = seen.links.filter((l): l is string => l !== null);
+    assert.ok(links.length >= 4, `links: ${JSON.stringify(links)}`);
+    for (const link of links) {
+      assert.doesNotMatch(link, /^\s*(javascript|data|vbscript|command):/i, link);
+    }
+    // DOMPurify drops a data-href whose scheme it does not know: a command: link is left an inert anchor.
+    const inert = seen.links.filter((l) => l === null).length;
+    assert.ok(inert >= 1, 'the command: links were kept as anchors without a target');
+    const pageUrl = page.url();
+    const clickable = page.locator('#transcript a');
+    for (let index = 0; index < seen.links.length; index++) {
+      await clickable.nth(index).click();
+    }
+    assert.equal(page.url(), pageUrl, 'a click navigated the page');
+    const posted = (await page.evaluate('window.__posted')) as unknown[];
+    const opened = posted.map((m) => parseWebviewMessage(m)).filter((p) => p.ok && p.message.type === 'openLink');
+    assert.equal(opened.length, links.length, 'every click went to the extension, nowhere else');
+    for (const parsed of opened) {
+      if (parsed.ok && parsed.message.type === 'openLink') {
+        const allowed = isOpenableLink(parsed.message.href);
+        assert.equal(allowed, /^https?:/i.test(parsed.message.href), `${parsed.message.href} allowed: ${allowed}`);
+      }
+    }
+    // The permission buttons still post a well-formed answer with the (hostile) request id as data.
+    await page.locator('.entry.permission button').first().click();
+    const answer = ((await page.evaluate('window.__posted')) as unknown[]).map((m) => parseWebviewMessage(m)).find((p) => p.ok && p.message.type === 'permission');
+    assert.ok(answer?.ok, 'the permission answer parses');
+
+    const offsite = requests.filter((url) => !url.startsWith(`${origin}/`));
+    assert.deepEqual(offsite, [], 'a request left for another host');
+    assert.deepEqual(seen.violations, [], 'the CSP had to block something the sanitizer let through');
+    h.badInputs(HOSTILE_MARKDOWN.length + 12);
+    faultReport.notes.push(
+      `webview: ${requests.length} requests, all to the test server; ${links.length} links forwarded to the extension (http(s) only opened), ${inert} left inert`,
+    );
+  });
+
+  it('stays responsive under markdown bombs (up to 1 MB) and a flood of 5,000 deltas', async () => {
+    const { page, requests, errors } = await openPage();
+    await post(page, { type: 'init', session: view({ title: 'bombs' }), entries: [] });
+    const started = Date.now();
+    let id = 1;
+    for (const bomb of MARKDOWN_BOMBS) {
+      await post(page, { type: 'transcript', change: { type: 'append', entry: { kind: 'assistant', id: id++, at: 0, text: bomb } } });
+    }
+    const flood = id++;
+    await post(page, { type: 'transcript', change: { type: 'append', entry: { kind: 'assistant', id: flood, at: 0, text: '' } } });
+    await page.evaluate(
+      ({ entryId, count }) => {
+        for (let i = 0; i < count; i++) {
+          (globalThis as unknown as PageWindow).postMessage({ type: 'transcript', change: { type: 'delta', entryId, text: `token ${i} <b>x</b> ` } }, '*');
+        }
+      },
+      { entryId: flood, count: 5_000 },
+    );
+    await settled(page);
+    const renderMs = Date.now() - started;
+    const pingStarted = Date.now();
+    await page.evaluate('1 + 1');
+    const pingMs = Date.now() - pingStarted;
+    await page.locator('#input').fill('still typing');
+    await page.locator('#input').press('Enter');
+    const posted = (await page.evaluate('window.__posted')) as unknown[];
+    assert.ok(posted.some((m) => parseWebviewMessage(m).ok && (m as { text?: string }).text === 'still typing'), 'the composer still sends');
+    const seen = await page.evaluate<Inspection>(INSPECT);
+    assert.equal(seen.pwned, null);
+    assert.deepEqual(seen.dangerous, []);
+    assert.equal(seen.entries, MARKDOWN_BOMBS.length + 1);
+    assert.deepEqual(errors, []);
+    assert.deepEqual(requests.filter((url) => !url.startsWith(`${origin}/`)), []);
+    assert.ok(renderMs < 20_000, `rendering the bombs took ${renderMs} ms`);
+    assert.ok(pingMs < 1_000, `the page took ${pingMs} ms to answer afterwards`);
+    faultReport.notes.push(`webview: ${MARKDOWN_BOMBS.length} markdown bombs and 5,000 deltas rendered in ${renderMs} ms; page answered in ${pingMs} ms afterwards`);
+    h.badInputs(MARKDOWN_BOMBS.length + 1);
+  });
+});
+
+describe('fault injection: forged messages from the webview', () => {
+  it('refuses unknown types and wrong shapes, each with a reason', () => {
+    const forged: unknown[] = [
+      undefined,
+      null,
+      42,
+      'ready',
+      [],
+      [{ type: 'ready' }],
+      {},
+      { type: 42 },
+      { type: ['send'] },
+      { type: { toString: () => 'send' } },
+      { type: '' },
+      { type: 'runCommand', command: 'workbench.action.terminal.new' },
+      { type: 'openFile', path: '/etc/passwd' },
+      { type: '__proto__' },
+      { type: 'constructor' },
+      { type: 'toString' },
+      { type: 'SEND', text: 'x' },
+      JSON.parse('{"__proto__":{"type":"send"},"text":"x"}') as unknown,
+      { type: 'send' },
+      { type: 'send', text: 42 },
+      { type: 'send', text: '' },
+      { type: 'send', text: ' \n\t ' },
+      { type: 'send', text: 'x'.repeat(MAX_PROMPT_CHARS + 1) },
+      { type: 'send', text: ['x'] },
+      { type: 'permission' },
+      { type: 'permission', requestId: 'r1' },
+      { type: 'permission', requestId: 'r1', decision: 'always' },
+      { type: 'permission', requestId: 'r1', decision: 'ALLOW' },
+      { type: 'permission', requestId: 7, decision: 'allow' },
+      { type: 'permission', requestId: 'r'.repeat(201), decision: 'allow' },
+      { type: 'permission', requestId: '', decision: 'allow' },
+      { type: 'openLink' },
+      { type: 'openLink', href: 42 },
+      { type: 'openLink', href: '' },
+      { type: 'openLink', href: `https://x.test/${'a'.repeat(2_100)}` },
+    ];
+    for (const value of forged) {
+      const parsed = parseWebviewMessage(value);
+      assert.equal(parsed.ok, false, `accepted: ${String(JSON.stringify(value)).slice(0, 80)}`);
+      assert.ok(!parsed.ok && parsed.reason.length > 0 && parsed.reason.length <= 200, 'a short reason');
+    }
+    assert.equal((parseWebviewMessage({ type: 'runCommand' }) as { reason: string }).reason, 'unknown message type "runCommand"');
+    // Well-formed, so parsed, but never opened: the extension opens http(s) only.
+    for (const href of ['command:workbench.action.terminal.new', 'javascript:alert(1)', ' JavaScript:alert(1)', 'file:///etc/passwd', 'vscode://shepherd/x', 'data:text/html,x', 'ftp://x.test/']) {
+      const parsed = parseWebviewMessage({ type: 'openLink', href });
+      assert.ok(parsed.ok);
+      assert.equal(isOpenableLink(href), false, href);
+    }
+    faultReport.badInputs += forged.length + 7;
+  });
+});
