@@ -3,7 +3,8 @@ import { Disposable, DisposableStore } from '../core/events';
 import { describeError, Logger } from '../core/logger';
 import { SessionManager } from '../core/sessions/sessionManager';
 import { ExtensionMessage, isOpenableLink, PanelState, parseWebviewMessage, WebviewMessage } from '../shared/sessionProtocol';
-import { contentSecurityPolicy, nonce } from '../shared/webviewSecurity';
+import { sessionPageHtml } from '../shared/sessionPage';
+import { nonce } from '../shared/webviewSecurity';
 
 export const SESSION_VIEW_TYPE = 'shepherd.session';
 
@@ -29,33 +30,12 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
 }
 
 function html(webview: vscode.Webview, extensionUri: vscode.Uri, title: string): string {
-  const scriptNonce = nonce();
-  const asset = (...parts: string[]): vscode.Uri => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...parts));
-  const escapedTitle = title.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(webview.cspSource, scriptNonce)}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${asset('dist', 'webview', 'codicons', 'codicon.css')}">
-<link rel="stylesheet" href="${asset('media', 'session.css')}">
-<title>${escapedTitle}</title>
-</head>
-<body>
-<div id="status" role="status" aria-live="polite">Connecting…</div>
-<div id="problem" role="alert" hidden></div>
-<main id="transcript" aria-label="Conversation"></main>
-<form id="composer">
-<textarea id="input" aria-label="Message" placeholder="Message the agent (Enter sends, Shift+Enter adds a line)"></textarea>
-<div class="buttons">
-<button id="send" type="button" title="Send (Enter)"><span class="codicon codicon-send"></span> Send</button>
-<button id="interrupt" type="button" class="secondary" title="Interrupt the agent" disabled><span class="codicon codicon-debug-stop"></span> Interrupt</button>
-</div>
-</form>
-<script nonce="${scriptNonce}" src="${asset('dist', 'webview', 'session.js')}"></script>
-</body>
-</html>`;
+  return sessionPageHtml({
+    cspSource: webview.cspSource,
+    scriptNonce: nonce(),
+    title,
+    asset: (...parts) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...parts)).toString(),
+  });
 }
 
 /**

@@ -8,21 +8,14 @@ import { Browser, chromium, Page } from 'playwright-core';
 import type { SessionView } from '../../../src/core/sessions/sessionTypes';
 import type { TranscriptEntry } from '../../../src/core/sessions/transcriptTypes';
 import { ExtensionMessage, isOpenableLink, MAX_PROMPT_CHARS, parseWebviewMessage } from '../../../src/shared/sessionProtocol';
-import { contentSecurityPolicy, nonce } from '../../../src/shared/webviewSecurity';
+import { sessionPageHtml } from '../../../src/shared/sessionPage';
+import { nonce } from '../../../src/shared/webviewSecurity';
+import { CHROMIUM_ARGS } from '../../harness/browser';
 import { faultReport, useFaultScenario } from '../../helpers/faultHarness';
 import { MARKER_VAR } from '../../helpers/processes';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 /** Hostile payloads set this global if any of them ever runs. */
 const PWNED = '__pwned';
 const EVIL = 'http://evil.test';
@@ -50,29 +43,9 @@ async function buildBundle(): Promise<string> {
  * `origin`, and acquireVsCodeApi stubbed (by a nonce'd script, as the webview host injects its own)
  * to record what the page posts and any CSP violation.
  */
+/** The shipped page (same HTML, same policy), with a stand-in for VS Code's API injected before the bundle. */
 function pageHtml(origin: string, scriptNonce: string): string {
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(origin, scriptNonce)}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${origin}/dist/webview/codicons/codicon.css">
-<link rel="stylesheet" href="${origin}/media/session.css">
-<title>Session</title>
-</head>
-<body>
-<div id="status" role="status" aria-live="polite">Connecting…</div>
-<div id="problem" role="alert" hidden></div>
-<main id="transcript" aria-label="Conversation"></main>
-<form id="composer">
-<textarea id="input" aria-label="Message" placeholder="Message the agent (Enter sends, Shift+Enter adds a line)"></textarea>
-<div class="buttons">
-<button id="send" type="button" title="Send (Enter)"><span class="codicon codicon-send"></span> Send</button>
-<button id="interrupt" type="button" class="secondary" title="Interrupt the agent" disabled><span class="codicon codicon-debug-stop"></span> Interrupt</button>
-</div>
-</form>
-<script nonce="${scriptNonce}">
+  const stub = `<script nonce="${scriptNonce}">
 window.__posted = [];
 window.__violations = [];
 document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));
@@ -81,10 +54,11 @@ window.acquireVsCodeApi = () => ({
   getState: () => window.__state,
   setState: (s) => { window.__state = s; },
 });
-</script>
-<script nonce="${scriptNonce}" src="${origin}/dist/webview/session.js"></script>
-</body>
-</html>`;
+</script>`;
+  const page = sessionPageHtml({ cspSource: origin, scriptNonce, title: 'Session', asset: (...parts) => `${origin}/${parts.join('/')}` });
+  const bundle = `<script nonce="${scriptNonce}" src=`;
+  assert.ok(page.includes(bundle), 'the page loads its bundle with the nonce');
+  return page.replace(bundle, `${stub}\n${bundle}`);
 }
 
 /** Runs in the page: everything in the transcript that could run, load or navigate. */
@@ -238,7 +212,7 @@ describe('fault injection: hostile agent output in the session webview (Chromium
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: CHROMIUM_FLAGS,
+      args: CHROMIUM_ARGS,
       env: { ...process.env, [MARKER_VAR]: h.marker },
     });
     h.defer(() => browser.close());

@@ -1,0 +1,45 @@
+import { contentSecurityPolicy } from './webviewSecurity';
+
+export interface SessionPageOptions {
+  /** The origin allowed to serve styles and fonts (the webview's cspSource). */
+  readonly cspSource: string;
+  /** The one script allowed to run carries this nonce. */
+  readonly scriptNonce: string;
+  readonly title: string;
+  /** The URL of an asset of the extension, e.g. `asset('media', 'session.css')`. */
+  readonly asset: (...parts: string[]) => string;
+}
+
+const escapeHtml = (text: string): string => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * The session panel's page: the shell the webview script fills in. Shared by the panel and by the test
+ * that loads it in Chromium under the same policy, so what is tested is what ships.
+ */
+export function sessionPageHtml(options: SessionPageOptions): string {
+  const { asset, scriptNonce } = options;
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(options.cspSource, scriptNonce)}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${asset('dist', 'webview', 'codicons', 'codicon.css')}">
+<link rel="stylesheet" href="${asset('media', 'session.css')}">
+<title>${escapeHtml(options.title)}</title>
+</head>
+<body>
+<div id="status" role="status" aria-live="polite">Connecting…</div>
+<div id="problem" role="alert" hidden></div>
+<main id="transcript" aria-label="Conversation"></main>
+<form id="composer">
+<textarea id="input" aria-label="Message" placeholder="Message the agent (Enter sends, Shift+Enter adds a line)"></textarea>
+<div class="buttons">
+<button id="send" type="button" title="Send (Enter)"><span class="codicon codicon-send"></span> Send</button>
+<button id="interrupt" type="button" class="secondary" title="Interrupt the agent" disabled><span class="codicon codicon-debug-stop"></span> Interrupt</button>
+</div>
+</form>
+<script nonce="${scriptNonce}" src="${asset('dist', 'webview', 'session.js')}"></script>
+</body>
+</html>`;
+}
