@@ -92,29 +92,44 @@ export function checkStatusContents(value: unknown): { contents: StatusContents 
  * groups a dead extension host left behind.
  */
 export class StatusFile {
+  /** Numbers the writes in the order they start, so an older one never replaces a newer one. */
+  private generation = 0;
+  private published = 0;
+
   constructor(readonly filePath: string) {}
 
-  private get tempPath(): string {
-    return `${this.filePath}.${process.pid}.tmp`;
+  /** A temp file per write: the shutdown's sync write can land while a tick's async write is mid-way. */
+  private tempPath(generation: number): string {
+    return `${this.filePath}.${process.pid}.${generation}.tmp`;
   }
 
   async write(contents: StatusContents): Promise<void> {
+    const generation = ++this.generation;
+    const temp = this.tempPath(generation);
     await fs.mkdir(path.dirname(this.filePath), { recursive: true });
-    const temp = this.tempPath;
     await fs.writeFile(temp, JSON.stringify(contents, null, 2), { mode: FILE_MODE });
     // writeFile's mode only applies when it creates the file; a leftover temp file keeps its old mode.
     await fs.chmod(temp, FILE_MODE);
-    await fs.rename(temp, this.filePath);
+    if (generation < this.published) {
+      // A newer snapshot (the final one at shutdown, typically) is already out: this one is stale.
+      await fs.unlink(temp);
+      return;
+    }
+    // Synchronous on purpose: between this check and the rename no other write may publish, and a
+    // rename is one quick metadata call.
+    renameSync(temp, this.filePath);
+    this.published = generation;
   }
 
   /** The same write, synchronously, for shutdown paths where the event loop may not run again. */
   writeSync(contents: StatusContents): void {
+    const generation = ++this.generation;
+    const temp = this.tempPath(generation);
     mkdirSync(path.dirname(this.filePath), { recursive: true });
-    const temp = this.tempPath;
     writeFileSync(temp, JSON.stringify(contents, null, 2), { mode: FILE_MODE });
-    // As in write(): a leftover temp file keeps its old mode, and the rename would publish it.
     chmodSync(temp, FILE_MODE);
     renameSync(temp, this.filePath);
+    this.published = generation;
   }
 
   async read(): Promise<StatusReadResult> {

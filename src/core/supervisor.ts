@@ -961,10 +961,12 @@ export class Supervisor implements Disposable {
 
   private reportStatusError(error: unknown): void {
     const reason = describeError(error);
-    if (reason === this.lastStatusError) {
+    // The same failure names a new temp file each time; its code is what says it is the same.
+    const key = (error as NodeJS.ErrnoException).code ?? reason;
+    if (key === this.lastStatusError) {
       return;
     }
-    this.lastStatusError = reason;
+    this.lastStatusError = key;
     const message = `Cannot write the status file ${this.statusFile?.filePath}: ${reason}. Supervision goes on, but after a crash of the editor its workers cannot be found and stopped.`;
     this.logger.error(message);
     this.activity.record('warning', undefined, message);
