@@ -1,0 +1,166 @@
+/**
+ * What the bench driver and a host process say to each other over the IPC channel of `fork`.
+ * One host process serves exactly one request (one repetition), so its memory, timers and
+ * event loop start clean every time and nothing of the driver (pm2's CLI, /proc scans) runs in it.
+ */
+import type { LoopDelay } from '../eventLoop';
+
+export interface StopStubbornParams {
+  readonly workers: number;
+  readonly graceMs: number;
+}
+
+export interface StopStubbornResult {
+  readonly wallMs: number;
+  readonly loop: LoopDelay;
+  /** Live marked processes found right after stopAll resolved. */
+  readonly orphans: number;
+  /** Processes seen in the groups before the stop (each shell and its two sleeps). */
+  readonly processesBefore: number;
+  readonly outcomes: Readonly<Record<string, number>>;
+}
+
+export interface StartManyParams {
+  readonly workers: number;
+}
+
+export interface StartManyResult {
+  readonly wallMs: number;
+  readonly running: number;
+  readonly loop: LoopDelay;
+}
+
+export interface FloodParams {
+  readonly workers: number;
+  readonly bytesPerWorker: number;
+  readonly lineBytes: number;
+  readonly outputBufferBytes: number;
+  /** From the request to the moment every writer starts writing, long enough for all to boot. */
+  readonly startDelayMs: number;
+}
+
+export interface FloodResult {
+  /** Bytes (lines and their newlines) that reached an output listener, from the writers' common start to the last line. */
+  readonly throughputMBps: number;
+  readonly bytes: number;
+  readonly windowMs: number;
+  readonly baselineRssMB: number;
+  readonly peakRssMB: number;
+  readonly rssGrowthMB: number;
+  /** Heap and external memory still held after a full GC at the end of the flood, over the baseline. */
+  readonly retainedMB: number;
+  readonly loop: LoopDelay;
+  /** Lines that were dropped from listener batches because a batch outgrew the buffer cap. */
+  readonly linesDroppedFromBatches: number;
+}
+
+export interface IdleParams {
+  readonly workers: number;
+  readonly windows: number;
+  readonly windowMs: number;
+}
+
+/** What process.getActiveResourcesInfo() listed, by kind. */
+export type ResourceCounts = Readonly<Record<string, number>>;
+
+export interface IdleResult {
+  /** CPU time (user + system) of the host over each window, as a share of one core. */
+  readonly cpuPercent: readonly number[];
+  readonly rssMB: readonly number[];
+  /** Resources at the end of each window; they must not drift. */
+  readonly resources: readonly ResourceCounts[];
+  /** Timers alive at the end of each window, ref'd or not (see timerCensus.ts). */
+  readonly timers: readonly number[];
+}
+
+export interface SweepParams {
+  readonly entries: number;
+  readonly deadPerRep: number;
+  readonly sweeps: number;
+  readonly reps: number;
+}
+
+export interface SweepRep {
+  /** Longest time a get()+list() pair waited, from being asked to being answered, across the rep's sweeps. */
+  readonly maxWaitMs: number;
+  readonly p99WaitMs: number;
+  /** The same reader with no sweep running, just before: the noise floor of the machine. */
+  readonly baselineMaxWaitMs: number;
+  readonly baselineP99WaitMs: number;
+  readonly reads: number;
+  /** Median duration of one sweep. */
+  readonly sweepMs: number;
+  readonly removed: number;
+}
+
+export interface SweepResult {
+  readonly reps: readonly SweepRep[];
+}
+
+export interface SessionStatusParams {
+  readonly deltas: number;
+  readonly deltaDelayMs: number;
+}
+
+export interface SessionStatusResult {
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+  /** The same reader with no turn running, just before: the noise floor of the machine. */
+  readonly baselineP99Ms: number;
+  readonly baselineMaxMs: number;
+  readonly queries: number;
+  readonly busyQueries: number;
+}
+
+export interface SessionEventsParams {
+  readonly events: number;
+}
+
+export interface SessionEventsResult {
+  /** Time each transcript event added, from its line being handed to the core to its webview message being serialized. */
+  readonly perEvent: { readonly p50Ms: number; readonly p99Ms: number; readonly maxMs: number };
+  /** From a stdout chunk arriving to the last webview message it produced. */
+  readonly perChunk: { readonly p50Ms: number; readonly p99Ms: number; readonly maxMs: number };
+  /** All CPU time of the host during the burst, divided by the events. */
+  readonly cpuPerEventMs: number;
+  readonly events: number;
+  readonly chunks: number;
+  readonly eventsPerSecond: number;
+}
+
+export interface SessionTtftParams {
+  readonly warm: boolean;
+}
+
+export interface SessionTtftResult {
+  /** From asking for a new session to the first streamed token of its first reply. */
+  readonly ttftMs: number;
+  /** Whether the session's agent came from the warm pool. */
+  readonly fromPool: boolean;
+}
+
+/** Every request kind with its parameters and its result. */
+export interface HostApi {
+  'stop-stubborn': { params: StopStubbornParams; result: StopStubbornResult };
+  'start-many': { params: StartManyParams; result: StartManyResult };
+  flood: { params: FloodParams; result: FloodResult };
+  idle: { params: IdleParams; result: IdleResult };
+  sweep: { params: SweepParams; result: SweepResult };
+  'session-status': { params: SessionStatusParams; result: SessionStatusResult };
+  'session-events': { params: SessionEventsParams; result: SessionEventsResult };
+  'session-ttft': { params: SessionTtftParams; result: SessionTtftResult };
+}
+
+export type HostKind = keyof HostApi;
+
+export interface HostRequest<K extends HostKind = HostKind> {
+  readonly kind: K;
+  readonly params: HostApi[K]['params'];
+  /** Set as SHEPHERD_BENCH_REP on every worker of this repetition. */
+  readonly repMarker: string;
+}
+
+export type HostReply<K extends HostKind = HostKind> =
+  | { readonly ok: true; readonly result: HostApi[K]['result']; readonly problems: readonly string[] }
+  | { readonly ok: false; readonly error: string; readonly problems: readonly string[] };
