@@ -56,7 +56,8 @@ describe('fault injection: agents (claude protocol through the SessionManager)',
     const session = await manager.create(hostile, h.tempDir);
     await manager.send(session.id, 'malformed', h.tempDir);
     const workerId = manager.get(session.id)?.workerId ?? '';
-    const report = h.supervisor.output(workerId).find((l) => l.text.startsWith('bad inputs: '));
+    // The count comes on stderr, which may reach the output buffer a batch after the turn's end on stdout.
+    const report = await waitFor('the fixture to report its bad inputs', () => h.supervisor.output(workerId).find((l) => l.text.startsWith('bad inputs: ')));
     const badInputs = Number(report?.text.slice('bad inputs: '.length) ?? 0);
     assert.ok(badInputs > 15, `the agent reported ${badInputs} bad inputs`);
     h.badInputs(badInputs);
