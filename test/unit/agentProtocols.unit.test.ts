@@ -25,6 +25,18 @@ describe('agent protocol decoding', () => {
     assert.deepEqual(perTurn, [138, 138, 0, 224]);
   });
 
+  it('Claude: Allow on an input too deeply nested to echo back denies it with the reason, instead of throwing', () => {
+    let input: unknown = { command: 'echo' };
+    for (let depth = 0; depth < 100_000; depth++) {
+      input = { nested: input };
+    }
+    const line = new ClaudeProtocol().encodePermission({ requestId: 'req-1', input }, 'allow');
+    const sent = JSON.parse(line) as { response: { request_id: string; response: { behavior: string; message: string } } };
+    assert.equal(sent.response.request_id, 'req-1');
+    assert.equal(sent.response.response.behavior, 'deny');
+    assert.match(sent.response.response.message, /could not pass this tool's input back/);
+  });
+
   it('Claude: a total that went down started afresh, and counts whole', () => {
     const protocol = new ClaudeProtocol();
     const result = (total: number): unknown => ({ type: 'result', subtype: 'success', total_cost_usd: total });

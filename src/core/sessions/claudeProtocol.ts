@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { describeError } from '../logger';
 import { AgentEvent, PermissionDecision, TokenUsage, TurnOutcome } from './agentEvents';
 import { AgentProtocol, InterruptAction, isJsonObject, Json, numberField, objectField, PendingPermission, stringField } from './agentProtocol';
 import { JsonLineDecoder, stringifyUntrusted } from './jsonLines';
@@ -52,14 +53,19 @@ export class ClaudeProtocol implements AgentProtocol {
   }
 
   encodePermission(request: PendingPermission, decision: PermissionDecision): string {
-    const response =
-      decision === 'deny'
-        ? { behavior: 'deny', message: 'The user denied this tool in Shepherd.' }
-        : { behavior: 'allow', updatedInput: isJsonObject(request.input) ? request.input : {} };
-    return `${JSON.stringify({
-      type: 'control_response',
-      response: { subtype: 'success', request_id: request.requestId, response },
-    })}\n`;
+    const deny = (message: string): Json => ({ behavior: 'deny', message });
+    const line = (response: Json): string =>
+      `${JSON.stringify({ type: 'control_response', response: { subtype: 'success', request_id: request.requestId, response } })}\n`;
+    if (decision === 'deny') {
+      return line(deny('The user denied this tool in Shepherd.'));
+    }
+    try {
+      return line({ behavior: 'allow', updatedInput: isJsonObject(request.input) ? request.input : {} });
+    } catch (error) {
+      // Allowing means echoing the input back; one nested too deeply to serialize cannot be, and a
+      // request left unanswered would hang the turn, so it is denied with the reason.
+      return line(deny(`Shepherd could not pass this tool's input back (${describeError(error)}), so it was not run.`));
+    }
   }
 
   decode(chunk: Buffer): AgentEvent[] {
