@@ -27,6 +27,21 @@ describe('agent sessions', () => {
     await frame.locator('#status', { hasText: /idle/ }).waitFor({ timeout: 20_000 });
   });
 
+  it('a tool that needs permission waits for the user, and Allow lets the agent go on', async () => {
+    const { page } = e2e();
+    const frame = sessionFrame(page);
+    const input = frame.locator('#input');
+    await input.fill('please run the tests');
+    await input.press('Enter');
+    const request = frame.locator('.entry.permission').last();
+    await request.waitFor({ timeout: 20_000 });
+    await frame.locator('#status', { hasText: /waiting for input/ }).waitFor({ timeout: 10_000 });
+    await request.getByRole('button', { name: 'Allow', exact: true }).click();
+    await request.locator('.decision', { hasText: 'Allowed' }).waitFor({ timeout: 10_000 });
+    await frame.locator('.entry.assistant', { hasText: 'whole permission round trip' }).waitFor({ timeout: 20_000 });
+    await frame.locator('#status', { hasText: /idle/ }).waitFor({ timeout: 20_000 });
+  });
+
   it('the session shows in the Workers tree and opens from there', async () => {
     const { page } = e2e();
     await runCommand(page, 'View: Close All Editors');
