@@ -52,8 +52,13 @@ function errnoCode(error: unknown): string | undefined {
  * EPERM means the group exists but holds a process we may not signal: still "present".
  */
 export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
+  return signalTarget(-pgid, signal);
+}
+
+/** kill(target, signal): false on ESRCH (nothing there), true otherwise; EPERM means it exists. */
+function signalTarget(target: number, signal: NodeJS.Signals | 0): boolean {
   try {
-    process.kill(-pgid, signal);
+    process.kill(target, signal);
     return true;
   } catch (error) {
     const code = errnoCode(error);
@@ -106,19 +111,7 @@ export class GroupProbe {
  * then emits 'exit'), so a zombie child only ever exists for an instant.
  */
 export function pidExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    const code = errnoCode(error);
-    if (code === 'ESRCH') {
-      return false;
-    }
-    if (code === 'EPERM') {
-      return true;
-    }
-    throw error;
-  }
+  return signalTarget(pid, 0);
 }
 
 /** True when a single process exists (zombies count as gone on Linux). */
