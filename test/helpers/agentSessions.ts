@@ -1,6 +1,10 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import { Disposable } from '../../src/core/events';
 import { SessionState } from '../../src/core/sessions/session';
 import { SessionManager } from '../../src/core/sessions/sessionManager';
+import type { MockServerHandle } from '../fixtures/mockLlm/common';
+import { SupervisorHarness, useSupervisor } from './supervisorFixture';
 
 /** The session's transcript as `kind:text` lines (entries without text show their kind only). */
 export function transcriptLines(manager: SessionManager, id: string): string {
@@ -49,4 +53,41 @@ export function recordStates(manager: SessionManager, id: string): StateRecorder
     }
   });
   return { states, dispose: () => subscription.dispose() };
+}
+
+/** A session manager over the supervisor fixture, talking to a mock LLM server, for the real-CLI tests. */
+export interface CliSessions {
+  readonly h: SupervisorHarness;
+  /**
+   * Creates the test's workspace folder and a SessionManager (no transcript store, no pool) for agents
+   * that talk to `mock`; the agents, the manager and the mock are closed after the test.
+   */
+  open(mock: MockServerHandle): Promise<{ manager: SessionManager; workspace: string }>;
+}
+
+export function useCliSessions(): CliSessions {
+  let manager: SessionManager | undefined;
+  let mock: MockServerHandle | undefined;
+  // Registered before the supervisor fixture, so it runs first: the agents are closed through the
+  // manager and the mock stops before the fixture proves that no process outlived the test.
+  afterEach(async () => {
+    try {
+      await manager?.shutdown();
+    } finally {
+      manager = undefined;
+      await mock?.close();
+      mock = undefined;
+    }
+  });
+  const h = useSupervisor({ tickMs: 100 });
+  return {
+    h,
+    async open(server) {
+      mock = server;
+      const workspace = path.join(h.tempDir, 'workspace');
+      await fs.mkdir(workspace);
+      manager = new SessionManager({ supervisor: h.supervisor, logger: h.logger, store: undefined, poolSize: 0, tickMs: 50 });
+      return { manager, workspace };
+    },
+  };
 }

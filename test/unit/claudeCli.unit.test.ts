@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { AgentConfig } from '../../src/core/sessions/agentConfig';
 import { SessionManager } from '../../src/core/sessions/sessionManager';
@@ -7,14 +7,12 @@ import { claudeAgentConfig, requireWorkingClaude } from '../fixtures/mockLlm/age
 import {
   AnthropicRequestInfo,
   AnthropicScript,
-  MockServerHandle,
   startMockAnthropic,
   textReply,
   toolThenText,
 } from '../fixtures/mockLlm/anthropicServer';
-import { assistantTexts, recordAssistantDeltas, recordStates, transcriptLines } from '../helpers/agentSessions';
+import { assistantTexts, recordAssistantDeltas, recordStates, transcriptLines, useCliSessions } from '../helpers/agentSessions';
 import { waitFor } from '../helpers/processes';
-import { useSupervisor } from '../helpers/supervisorFixture';
 
 /** Two hundred words, one per delta 30 ms apart: six seconds of reply, to be cut in the middle. */
 const LONG_REPLY = Array.from({ length: 200 }, (_, i) => `w${i}`).join(' ');
@@ -28,8 +26,6 @@ const FIRST_WORDS_MS = 20_000;
  */
 describe('Claude Code CLI through SessionManager (mock Anthropic API)', function () {
   this.timeout(30_000);
-  let manager: SessionManager | undefined;
-  let mock: MockServerHandle | undefined;
   /** The main-loop requests the mock answered (the ones that offer tools), in order. */
   let requests: AnthropicRequestInfo[] = [];
   let workspace = '';
@@ -39,32 +35,20 @@ describe('Claude Code CLI through SessionManager (mock Anthropic API)', function
     requireWorkingClaude();
   });
 
-  // Registered before the supervisor fixture, so it runs first: the agents are closed through the
-  // manager and the mock stops before the fixture proves that no process outlived the test.
-  afterEach(async () => {
-    try {
-      await manager?.shutdown();
-    } finally {
-      manager = undefined;
-      await mock?.close();
-      mock = undefined;
-    }
-  });
-
-  const h = useSupervisor({ tickMs: 100 });
+  const cli = useCliSessions();
+  const h = cli.h;
 
   async function start(script: AnthropicScript): Promise<{ agent: AgentConfig; manager: SessionManager }> {
     requests = [];
-    mock = await startMockAnthropic((req) => {
+    const mock = await startMockAnthropic((req) => {
       if (req.hasTools) {
         requests.push(req);
       }
       return script(req);
     });
-    workspace = path.join(h.tempDir, 'workspace');
-    await fs.mkdir(workspace);
-    manager = new SessionManager({ supervisor: h.supervisor, logger: h.logger, store: undefined, poolSize: 0, tickMs: 50 });
-    return { agent: claudeAgentConfig({ baseUrl: mock.url, root: h.tempDir }), manager };
+    const opened = await cli.open(mock);
+    workspace = opened.workspace;
+    return { agent: claudeAgentConfig({ baseUrl: mock.url, root: h.tempDir }), manager: opened.manager };
   }
 
   it('holds a two-turn conversation in one process: ordered deltas, idle after each turn, tokens and cost', async () => {

@@ -1,20 +1,18 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { AgentConfig } from '../../src/core/sessions/agentConfig';
 import { SessionManager } from '../../src/core/sessions/sessionManager';
 import { PI_MOCK_MODEL, piAgentConfig, resolvePiCli } from '../fixtures/mockLlm/agentEnv';
 import {
-  MockServerHandle,
   OpenAIRequestInfo,
   OpenAIScript,
   openaiTextReply,
   openaiToolCallReply,
   startMockOpenAI,
 } from '../fixtures/mockLlm/openaiServer';
-import { assistantTexts, recordAssistantDeltas, recordStates, transcriptLines } from '../helpers/agentSessions';
+import { assistantTexts, recordAssistantDeltas, recordStates, transcriptLines, useCliSessions } from '../helpers/agentSessions';
 import { waitFor } from '../helpers/processes';
-import { useSupervisor } from '../helpers/supervisorFixture';
 
 /** Two hundred words, one per delta 30 ms apart: six seconds of reply, to be cut in the middle. */
 const LONG_REPLY = Array.from({ length: 200 }, (_, i) => `w${i}`).join(' ');
@@ -31,8 +29,6 @@ const COST_PER_TURN_USD = (11 * 1 + 7 * 2) / 1_000_000;
 describe('pi CLI through SessionManager (mock OpenAI API)', function () {
   // pi is a Node program: each process takes a second or two to start.
   this.timeout(40_000);
-  let manager: SessionManager | undefined;
-  let mock: MockServerHandle | undefined;
   let requests: OpenAIRequestInfo[] = [];
   let workspace = '';
 
@@ -41,31 +37,19 @@ describe('pi CLI through SessionManager (mock OpenAI API)', function () {
     resolvePiCli();
   });
 
-  // Registered before the supervisor fixture, so it runs first: the agents are closed through the
-  // manager and the mock stops before the fixture proves that no process outlived the test.
-  afterEach(async () => {
-    try {
-      await manager?.shutdown();
-    } finally {
-      manager = undefined;
-      await mock?.close();
-      mock = undefined;
-    }
-  });
-
-  const h = useSupervisor({ tickMs: 100 });
+  const cli = useCliSessions();
+  const h = cli.h;
 
   async function start(script: OpenAIScript): Promise<{ agent: AgentConfig; manager: SessionManager }> {
     requests = [];
-    mock = await startMockOpenAI((req) => {
+    const mock = await startMockOpenAI((req) => {
       requests.push(req);
       return script(req);
     });
-    workspace = path.join(h.tempDir, 'workspace');
-    await fs.mkdir(workspace);
     // No transcript store: pi's own session file, learnt from the agent, is what resuming relies on.
-    manager = new SessionManager({ supervisor: h.supervisor, logger: h.logger, store: undefined, poolSize: 0, tickMs: 50 });
-    return { agent: piAgentConfig({ baseUrl: mock.url, root: h.tempDir }), manager };
+    const opened = await cli.open(mock);
+    workspace = opened.workspace;
+    return { agent: piAgentConfig({ baseUrl: mock.url, root: h.tempDir }), manager: opened.manager };
   }
 
   it('holds a two-turn conversation in one process: ordered deltas, idle after each turn, tokens and cost', async () => {
