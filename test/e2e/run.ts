@@ -11,10 +11,10 @@ import Mocha from 'mocha';
 import { openWorkbench, saveFailureArtifacts, type Workbench } from '../harness/browser';
 import { findFiles, runMain } from '../harness/cli';
 import { ensureCodeServer, startCodeServer, type CodeServer } from '../harness/codeServer';
-import { DEMO_WORKSPACE } from '../harness/paths';
+import { DEMO_WORKSPACE, SLOW_LOGIN_SHELL } from '../harness/paths';
 import { abortOnSignals, assertNoLeftovers, describeSource, extensionSourceFrom, prepareExtensionsDir } from '../harness/session';
 import { e2e, setE2EContext } from './context';
-import { dismissOverlays } from './shepherdUi';
+import { dismissOverlays, waitForShepherd } from './shepherdUi';
 
 function log(message: string): void {
   process.stdout.write(`[e2e] ${message}\n`);
@@ -43,9 +43,12 @@ async function main(): Promise<number> {
     const extensionsDir = path.join(tmp, 'extensions');
     await prepareExtensionsDir(extensionsDir, source, { withRunner: false });
     log(`extension under test: ${describeSource(source)}`);
-    server = await startCodeServer({ workspaceFolder: DEMO_WORKSPACE, extensionsDir, trust: true, marker });
+    // A slow login shell as $SHELL: the workbench must not wait for it (see the smoke spec).
+    server = await startCodeServer({ workspaceFolder: DEMO_WORKSPACE, extensionsDir, trust: true, marker, env: { SHELL: SLOW_LOGIN_SHELL } });
     workbench = await openWorkbench({ server });
     log(`workbench loaded after ${((Date.now() - started) / 1000).toFixed(1)}s`);
+    await waitForShepherd(workbench.page);
+    log(`Shepherd active after ${((Date.now() - started) / 1000).toFixed(1)}s`);
     setE2EContext({ server, workbench, page: workbench.page, workspaceFolder: DEMO_WORKSPACE });
 
     const grepIndex = process.argv.indexOf('--grep');

@@ -14,6 +14,14 @@ export async function openShepherdView(page: Page): Promise<Locator> {
   return pane;
 }
 
+/**
+ * Waits until Shepherd is active, as a user sees it: its status bar item shows the demo's running workers.
+ * The workbench paints before the extension host is up, and a command run earlier only queues behind it.
+ */
+export async function waitForShepherd(page: Page, timeoutMs = 60_000): Promise<void> {
+  await page.locator('.statusbar-item').filter({ hasText: / running/ }).first().waitFor({ state: 'visible', timeout: timeoutMs });
+}
+
 /** A worker's row in the Workers view; its aria-label is "<label>, <state>" (or "<label>, session <state>"). */
 export function workerRow(page: Page, label: string): Locator {
   return page.locator(`${VIEW_PANE} .monaco-list-row[aria-label^="${label.replace(/"/g, '\\"')},"]`);

@@ -412,6 +412,10 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
     [marker.name]: marker.value,
   };
   delete env.VSCODE_IPC_HOOK_CLI; // never talk to an outer VS Code
+  // Started from a shell, so the environment already is the user's. Without this the server runs a login
+  // shell to read it before it launches any extension host, and a slow ~/.bashrc (pyenv's rehash lock, on
+  // these machines) holds every extension back for the 10 s the server waits before giving up.
+  env.VSCODE_CLI = '1';
 
   const attempt = async (): Promise<{ port: number; pid: number; targets: Targets } | 'port-taken'> => {
     const port = await freePort();

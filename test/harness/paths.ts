@@ -30,6 +30,8 @@ export const TEST_RESULTS_DIR = path.join(REPO_ROOT, 'test-results');
 export const FIXTURE_WORKSPACE = path.join(REPO_ROOT, 'test', 'fixtures', 'workspace');
 /** The demo workspace: what `npm start` opens, and what the e2e tests use as a user would. */
 export const DEMO_WORKSPACE = path.join(REPO_ROOT, 'examples', 'demo');
+/** A login shell that takes 30 s to answer, as some users' do: the e2e workbench runs with it as $SHELL. */
+export const SLOW_LOGIN_SHELL = path.join(REPO_ROOT, 'test', 'fixtures', 'slow-login-shell.sh');
 /** Sources of the test-runner extension (package.json lives here; its compiled JS in out/). */
 export const HOST_RUNNER_SOURCE_DIR = path.join(REPO_ROOT, 'test', 'host-runner');
 export const HOST_RUNNER_COMPILED_DIR = path.join(REPO_ROOT, 'out', 'test', 'host-runner');
