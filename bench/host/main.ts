@@ -7,7 +7,7 @@
 import './timerCensus';
 import { describeError } from '../../src/core/logger';
 import { createContext, HostContext } from './context';
-import { flood } from './flood';
+import { flood, floodNodeOnly } from './flood';
 import { idle } from './idle';
 import { HostApi, HostKind, HostReply, HostRequest } from './protocol';
 import { sessionEvents, sessionStatus, sessionTtft } from './sessions';
@@ -21,6 +21,7 @@ const handlers: Handlers = {
   'stop-stubborn': stopStubborn,
   'start-many': startMany,
   flood,
+  'flood-node-only': floodNodeOnly,
   idle,
   sweep,
   'session-status': sessionStatus,

@@ -30,13 +30,19 @@ export interface StartManyResult {
   readonly loop: LoopDelay;
 }
 
-export interface FloodParams {
+/** A flood read by plain Node streams: the writers only. */
+export interface NodeFloodParams {
   readonly workers: number;
   readonly bytesPerWorker: number;
   readonly lineBytes: number;
-  readonly outputBufferBytes: number;
   /** From the request to the moment every writer starts writing, long enough for all to boot. */
   readonly startDelayMs: number;
+}
+
+export interface FloodParams extends NodeFloodParams {
+  readonly outputBufferBytes: number;
+  /** The output listener reads every line's text, as an open output panel does. */
+  readonly readText: boolean;
 }
 
 export interface FloodResult {
@@ -50,8 +56,10 @@ export interface FloodResult {
   /** Heap and external memory still held after a full GC at the end of the flood, over the baseline. */
   readonly retainedMB: number;
   readonly loop: LoopDelay;
-  /** Lines that were dropped from listener batches because a batch outgrew the buffer cap. */
+  /** Lines a listener reading text never saw: the buffer dropped them before their batch (0 when only counting). */
   readonly linesDroppedFromBatches: number;
+  /** Characters of text the listener read (0 when only counting). */
+  readonly textCharsRead: number;
 }
 
 export interface IdleParams {
@@ -145,6 +153,7 @@ export interface HostApi {
   'stop-stubborn': { params: StopStubbornParams; result: StopStubbornResult };
   'start-many': { params: StartManyParams; result: StartManyResult };
   flood: { params: FloodParams; result: FloodResult };
+  'flood-node-only': { params: NodeFloodParams; result: FloodResult };
   idle: { params: IdleParams; result: IdleResult };
   sweep: { params: SweepParams; result: SweepResult };
   'session-status': { params: SessionStatusParams; result: SessionStatusResult };

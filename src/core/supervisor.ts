@@ -7,7 +7,7 @@ import { Disposable, Emitter, Event } from './events';
 import { GroupMetricsSampler } from './groupMetrics';
 import { describeError, Logger } from './logger';
 import { reapOrphans, OrphanReport } from './orphanReaper';
-import { LineSplitter, OutputLine, OutputStream } from './outputBuffer';
+import { LineWriter, OutputBuffer, OutputLine, OutputStream } from './outputBuffer';
 import { GroupProbe, killGroupSync, signalGroup, terminateGroup, TerminationResult } from './processGroup';
 import { LaunchedWorker, LaunchEnvironment, LaunchError, launchWorker } from './processLauncher';
 import { readStartToken } from './procfs';
@@ -60,7 +60,33 @@ export interface WorkerChange {
 /** New output of one worker since the previous batch. */
 export interface OutputBatch {
   readonly workerId: string;
+  /** Seq of the last line the batch covers; it covers every line after the previous batch's. */
+  readonly lastSeq: number;
+  /** When that last line was complete (epoch ms). */
+  readonly lastAt: number;
+  /** Lines printed since the previous batch, including any the buffer dropped before this one. */
+  readonly count: number;
+  /**
+   * The batch's lines that the buffer still keeps, decoded on first read. Read them while the event
+   * runs: later output may push them out of the buffer.
+   */
   readonly lines: readonly OutputLine[];
+}
+
+/** A batch whose lines become strings only if a listener reads them (most workers' output is never shown). */
+function outputBatch(workerId: string, output: OutputBuffer, afterSeq: number): OutputBatch {
+  const lastSeq = output.lastSeq;
+  let lines: OutputLine[] | undefined;
+  return {
+    workerId,
+    lastSeq,
+    lastAt: output.lastAt,
+    count: lastSeq - afterSeq,
+    get lines(): OutputLine[] {
+      lines ??= output.linesBetween(afterSeq, lastSeq);
+      return lines;
+    },
+  };
 }
 
 export interface StopOptions {
@@ -572,14 +598,14 @@ export class Supervisor implements Disposable {
 
   private attach(record: WorkerRecord, launched: LaunchedWorker, entry: SpawnEntry): void {
     const child = launched.child;
-    const splitters: Record<OutputStream, LineSplitter> = { stdout: new LineSplitter(), stderr: new LineSplitter() };
+    const writers: Record<OutputStream, LineWriter> = { stdout: record.output.writer('stdout'), stderr: record.output.writer('stderr') };
     // A worker that exited at once may have closed its pipes before this runs: 'close' is past.
     const streamClosed = (stream: ChildProcessWithoutNullStreams['stdout']): Promise<void> =>
       stream.closed ? Promise.resolve() : new Promise((resolve) => stream.once('close', () => resolve()));
     const running: RunningProcess = {
       child,
       entry,
-      splitters,
+      writers,
       streamsClosed: Promise.all([streamClosed(child.stdout), streamClosed(child.stderr)]).then(() => undefined),
     };
     record.running = running;
@@ -591,15 +617,10 @@ export class Supervisor implements Disposable {
         if (stream === 'stdout') {
           this.tap(record, chunk);
         }
-        this.appendOutput(record, stream, splitters[stream].push(chunk));
+        this.outputAdded(record, writers[stream].push(chunk, Date.now()));
         this.readThrottle.charge(readable, chunk.length);
       };
-      const onEnd = (): void => {
-        const rest = splitters[stream].end();
-        if (rest !== undefined) {
-          this.appendOutput(record, stream, [{ text: rest, broken: false }]);
-        }
-      };
+      const onEnd = (): void => this.outputAdded(record, writers[stream].end(Date.now()));
       // Synchronous from here to the end of the loop body, so no chunk can slip between the
       // hand-over of the early output and the listener that takes its place.
       readable.on('data', onData);
@@ -778,11 +799,10 @@ export class Supervisor implements Disposable {
     }
   }
 
-  private appendOutput(record: WorkerRecord, stream: OutputStream, lines: ReadonlyArray<{ text: string; broken: boolean }>): void {
-    if (lines.length === 0) {
+  private outputAdded(record: WorkerRecord, lines: number): void {
+    if (lines === 0) {
       return;
     }
-    record.appendLines(stream, lines);
     this.pendingOutput.add(record);
     if (!this.flushTimer && !this.disposed) {
       this.flushTimer = setTimeout(() => this.flushOutput(), this.outputBatchMs);
@@ -794,14 +814,15 @@ export class Supervisor implements Disposable {
     const records = [...this.pendingOutput];
     this.pendingOutput.clear();
     for (const record of records) {
-      const lines = record.takeBatch();
+      const afterSeq = record.deliveredSeq;
+      record.deliveredSeq = record.output.lastSeq;
       // Views are cached until something changes; dropping lines is a change the view reports, and
       // an idle worker after a flood would otherwise show a stale count until its next state change.
       if (record.view().droppedLines !== record.output.droppedLines) {
         this.changed(record);
       }
-      if (lines.length > 0) {
-        this.outputEmitter.fire({ workerId: record.id, lines });
+      if (record.deliveredSeq > afterSeq) {
+        this.outputEmitter.fire(outputBatch(record.id, record.output, afterSeq));
       }
     }
   }
@@ -833,12 +854,12 @@ export class Supervisor implements Disposable {
         record.health = 'ok';
         this.changed(record);
       }
-      const fresh = record.output.snapshot(HEALTH_SCAN_MAX_LINES).filter((line) => line.seq > record.healthScannedSeq);
-      if (fresh.length === 0) {
+      const scannedUpTo = record.healthScannedSeq;
+      record.healthScannedSeq = record.output.lastSeq;
+      if (record.healthScannedSeq === scannedUpTo || record.healthPatterns().length === 0) {
         continue;
       }
-      record.healthScannedSeq = fresh[fresh.length - 1].seq;
-      this.matchHealth(record, fresh, now);
+      this.matchHealth(record, record.output.linesBetween(scannedUpTo, record.healthScannedSeq, HEALTH_SCAN_MAX_LINES), now);
     }
   }
 

@@ -1,7 +1,7 @@
 import { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { stripAnsi } from './ansi';
 import { GroupUsage } from './groupMetrics';
-import { LineSplitter, OutputBuffer, OutputLine, OutputStream, lineBytes } from './outputBuffer';
+import { LineWriter, OutputBuffer, OutputStream } from './outputBuffer';
 import { redact } from './secrets';
 import { SpawnEntry } from './spawnRegistry';
 import { compileHealthPattern, WorkerDefinition } from './workerDefinition';
@@ -26,7 +26,7 @@ export function displayCommandLine(definition: WorkerDefinition): string {
 export interface RunningProcess {
   readonly child: ChildProcessWithoutNullStreams;
   readonly entry: SpawnEntry;
-  readonly splitters: Record<OutputStream, LineSplitter>;
+  readonly writers: Record<OutputStream, LineWriter>;
   /** Resolves once stdout and stderr have both closed. */
   readonly streamsClosed: Promise<void>;
 }
@@ -59,10 +59,8 @@ export class WorkerRecord {
   readonly output: OutputBuffer;
   /** Raw stdout listeners (protocol adapters), called per chunk before line splitting. */
   readonly stdoutTaps = new Set<(chunk: Buffer) => void>();
-  private nextSeq = 1;
-  /** Lines not yet handed to output listeners, bounded like the buffer itself. */
-  private batch: OutputLine[] = [];
-  private batchBytes = 0;
+  /** Seq of the last line handed to output listeners. */
+  deliveredSeq = 0;
   healthScannedSeq = 0;
   private compiledPatterns: { source: readonly string[]; regexps: Array<{ pattern: string; regexp: RegExp }> } | undefined;
   private cachedView: WorkerView | undefined;
@@ -78,40 +76,6 @@ export class WorkerRecord {
   /** Marks the view stale; the next view() recomputes it. */
   invalidate(): void {
     this.cachedView = undefined;
-  }
-
-  /** Appends complete lines of one stream; returns true when the pending batch was empty before. */
-  appendLines(stream: OutputStream, lines: ReadonlyArray<{ text: string; broken: boolean }>): boolean {
-    const wasEmpty = this.batch.length === 0;
-    const at = Date.now();
-    for (const { text, broken } of lines) {
-      const line: OutputLine = { seq: this.nextSeq++, stream, text, at, broken };
-      this.output.push(line);
-      this.batch.push(line);
-      this.batchBytes += lineBytes(line);
-    }
-    this.trimBatch();
-    return wasEmpty && this.batch.length > 0;
-  }
-
-  /** A listener that falls behind a flood would otherwise make the batch grow without bound. */
-  private trimBatch(): void {
-    if (this.batchBytes <= this.output.capBytes) {
-      return;
-    }
-    let drop = 0;
-    while (this.batchBytes > this.output.capBytes && drop < this.batch.length) {
-      this.batchBytes -= lineBytes(this.batch[drop]);
-      drop += 1;
-    }
-    this.batch = this.batch.slice(drop);
-  }
-
-  takeBatch(): OutputLine[] {
-    const lines = this.batch;
-    this.batch = [];
-    this.batchBytes = 0;
-    return lines;
   }
 
   /** The health patterns of the current definition, compiled once. */

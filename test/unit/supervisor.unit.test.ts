@@ -125,10 +125,19 @@ describe('Supervisor', () => {
     let batches = 0;
     let linesSeen = 0;
     let sawEnd = false;
+    let counted = 0;
+    let lastSeq = 0;
+    const misfits: string[] = [];
     h.supervisor.onDidOutput((batch) => {
       batches += 1;
       linesSeen += batch.lines.length;
       sawEnd ||= batch.lines.some((line) => line.text === 'flood done');
+      // Batches cover every line once, in order, whether or not the buffer still had it to hand out.
+      if (batch.lastSeq - batch.count !== lastSeq || batch.lines.at(-1)?.seq !== batch.lastSeq) {
+        misfits.push(`batch ${batches}: count ${batch.count}, last seq ${batch.lastSeq}, previous ${lastSeq}`);
+      }
+      counted += batch.count;
+      lastSeq = batch.lastSeq;
     });
     h.supervisor.upsert(definition('flood', node, [fixture('flood.js'), String(50 * 1024 * 1024)], { outputBufferBytes: capBytes }));
     await h.supervisor.start('flood');
@@ -140,6 +149,8 @@ describe('Supervisor', () => {
     assert.ok(keptBytes > capBytes - 2048, `kept only ${keptBytes} bytes`);
     assert.ok((h.supervisor.get('flood')?.droppedLines ?? 0) > 40_000);
     assert.ok(batches < linesSeen / 100, `${batches} batches for ${linesSeen} lines`);
+    assert.deepEqual(misfits, []);
+    assert.equal(counted, kept.at(-1)?.seq);
   });
 
   it('marks a worker degraded when its output matches a health pattern', async () => {
