@@ -14,6 +14,7 @@ import { readGroupBy, readStatusFileSetting, SECTION } from './ui/configuration'
 import { WorkerContextKeys } from './ui/contextKeys';
 import { channelLogger } from './ui/logger';
 import { Notifier } from './ui/notifier';
+import { registerRowClick } from './ui/rowClick';
 import { SessionAttention } from './ui/sessionAttention';
 import { registerSessionCommands, SessionFolders } from './ui/sessionCommands';
 import { SESSION_VIEW_TYPE, SessionPanels } from './ui/sessionPanel';
@@ -24,7 +25,7 @@ import { WorkerControl } from './ui/workerControl';
 import { WorkerFlags } from './ui/workerFormat';
 import { WorkerOutputChannels } from './ui/workerOutput';
 import { WorkerPicker } from './ui/workerPicker';
-import { WorkersTreeProvider } from './ui/workersTree';
+import { WorkersNode, WorkersTreeProvider } from './ui/workersTree';
 import { WorkerSync } from './ui/workerSync';
 
 /** What activate() returns: enough for the extension-host tests to drive and observe Shepherd. */
@@ -33,6 +34,7 @@ export interface ShepherdApi {
   readonly sessions: SessionManager;
   readonly panels: SessionPanels;
   readonly tree: WorkersTreeProvider;
+  readonly workersView: vscode.TreeView<WorkersNode>;
   /** How long activate() took, in milliseconds (the benchmark reads it through the host suite). */
   readonly activationMs: number;
   /** Re-reads settings and Procfiles now; resolves once the result is applied. */
@@ -173,9 +175,10 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, lo
   });
 
   const tree = store.add(new WorkersTreeProvider(supervisor, flagsOf, readGroupBy()));
-  store.add(vscode.window.createTreeView('shepherd.workers', { treeDataProvider: tree, showCollapseAll: true }));
+  const workersView = store.add(vscode.window.createTreeView('shepherd.workers', { treeDataProvider: tree, showCollapseAll: true }));
   sessions = wireSessions(context, { supervisor, logger, notifier, tree }, store, openSettings);
   const manager = sessions.manager;
+  registerRowClick(workersView, (id) => manager.sessionOfWorker(id) !== undefined, { logger, notifier }, store);
   active.sessions = manager;
   store.add(
     new WorkersStatusBar(supervisor, {
@@ -215,7 +218,7 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, lo
     await recoverOrphans(supervisor, notifier, logger, () => activityLog.show());
     await sync.reconcile('startup');
   });
-  return { supervisor, sessions: manager, panels: sessions.panels, tree, reconcile: () => sync.reconcile('requested') };
+  return { supervisor, sessions: manager, panels: sessions.panels, tree, workersView, reconcile: () => sync.reconcile('requested') };
 }
 
 export function activate(context: vscode.ExtensionContext): ShepherdApi {

@@ -3,7 +3,7 @@ import { DisposableStore } from '../core/events';
 import { Supervisor, WorkerChange } from '../core/supervisor';
 import { WorkerView } from '../core/workerView';
 import { Coalescer } from './coalescer';
-import { COMMANDS, SESSION_COMMANDS } from './commandIds';
+import { OPEN_CLICKED_ROW } from './commandIds';
 import { describeSession, sessionIcon, sessionStateLabel } from './sessionPresentation';
 import { describeWorker, GROUP_ORDER, GroupBy, groupOf, stateLabel, WorkerFlags, workerContextValue } from './workerFormat';
 import { stateIcon, workerTooltip } from './workerPresentation';
@@ -201,13 +201,13 @@ export class WorkersTreeProvider implements vscode.TreeDataProvider<WorkersNode>
       item.description = `${describeSession(session)} · ${describeWorker(view, Date.now(), flags.restricted)}`;
       item.iconPath = sessionIcon(session.state);
       item.accessibilityInformation = { label: `${view.label}, session ${sessionStateLabel(session.state)}` };
-      item.command = { command: SESSION_COMMANDS.openSession, title: 'Open Session', arguments: [node] };
+      item.command = { command: OPEN_CLICKED_ROW, title: 'Open' };
       return item;
     }
     item.description = describeWorker(view, Date.now(), flags.restricted);
     item.iconPath = stateIcon(view, flags.restricted);
     item.accessibilityInformation = { label: `${view.label}, ${stateLabel(view.state)}` };
-    item.command = { command: COMMANDS.showOutput, title: 'Show Output', arguments: [node] };
+    item.command = { command: OPEN_CLICKED_ROW, title: 'Open' };
     return item;
   }
 }

@@ -70,7 +70,13 @@ describe('agent sessions', () => {
     const item = test.api.tree.getTreeItem(node);
     assert.match(String(item.contextValue), /;session;/);
     assert.match(String(item.description), /^idle · demo/);
-    assert.equal(item.command?.command, 'shepherd.session.open');
+    // A click runs the row's command with no arguments and takes the row from the selection.
+    assert.deepEqual(item.command && { command: item.command.command, arguments: item.command.arguments }, { command: 'shepherd.workers.openClickedRow', arguments: undefined });
+    test.api.panels.get(session.id)?.dispose();
+    await test.api.workersView.reveal(node, { select: true, focus: true });
+    await waitFor('the row to be selected', () => (test.api.workersView.selection.some((selected) => selected.kind === 'worker' && selected.id === node.id) ? true : undefined));
+    await vscode.commands.executeCommand(String(item.command?.command));
+    await waitFor('the session panel', () => test.api.panels.get(session.id));
     test.api.panels.get(session.id)?.dispose();
     await vscode.commands.executeCommand('shepherd.session.open', node);
     assert.ok(test.api.panels.get(session.id), 'Open Session from the tree opened no panel');
