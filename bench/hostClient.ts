@@ -17,7 +17,11 @@ const DEFAULT_TIMEOUT_MS = 300_000;
  * is SIGKILLed if it outlives its answer or the timeout, and every process of the repetition is
  * killed afterwards whatever happened, so a failed repetition leaves nothing behind.
  */
-export async function runOnHost<K extends HostKind>(kind: K, params: HostApi[K]['params'], timeoutMs: number = DEFAULT_TIMEOUT_MS): Promise<HostOutcome<K>> {
+export async function runOnHost<K extends HostKind>(
+  kind: K,
+  params: HostApi[K]['params'],
+  timeoutMs: number = DEFAULT_TIMEOUT_MS,
+): Promise<HostOutcome<K>> {
   const repMarker = newMarker('rep');
   // --expose-gc lets the host collect garbage before it reads a memory baseline.
   const child = fork(HOST_ENTRY, [], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -28,8 +32,13 @@ export async function runOnHost<K extends HostKind>(kind: K, params: HostApi[K][
     const answer = new Promise<HostReply<K>>((resolve, reject) => {
       child.once('message', (message: HostReply<K>) => resolve(message));
       child.once('error', reject);
-      child.once('exit', (code, signal) => reject(new Error(`the bench host exited (${signal ?? `code ${code}`}) without answering ${kind}`)));
-      timer = setTimeout(() => reject(new Error(`the bench host did not answer ${kind} within ${timeoutMs} ms`)), timeoutMs);
+      child.once('exit', (code, signal) =>
+        reject(new Error(`the bench host exited (${signal ?? `code ${code}`}) without answering ${kind}`)),
+      );
+      timer = setTimeout(
+        () => reject(new Error(`the bench host did not answer ${kind} within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
     });
     const request: HostRequest<K> = { kind, params, repMarker };
     child.send(request);

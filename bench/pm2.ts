@@ -89,13 +89,18 @@ export class Pm2 {
       FORCE_COLOR: '0',
     };
     return new Promise((resolve, reject) => {
-      execFile(process.execPath, [PM2_BIN, ...args], { env, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-        if (error) {
-          reject(new Error(`pm2 ${args.join(' ')} failed: ${error.message}\n${stderr}`));
-          return;
-        }
-        resolve(stdout);
-      });
+      execFile(
+        process.execPath,
+        [PM2_BIN, ...args],
+        { env, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 },
+        (error, stdout, stderr) => {
+          if (error) {
+            reject(new Error(`pm2 ${args.join(' ')} failed: ${error.message}\n${stderr}`));
+            return;
+          }
+          resolve(stdout);
+        },
+      );
     });
   }
 
@@ -195,6 +200,8 @@ export class Pm2 {
 
 /** The version of the pinned pm2, as the results should name it. */
 export function pm2Version(): string {
-  const manifest = JSON.parse(readFileSync(path.join(path.dirname(PM2_BIN), '..', 'package.json'), 'utf8')) as { version?: unknown };
+  const manifest = JSON.parse(readFileSync(path.join(path.dirname(PM2_BIN), '..', 'package.json'), 'utf8')) as {
+    version?: unknown;
+  };
   return typeof manifest.version === 'string' ? manifest.version : 'unknown';
 }

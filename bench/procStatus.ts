@@ -1,5 +1,5 @@
 import { promises as fs } from 'node:fs';
-import { CLOCK_TICKS_PER_SECOND, readProcStat } from '../src/core/procfs';
+import { CLOCK_TICKS_PER_SECOND, readProcStat } from '../src/core/process/procfs';
 
 /** Resident memory of another process, now and at its peak, from /proc/<pid>/status. */
 export interface MemoryReading {

@@ -1,4 +1,4 @@
-import { readProcTable } from '../src/core/procfs';
+import { readProcTable } from '../src/core/process/procfs';
 
 /** Live (non-zombie) members of a process group, from one scan of /proc. */
 export async function liveGroupMembers(pgid: number): Promise<number[]> {
@@ -22,7 +22,12 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Polls `check` every `intervalMs` until it returns true; throws after `timeoutMs`. */
-export async function waitUntil(what: string, check: () => boolean | Promise<boolean>, timeoutMs: number, intervalMs = 10): Promise<void> {
+export async function waitUntil(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  intervalMs = 10,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) {

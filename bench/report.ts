@@ -18,7 +18,11 @@ export interface Goal {
 export function latencyGoal(text: string, limitMs: number, measuredMs: number, noiseFloorMs: number): Goal {
   const met = measuredMs < limitMs;
   return !met && noiseFloorMs >= limitMs
-    ? { text, met, inconclusive: `the noise floor (${noiseFloorMs.toFixed(2)} ms with nothing running) is already above the goal` }
+    ? {
+        text,
+        met,
+        inconclusive: `the noise floor (${noiseFloorMs.toFixed(2)} ms with nothing running) is already above the goal`,
+      }
     : { text, met };
 }
 
@@ -53,7 +57,13 @@ export interface BenchResults {
   readonly startedAt: string;
   readonly finishedAt: string;
   readonly quick: boolean;
-  readonly machine: { readonly node: string; readonly platform: string; readonly cpus: number; readonly cpuModel: string; readonly memoryGB: number };
+  readonly machine: {
+    readonly node: string;
+    readonly platform: string;
+    readonly cpus: number;
+    readonly cpuModel: string;
+    readonly memoryGB: number;
+  };
   /** The configuration, with the scenario filter as a plain list (a Set does not survive JSON). */
   readonly config: Omit<BenchConfig, 'only'> & { readonly only: readonly number[] | null };
   readonly scenarios: readonly ScenarioReport[];
@@ -92,7 +102,10 @@ function goalCells(goals: readonly Goal[] | undefined): [string, string] {
   if (!goals || goals.length === 0) {
     return ['', ''];
   }
-  return [goals.map((g) => g.text).join('; '), goals.map((g) => (g.met ? '✅' : g.inconclusive ? '⚠️' : '❌')).join(' ')];
+  return [
+    goals.map((g) => g.text).join('; '),
+    goals.map((g) => (g.met ? '✅' : g.inconclusive ? '⚠️' : '❌')).join(' '),
+  ];
 }
 
 function escape(text: string): string {
@@ -104,9 +117,13 @@ export function toMarkdown(results: BenchResults): string {
   lines.push(`# Shepherd bench${results.quick ? ' (QUICK smoke run: not figures to keep)' : ''}`);
   lines.push('');
   const m = results.machine;
-  lines.push(`${results.startedAt} · Node ${m.node} · ${m.platform} · ${m.cpus} × ${m.cpuModel} · ${m.memoryGB} GB · ${results.config.reps} repetitions`);
+  lines.push(
+    `${results.startedAt} · Node ${m.node} · ${m.platform} · ${m.cpus} × ${m.cpuModel} · ${m.memoryGB} GB · ${results.config.reps} repetitions`,
+  );
   lines.push('');
-  lines.push('Each cell: median (min–max) over the repetitions. Shepherd ÷ pm2 is computed repetition by repetition, then summarized. A goal is judged on the median, except orphans, which must be 0 in every repetition. ✅ met, ❌ missed, ⚠️ not measurable here (the machine\'s own noise floor is above the goal; see the notes).');
+  lines.push(
+    "Each cell: median (min–max) over the repetitions. Shepherd ÷ pm2 is computed repetition by repetition, then summarized. A goal is judged on the median, except orphans, which must be 0 in every repetition. ✅ met, ❌ missed, ⚠️ not measurable here (the machine's own noise floor is above the goal; see the notes).",
+  );
   lines.push('');
   lines.push('| # | Metric | Shepherd | pm2 | Shepherd ÷ pm2 | Goal | Met |');
   lines.push('|---|---|---|---|---|---|---|');
@@ -117,14 +134,18 @@ export function toMarkdown(results: BenchResults): string {
     }
     for (const row of scenario.rows) {
       const [goal, met] = goalCells(row.goals);
-      lines.push(`| ${scenario.number} | ${escape(row.metric)} | ${escape(cell(row.shepherd))} | ${escape(cell(row.pm2))} | ${cell(row.ratio)} | ${escape(goal)} | ${met} |`);
+      lines.push(
+        `| ${scenario.number} | ${escape(row.metric)} | ${escape(cell(row.shepherd))} | ${escape(cell(row.pm2))} | ${cell(row.ratio)} | ${escape(goal)} | ${met} |`,
+      );
     }
   }
   lines.push('');
   lines.push('## Notes');
   for (const scenario of results.scenarios) {
     lines.push('');
-    lines.push(`**${scenario.number}. ${scenario.title}** (${scenario.durationS.toFixed(0)} s; marked processes left after cleanup: ${scenario.leftoverProcesses})`);
+    lines.push(
+      `**${scenario.number}. ${scenario.title}** (${scenario.durationS.toFixed(0)} s; marked processes left after cleanup: ${scenario.leftoverProcesses})`,
+    );
     for (const note of scenario.notes) {
       lines.push(`- ${note}`);
     }

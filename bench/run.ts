@@ -49,7 +49,9 @@ async function runScenario(scenario: Scenario, config: BenchConfig, runMarker: s
   const leftover = await findRunProcesses(runMarker);
   if (leftover.length > 0) {
     await killRunProcesses(runMarker);
-    problems.push(`bench: ${leftover.length} marked process(es) were alive after the scenario and were SIGKILLed: ${leftover.join(', ')}`);
+    problems.push(
+      `bench: ${leftover.length} marked process(es) were alive after the scenario and were SIGKILLed: ${leftover.join(', ')}`,
+    );
   }
   return {
     number: scenario.number,
@@ -92,7 +94,9 @@ async function main(): Promise<void> {
       }
       console.log(`▶ ${scenario.number}. ${scenario.title}`);
       const report = await runScenario(scenario, config, runMarker);
-      console.log(`  done in ${report.durationS.toFixed(1)} s${report.error ? ' (FAILED)' : ''}; marked processes left: ${report.leftoverProcesses}`);
+      console.log(
+        `  done in ${report.durationS.toFixed(1)} s${report.error ? ' (FAILED)' : ''}; marked processes left: ${report.leftoverProcesses}`,
+      );
       reports.push(report);
     }
   } finally {

@@ -1,32 +1,32 @@
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
-import { DisposableStore } from './core/events';
-import { describeError, Logger } from './core/logger';
+import { DisposableStore } from './core/base/events';
+import { describeError, Logger } from './core/base/logger';
 import { SessionManager } from './core/sessions/sessionManager';
-import { TranscriptStore } from './core/sessions/transcriptStore';
-import { Supervisor } from './core/supervisor';
-import { DemoAgentLocation, readAgents, readSessionSettings } from './ui/agentSettings';
-import { ActivityLogView } from './ui/activityLogView';
-import { COMMANDS } from './ui/commandIds';
-import { registerCommands } from './ui/commands';
-import { readGroupBy, readStatusFileSetting, SECTION } from './ui/configuration';
-import { WorkerContextKeys } from './ui/contextKeys';
-import { channelLogger } from './ui/logger';
-import { Notifier } from './ui/notifier';
-import { registerRowClick } from './ui/rowClick';
-import { SessionAttention } from './ui/sessionAttention';
-import { registerSessionCommands, SessionFolders } from './ui/sessionCommands';
-import { SESSION_VIEW_TYPE, SessionPanels } from './ui/sessionPanel';
-import { WorkersStatusBar } from './ui/statusBar';
-import { WorkerTerminals } from './ui/terminal';
-import { WorkerTrust } from './ui/trust';
-import { WorkerControl } from './ui/workerControl';
-import { WorkerFlags } from './ui/workerFormat';
-import { WorkerOutputChannels } from './ui/workerOutput';
-import { WorkerPicker } from './ui/workerPicker';
-import { WorkersNode, WorkersTreeProvider } from './ui/workersTree';
-import { WorkerSync } from './ui/workerSync';
+import { TranscriptStore } from './core/sessions/transcripts/transcriptStore';
+import { Supervisor } from './core/workers/supervisor';
+import { DemoAgentLocation, readAgents, readSessionSettings } from './ui/sessions/agentSettings';
+import { ActivityLogView } from './ui/status/activityLogView';
+import { COMMANDS } from './ui/commands/commandIds';
+import { registerCommands } from './ui/commands/commands';
+import { readGroupBy, readStatusFileSetting, SECTION } from './ui/settings/configuration';
+import { WorkerContextKeys } from './ui/common/contextKeys';
+import { channelLogger } from './ui/common/logger';
+import { Notifier } from './ui/common/notifier';
+import { registerRowClick } from './ui/workers/rowClick';
+import { SessionAttention } from './ui/sessions/sessionAttention';
+import { registerSessionCommands, SessionFolders } from './ui/sessions/sessionCommands';
+import { SESSION_VIEW_TYPE, SessionPanels } from './ui/sessions/sessionPanel';
+import { WorkersStatusBar } from './ui/status/statusBar';
+import { WorkerTerminals } from './ui/workers/terminal';
+import { WorkerTrust } from './ui/settings/trust';
+import { WorkerControl } from './ui/workers/workerControl';
+import { WorkerFlags } from './ui/workers/workerFormat';
+import { WorkerOutputChannels } from './ui/workers/workerOutput';
+import { WorkerPicker } from './ui/workers/workerPicker';
+import { WorkersNode, WorkersTreeProvider } from './ui/workers/workersTree';
+import { WorkerSync } from './ui/settings/workerSync';
 
 /** What activate() returns: enough for the extension-host tests to drive and observe Shepherd. */
 export interface ShepherdApi {
@@ -45,7 +45,8 @@ const STATUS_FILE_NAME = 'status.json';
 const TRANSCRIPTS_DIR = 'transcripts';
 
 /** The core of this activation and its last-resort exit hook, for deactivate(). */
-let active: { supervisor: Supervisor; sessions: SessionManager | undefined; logger: Logger; onExit: () => void } | undefined;
+let active:
+  { supervisor: Supervisor; sessions: SessionManager | undefined; logger: Logger; onExit: () => void } | undefined;
 
 /** Workspace storage keeps each window's files apart; an empty window has only global storage. */
 function storageDir(context: vscode.ExtensionContext): string {
@@ -56,12 +57,20 @@ function statusFilePath(context: vscode.ExtensionContext): string {
   return readStatusFileSetting() ?? path.join(storageDir(context), STATUS_FILE_NAME);
 }
 
-function showProblems(problems: readonly string[], logger: Logger, notifier: Notifier, openSettings: () => unknown): void {
+function showProblems(
+  problems: readonly string[],
+  logger: Logger,
+  notifier: Notifier,
+  openSettings: () => unknown,
+): void {
   for (const problem of problems) {
     logger.warn(problem);
   }
   if (problems.length > 0) {
-    notifier.warn(`Shepherd: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more in the log)` : ''}`, { title: 'Open Settings', run: openSettings });
+    notifier.warn(
+      `Shepherd: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more in the log)` : ''}`,
+      { title: 'Open Settings', run: openSettings },
+    );
   }
 }
 
@@ -78,7 +87,10 @@ function wireSessions(
   openSettings: () => Thenable<unknown>,
 ): SessionWiring {
   const { supervisor, logger, notifier, tree } = core;
-  const demo: DemoAgentLocation = { nodePath: process.execPath, script: path.join(context.extensionPath, 'dist', 'demo-agent.js') };
+  const demo: DemoAgentLocation = {
+    nodePath: process.execPath,
+    script: path.join(context.extensionPath, 'dist', 'demo-agent.js'),
+  };
   const agents = (): ReturnType<typeof readAgents> => {
     const problems: string[] = [];
     const read = readAgents(demo, problems);
@@ -137,21 +149,34 @@ function wireSessions(
 }
 
 /** Stops what a crashed previous run left behind, before any worker of this run starts. */
-async function recoverOrphans(supervisor: Supervisor, notifier: Notifier, logger: Logger, showActivityLog: () => void): Promise<void> {
+async function recoverOrphans(
+  supervisor: Supervisor,
+  notifier: Notifier,
+  logger: Logger,
+  showActivityLog: () => void,
+): Promise<void> {
   const reports = await supervisor.recoverOrphans();
   const stopped = reports.filter((report) => report.outcome === 'terminated').length;
   if (reports.length > 0) {
     logger.info(`orphan recovery: ${reports.length} recorded group(s) checked, ${stopped} stopped`);
   }
   if (stopped > 0) {
-    notifier.info(`Shepherd stopped ${stopped} worker${stopped === 1 ? '' : 's'} that a previous session left running.`, {
-      title: 'Show Activity Log',
-      run: showActivityLog,
-    });
+    notifier.info(
+      `Shepherd stopped ${stopped} worker${stopped === 1 ? '' : 's'} that a previous session left running.`,
+      {
+        title: 'Show Activity Log',
+        run: showActivityLog,
+      },
+    );
   }
 }
 
-function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, logger: Logger, store: DisposableStore): Omit<ShepherdApi, 'activationMs'> {
+function wire(
+  context: vscode.ExtensionContext,
+  log: vscode.LogOutputChannel,
+  logger: Logger,
+  store: DisposableStore,
+): Omit<ShepherdApi, 'activationMs'> {
   const supervisor = new Supervisor({ logger, statusFilePath: statusFilePath(context) });
   // If the host dies without deactivate(), SIGKILL every group synchronously on the way out.
   const onExit = (): void => void supervisor.killAllSync();
@@ -165,7 +190,9 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, lo
   const activityLog = store.add(new ActivityLogView(supervisor.activity));
   const control = new WorkerControl(supervisor, trust, notifier, logger, (id) => outputs.show(id));
   const openSettings = (): Thenable<unknown> => vscode.commands.executeCommand(COMMANDS.openSettings);
-  const sync = store.add(new WorkerSync({ supervisor, control, trust, notifier, logger, openSettings, showLog: () => log.show() }));
+  const sync = store.add(
+    new WorkerSync({ supervisor, control, trust, notifier, logger, openSettings, showLog: () => log.show() }),
+  );
   // Sessions are wired after the tree, which shows them; until then no worker can be an agent's.
   let sessions: SessionWiring | undefined;
   const flagsOf = (id: string): WorkerFlags => ({
@@ -175,7 +202,9 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, lo
   });
 
   const tree = store.add(new WorkersTreeProvider(supervisor, flagsOf, readGroupBy()));
-  const workersView = store.add(vscode.window.createTreeView('shepherd.workers', { treeDataProvider: tree, showCollapseAll: true }));
+  const workersView = store.add(
+    vscode.window.createTreeView('shepherd.workers', { treeDataProvider: tree, showCollapseAll: true }),
+  );
   sessions = wireSessions(context, { supervisor, logger, notifier, tree }, store, openSettings);
   const manager = sessions.manager;
   registerRowClick(workersView, (id) => manager.sessionOfWorker(id) !== undefined, { logger, notifier }, store);
@@ -189,7 +218,19 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, lo
   store.add(new WorkerContextKeys(supervisor, supervisor.tasks));
   const picker = new WorkerPicker(supervisor, flagsOf, notifier);
   registerCommands(
-    { supervisor, control, trust, picker, outputs, terminals, activityLog, notifier, logger, flagsOf, extensionId: context.extension.id },
+    {
+      supervisor,
+      control,
+      trust,
+      picker,
+      outputs,
+      terminals,
+      activityLog,
+      notifier,
+      logger,
+      flagsOf,
+      extensionId: context.extension.id,
+    },
     store,
   );
 
@@ -218,7 +259,14 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, lo
     await recoverOrphans(supervisor, notifier, logger, () => activityLog.show());
     await sync.reconcile('startup');
   });
-  return { supervisor, sessions: manager, panels: sessions.panels, tree, workersView, reconcile: () => sync.reconcile('requested') };
+  return {
+    supervisor,
+    sessions: manager,
+    panels: sessions.panels,
+    tree,
+    workersView,
+    reconcile: () => sync.reconcile('requested'),
+  };
 }
 
 export function activate(context: vscode.ExtensionContext): ShepherdApi {
@@ -259,7 +307,11 @@ export async function deactivate(): Promise<void> {
   active = undefined;
   try {
     // Sessions first: their transcripts are saved and their agents closed before the groups are killed.
-    await sessions?.shutdown().catch((error: unknown) => logger.error(`closing sessions failed: ${describeError(error)}; stopping their workers anyway`));
+    await sessions
+      ?.shutdown()
+      .catch((error: unknown) =>
+        logger.error(`closing sessions failed: ${describeError(error)}; stopping their workers anyway`),
+      );
     await supervisor.shutdown();
   } finally {
     // Only now: until shutdown finished, the exit hook is still the safety net.

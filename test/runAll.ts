@@ -46,7 +46,11 @@ const LEVELS: readonly Level[] = [
       return passed === undefined ? undefined : { passed, failed: lastMatch(output, /^\s+(\d+) failing/gm) ?? 0 };
     },
   },
-  { name: 'host', command: [path.join(REPO_ROOT, 'out', 'test', 'harness', 'runHostSuite.js')], counts: harnessCounts('host suite') },
+  {
+    name: 'host',
+    command: [path.join(REPO_ROOT, 'out', 'test', 'harness', 'runHostSuite.js')],
+    counts: harnessCounts('host suite'),
+  },
   { name: 'e2e', command: [path.join(REPO_ROOT, 'out', 'test', 'e2e', 'run.js')], counts: harnessCounts('e2e') },
 ];
 
@@ -67,7 +71,12 @@ function runLevel(level: Level): Promise<Outcome> {
     child.once('error', reject);
     child.once('close', (code, signal) => {
       const counts = level.counts(output) ?? { passed: 0, failed: 0 };
-      resolve({ name: level.name, exitCode: code ?? (signal ? 128 : 1), ...counts, seconds: (Date.now() - started) / 1000 });
+      resolve({
+        name: level.name,
+        exitCode: code ?? (signal ? 128 : 1),
+        ...counts,
+        seconds: (Date.now() - started) / 1000,
+      });
     });
   });
 }
@@ -76,7 +85,9 @@ async function main(): Promise<number> {
   const wanted = process.argv.slice(2);
   const unknown = wanted.filter((name) => !LEVELS.some((level) => level.name === name));
   if (unknown.length > 0) {
-    throw new Error(`unknown level(s) ${unknown.join(', ')}; choose from ${LEVELS.map((level) => level.name).join(', ')}`);
+    throw new Error(
+      `unknown level(s) ${unknown.join(', ')}; choose from ${LEVELS.map((level) => level.name).join(', ')}`,
+    );
   }
   const outcomes: Outcome[] = [];
   for (const level of LEVELS.filter((candidate) => wanted.length === 0 || wanted.includes(candidate.name))) {
@@ -87,9 +98,14 @@ async function main(): Promise<number> {
   for (const outcome of outcomes) {
     const good = outcome.exitCode === 0 && outcome.failed === 0 && outcome.passed > 0;
     ok &&= good;
-    process.stdout.write(`${good ? 'ok  ' : 'FAIL'} ${outcome.name.padEnd(5)} ${outcome.passed} passed, ${outcome.failed} failed (${outcome.seconds.toFixed(0)} s, exit ${outcome.exitCode})\n`);
+    process.stdout.write(
+      `${good ? 'ok  ' : 'FAIL'} ${outcome.name.padEnd(5)} ${outcome.passed} passed, ${outcome.failed} failed (${outcome.seconds.toFixed(0)} s, exit ${outcome.exitCode})\n`,
+    );
   }
-  const total = outcomes.reduce((sum, outcome) => ({ passed: sum.passed + outcome.passed, failed: sum.failed + outcome.failed }), { passed: 0, failed: 0 });
+  const total = outcomes.reduce(
+    (sum, outcome) => ({ passed: sum.passed + outcome.passed, failed: sum.failed + outcome.failed }),
+    { passed: 0, failed: 0 },
+  );
   process.stdout.write(`total ${total.passed} passed, ${total.failed} failed\n`);
   return ok ? 0 : 1;
 }

@@ -1,9 +1,13 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Logger } from '../../src/core/logger';
-import { Supervisor } from '../../src/core/supervisor';
-import { DEFAULT_RESTART_POLICY, DEFAULT_WORKER_DEFAULTS, WorkerDefinition } from '../../src/core/workerDefinition';
+import { Logger } from '../../src/core/base/logger';
+import { Supervisor } from '../../src/core/workers/supervisor';
+import {
+  DEFAULT_RESTART_POLICY,
+  DEFAULT_WORKER_DEFAULTS,
+  WorkerDefinition,
+} from '../../src/core/definitions/workerDefinition';
 import { killRepProcesses, REP_MARKER_VAR } from '../orphans';
 
 /** What a scenario running in the host gets from its entry point. */
@@ -26,7 +30,12 @@ export function createContext(repMarker: string): HostContext {
 }
 
 /** A worker definition as the extension would build it, minus restarts: the bench wants none. */
-export function benchDefinition(id: string, command: string, args: readonly string[], overrides: Partial<WorkerDefinition> = {}): WorkerDefinition {
+export function benchDefinition(
+  id: string,
+  command: string,
+  args: readonly string[],
+  overrides: Partial<WorkerDefinition> = {},
+): WorkerDefinition {
   return {
     id,
     label: id,
@@ -55,7 +64,11 @@ export interface SupervisorSetup {
  * file) whose workers carry the repetition's marker. The supervisor is shut down and every marked
  * process killed afterwards, whatever happened; a process that needed that kill is a problem.
  */
-export async function withSupervisor<T>(context: HostContext, setup: SupervisorSetup, body: (supervisor: Supervisor) => Promise<T>): Promise<T> {
+export async function withSupervisor<T>(
+  context: HostContext,
+  setup: SupervisorSetup,
+  body: (supervisor: Supervisor) => Promise<T>,
+): Promise<T> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'shepherd-bench-host-'));
   const supervisor = new Supervisor({
     logger: context.logger,
@@ -69,7 +82,9 @@ export async function withSupervisor<T>(context: HostContext, setup: SupervisorS
     await supervisor.shutdown(500);
     const leftover = await killRepProcesses(context.repMarker);
     if (leftover.length > 0) {
-      context.problems.push(`bench: ${leftover.length} marked process(es) outlived supervisor.shutdown() and were SIGKILLed`);
+      context.problems.push(
+        `bench: ${leftover.length} marked process(es) outlived supervisor.shutdown() and were SIGKILLed`,
+      );
     }
     await fs.rm(dir, { recursive: true, force: true });
   }

@@ -45,7 +45,11 @@ function writerArgs(params: NodeFloodParams, startAt: number): string[] {
  * Waits for the agreed start, takes the memory baseline, probes the event loop until the reader has
  * everything, and reads the kernel's high-water mark. The writers must already be running.
  */
-async function measureFlood(params: NodeFloodParams, startAt: number, progress: FloodProgress): Promise<Omit<FloodResult, 'linesDroppedFromBatches'>> {
+async function measureFlood(
+  params: NodeFloodParams,
+  startAt: number,
+  progress: FloodProgress,
+): Promise<Omit<FloodResult, 'linesDroppedFromBatches'>> {
   const untilStart = startAt - Date.now();
   if (untilStart < 50) {
     throw new Error(`starting the writers took too long: only ${untilStart} ms were left before the flood`);
@@ -93,7 +97,11 @@ export async function flood(context: HostContext, params: FloodParams): Promise<
     const seen = new Map<string, Seen>();
     const startAt = Date.now() + params.startDelayMs;
     for (const id of ids) {
-      supervisor.upsert(benchDefinition(id, process.execPath, writerArgs(params, startAt), { outputBufferBytes: params.outputBufferBytes }));
+      supervisor.upsert(
+        benchDefinition(id, process.execPath, writerArgs(params, startAt), {
+          outputBufferBytes: params.outputBufferBytes,
+        }),
+      );
       seen.set(id, { lines: 0, maxSeq: 0, lastAt: 0, textChars: 0 });
     }
     const subscription = supervisor.onDidOutput((batch) => {

@@ -31,7 +31,9 @@ export async function idle(context: HostContext, params: IdleParams): Promise<Id
     const views = await Promise.all(ids.map((id) => supervisor.start(id)));
     const notRunning = views.filter((view) => view.state !== 'running');
     if (notRunning.length > 0) {
-      throw new Error(`${notRunning.length} idle worker(s) did not start: ${notRunning[0].message ?? notRunning[0].state}`);
+      throw new Error(
+        `${notRunning.length} idle worker(s) did not start: ${notRunning[0].message ?? notRunning[0].state}`,
+      );
     }
     await sleep(SETTLE_MS);
     global.gc?.();

@@ -5,7 +5,7 @@
  */
 // First, so that the timer functions are wrapped before any other module can keep a reference.
 import './timerCensus';
-import { describeError } from '../../src/core/logger';
+import { describeError } from '../../src/core/base/logger';
 import { createContext, HostContext } from './context';
 import { flood, floodNodeOnly } from './flood';
 import { idle } from './idle';
@@ -15,7 +15,9 @@ import { startMany } from './startMany';
 import { stopStubborn } from './stopStubborn';
 import { sweep } from './sweep';
 
-type Handlers = { [K in HostKind]: (context: HostContext, params: HostApi[K]['params']) => Promise<HostApi[K]['result']> };
+type Handlers = {
+  [K in HostKind]: (context: HostContext, params: HostApi[K]['params']) => Promise<HostApi[K]['result']>;
+};
 
 const handlers: Handlers = {
   'stop-stubborn': stopStubborn,
@@ -30,7 +32,10 @@ const handlers: Handlers = {
 };
 
 function run<K extends HostKind>(request: HostRequest<K>, context: HostContext): Promise<HostApi[K]['result']> {
-  const handler = handlers[request.kind] as (context: HostContext, params: HostApi[K]['params']) => Promise<HostApi[K]['result']>;
+  const handler = handlers[request.kind] as (
+    context: HostContext,
+    params: HostApi[K]['params'],
+  ) => Promise<HostApi[K]['result']>;
   return handler(context, request.params);
 }
 
@@ -51,7 +56,11 @@ async function serve(request: HostRequest): Promise<void> {
     message = { ok: true, result: await run(request, context), problems: context.problems };
   } catch (error) {
     // A failed scenario is the driver's to report (with its stack); the host only passes it on.
-    message = { ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error), problems: context.problems };
+    message = {
+      ok: false,
+      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      problems: context.problems,
+    };
   }
   await reply(message);
   // Every scenario has shut its supervisor down; exiting here also ends anything a bug left armed.

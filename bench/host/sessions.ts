@@ -4,9 +4,9 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { AgentConfig } from '../../src/core/sessions/agentConfig';
 import { SessionManager } from '../../src/core/sessions/sessionManager';
-import { TranscriptChange } from '../../src/core/sessions/transcript';
-import { TranscriptStore } from '../../src/core/sessions/transcriptStore';
-import { Supervisor } from '../../src/core/supervisor';
+import { TranscriptChange } from '../../src/shared/sessionModel';
+import { TranscriptStore } from '../../src/core/sessions/transcripts/transcriptStore';
+import { Supervisor } from '../../src/core/workers/supervisor';
 import { ExtensionMessage } from '../../src/shared/sessionProtocol';
 import { STREAM_AGENT } from '../paths';
 import { sleep, waitUntil } from '../processes';
@@ -100,7 +100,13 @@ export async function sessionStatus(context: HostContext, params: SessionStatusP
     await turn;
     const waits = await probe.stop();
     const baseline = spread(baselineWaits);
-    return { ...spread(waits), baselineP99Ms: baseline.p99Ms, baselineMaxMs: baseline.maxMs, queries: waits.length, busyQueries };
+    return {
+      ...spread(waits),
+      baselineP99Ms: baseline.p99Ms,
+      baselineMaxMs: baseline.maxMs,
+      queries: waits.length,
+      busyQueries,
+    };
   });
 }
 
@@ -198,7 +204,11 @@ export async function sessionTtft(context: HostContext, params: SessionTtftParam
   return withSessions(context, { poolSize: params.warm ? 1 : 0 }, async (manager, supervisor, cwd) => {
     if (params.warm) {
       await manager.create(BENCH_AGENT, cwd);
-      await waitUntil('the warm pool to hold a running agent', () => supervisor.snapshot().some((view) => view.id.startsWith('pool-') && view.state === 'running'), 10_000);
+      await waitUntil(
+        'the warm pool to hold a running agent',
+        () => supervisor.snapshot().some((view) => view.id.startsWith('pool-') && view.state === 'running'),
+        10_000,
+      );
       await sleep(POOL_SETTLE_MS);
     }
     let sessionId: string | undefined;

@@ -22,7 +22,11 @@ export async function stopStubborn(context: HostContext, params: StopStubbornPar
     }
     await Promise.all(ids.map((id) => supervisor.start(id)));
     // "ready" is printed after both sleeps were forked, so every group is complete once all said it.
-    await waitUntil('every stubborn worker to print ready', () => ids.every((id) => supervisor.output(id).some((line) => line.text === 'ready')), 30_000);
+    await waitUntil(
+      'every stubborn worker to print ready',
+      () => ids.every((id) => supervisor.output(id).some((line) => line.text === 'ready')),
+      30_000,
+    );
     const processesBefore = (await findRepProcesses(context.repMarker)).length;
     await sleep(SETTLE_MS);
 

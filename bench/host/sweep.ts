@@ -1,8 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { readStartToken } from '../../src/core/procfs';
-import { SpawnRegistry } from '../../src/core/spawnRegistry';
+import { readStartToken } from '../../src/core/process/procfs';
+import { SpawnRegistry } from '../../src/core/process/spawnRegistry';
 import { killRepProcesses, REP_MARKER_VAR } from '../orphans';
 import { SLEEP } from '../paths';
 import { sleep } from '../processes';

@@ -43,7 +43,9 @@ const countedSetInterval: TimerStarter = (callback, ms, ...args) => {
 };
 
 // util.promisify(setTimeout) and timers/promises keep working through the original's custom form.
-Object.assign(countedSetTimeout, { [promisify.custom]: (globalThis.setTimeout as unknown as Record<symbol, unknown>)[promisify.custom] });
+Object.assign(countedSetTimeout, {
+  [promisify.custom]: (globalThis.setTimeout as unknown as Record<symbol, unknown>)[promisify.custom],
+});
 
 globalThis.setTimeout = countedSetTimeout as unknown as typeof globalThis.setTimeout;
 globalThis.setInterval = countedSetInterval as unknown as typeof globalThis.setInterval;

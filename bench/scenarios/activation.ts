@@ -17,7 +17,11 @@ async function readActivation(): Promise<number[] | undefined> {
   }
   const parsed = JSON.parse(text) as { activateMs?: unknown };
   const values = parsed.activateMs;
-  if (!Array.isArray(values) || values.length === 0 || !values.every((v): v is number => typeof v === 'number' && Number.isFinite(v))) {
+  if (
+    !Array.isArray(values) ||
+    values.length === 0 ||
+    !values.every((v): v is number => typeof v === 'number' && Number.isFinite(v))
+  ) {
     throw new Error(`${ACTIVATION_RESULTS} must hold {"activateMs": number[]} with at least one number`);
   }
   return values;
@@ -31,13 +35,21 @@ export const activationScenario: Scenario = {
     const where = path.relative(REPO_ROOT, ACTIVATION_RESULTS);
     if (!values) {
       return {
-        rows: [{ metric: 'activate() in the extension host (ms)', shepherd: 'not measured (run npm run test:host first)' }],
-        notes: [`${where} does not exist. The code-server harness (npm run test:host) writes it from the extension's "activated in N ms" log line; the bench only reads it.`],
+        rows: [
+          { metric: 'activate() in the extension host (ms)', shepherd: 'not measured (run npm run test:host first)' },
+        ],
+        notes: [
+          `${where} does not exist. The code-server harness (npm run test:host) writes it from the extension's "activated in N ms" log line; the bench only reads it.`,
+        ],
       };
     }
     return {
-      rows: [{ metric: `activate() in the extension host (ms), ${values.length} activations`, shepherd: summarize(values) }],
-      notes: [`Read from ${where}, written by the extension-host harness from the extension's "activated in N ms" log line.`],
+      rows: [
+        { metric: `activate() in the extension host (ms), ${values.length} activations`, shepherd: summarize(values) },
+      ],
+      notes: [
+        `Read from ${where}, written by the extension-host harness from the extension's "activated in N ms" log line.`,
+      ],
       details: { activateMs: values },
     };
   },

@@ -25,9 +25,19 @@ async function pm2Idle(pm2: Pm2, workers: number, windows: number, windowMs: num
     if (daemon === undefined) {
       throw new Error('pm2 wrote no daemon pid file');
     }
-    const apps = Array.from({ length: workers }, (_, i) => ({ name: `idle-${i}`, script: SLEEP, args: ['100000'], env: { [REP_MARKER_VAR]: repMarker } }));
+    const apps = Array.from({ length: workers }, (_, i) => ({
+      name: `idle-${i}`,
+      script: SLEEP,
+      args: ['100000'],
+      env: { [REP_MARKER_VAR]: repMarker },
+    }));
     await pm2.cli(['start', await pm2.writeEcosystem('idle.json', apps)]);
-    await waitUntil('pm2 to list every app online', async () => (await pm2.jlist()).filter((p) => p.status === 'online').length === workers, 60_000, 500);
+    await waitUntil(
+      'pm2 to list every app online',
+      async () => (await pm2.jlist()).filter((p) => p.status === 'online').length === workers,
+      60_000,
+      500,
+    );
     await sleep(SETTLE_MS);
     const cpuPercent: number[] = [];
     const rssMB: number[] = [];
@@ -76,12 +86,18 @@ export const idleScenario: Scenario = {
       const main = workers === config.idleWorkers;
       const seconds = main ? config.idleSeconds : config.idleCompareSeconds;
       const windows = main ? config.idleWindows : 5;
-      const outcome = await runOnHost('idle', { workers, windows, windowMs: (seconds * 1_000) / windows }, hostTimeoutMs);
+      const outcome = await runOnHost(
+        'idle',
+        { workers, windows, windowMs: (seconds * 1_000) / windows },
+        hostTimeoutMs,
+      );
       problems.push(...outcome.problems);
       byCount.set(workers, outcome.result);
     }
     const main = byCount.get(config.idleWorkers) as IdleResult;
-    const pm2Result = await withPm2(problems, (pm2) => pm2Idle(pm2, config.idleWorkers, config.idleWindows, (config.idleSeconds * 1_000) / config.idleWindows));
+    const pm2Result = await withPm2(problems, (pm2) =>
+      pm2Idle(pm2, config.idleWorkers, config.idleWindows, (config.idleSeconds * 1_000) / config.idleWindows),
+    );
 
     const timerCounts = counts.map((n) => distinct((byCount.get(n) as IdleResult).timers));
     const handleCounts = counts.map((n) => distinct((byCount.get(n) as IdleResult).resources.map(handles)));
@@ -99,12 +115,25 @@ export const idleScenario: Scenario = {
         metric: `CPU of the supervising process, ${config.idleWorkers} idle workers, ${config.idleSeconds} s in ${config.idleWindows} windows (% of a core)`,
         shepherd: cpu,
         pm2: summarize(pm2Result.cpuPercent),
-        ...(pm2Result.cpuPercent.every((v) => v > 0) ? { ratio: pairwiseRatio(main.cpuPercent, pm2Result.cpuPercent) } : {}),
+        ...(pm2Result.cpuPercent.every((v) => v > 0)
+          ? { ratio: pairwiseRatio(main.cpuPercent, pm2Result.cpuPercent) }
+          : {}),
         goals: [{ text: '< 1 %', met: cpu.median < 1 }],
       },
-      ...config.idleCompareWorkers.map((n) => ({ metric: `CPU with ${n} idle workers (% of a core)`, shepherd: summarize((byCount.get(n) as IdleResult).cpuPercent) })),
-      { metric: `RSS of the supervising process, ${config.idleWorkers} workers (MB)`, shepherd: summarize(main.rssMB), pm2: summarize(pm2Result.rssMB) },
-      { metric: `Timers alive (ref'd or not) with ${label} workers`, shepherd: timerCounts.join(' / '), goals: [{ text: 'same for every count', met: timersFlat }] },
+      ...config.idleCompareWorkers.map((n) => ({
+        metric: `CPU with ${n} idle workers (% of a core)`,
+        shepherd: summarize((byCount.get(n) as IdleResult).cpuPercent),
+      })),
+      {
+        metric: `RSS of the supervising process, ${config.idleWorkers} workers (MB)`,
+        shepherd: summarize(main.rssMB),
+        pm2: summarize(pm2Result.rssMB),
+      },
+      {
+        metric: `Timers alive (ref'd or not) with ${label} workers`,
+        shepherd: timerCounts.join(' / '),
+        goals: [{ text: 'same for every count', met: timersFlat }],
+      },
       { metric: `Active handles (getActiveResourcesInfo) with ${label} workers`, shepherd: handleCounts.join(' / ') },
       {
         metric: 'Handles added per worker',
@@ -118,7 +147,7 @@ export const idleScenario: Scenario = {
         `Workers are \`${SLEEP} 100000\`. Shepherd runs with the extension's defaults (2 s tick: health scan, registry sweep, one /proc scan for metrics, status file) and a registry capacity raised to ${Math.max(128, config.idleWorkers)}; no event-loop probe runs, its 1 ms timer would dominate the figure.`,
         'CPU: process.cpuUsage() of the host over each window; pm2: utime+stime of its daemon from /proc (10 ms ticks). The windows are the repetitions.',
         `Timers are counted by wrapping the global timer functions in the host (bench/host/timerCensus.ts), because getActiveResourcesInfo() leaves out unref'd timers such as the supervisor's tick. Handles from process.getActiveResourcesInfo() at the end of the last window: ${counts.map((n) => `${n} workers: ${describe(last(n)) || 'none'}`).join('; ')}.`,
-        'A CPU ratio is only given when pm2\'s daemon used measurable CPU (its figure comes in 10 ms ticks) in every window.',
+        "A CPU ratio is only given when pm2's daemon used measurable CPU (its figure comes in 10 ms ticks) in every window.",
       ],
       details: { shepherd: Object.fromEntries(byCount), pm2: pm2Result },
     };

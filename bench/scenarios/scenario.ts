@@ -17,7 +17,10 @@ export interface Scenario {
 }
 
 /** Runs `fn` for each repetition, alternating which tool goes first so drift of the machine is shared. */
-export async function forEachRep(reps: number, fn: (rep: number, shepherdFirst: boolean) => Promise<void>): Promise<void> {
+export async function forEachRep(
+  reps: number,
+  fn: (rep: number, shepherdFirst: boolean) => Promise<void>,
+): Promise<void> {
   for (let rep = 0; rep < reps; rep++) {
     await fn(rep, rep % 2 === 0);
   }

@@ -14,7 +14,10 @@ export const sessionsScenario: Scenario = {
     const warm: number[] = [];
     const warmFromPool: boolean[] = [];
     await forEachRep(config.reps, async (_rep, coldFirst) => {
-      const statusOutcome = await runOnHost('session-status', { deltas: config.statusDeltas, deltaDelayMs: config.statusDeltaDelayMs });
+      const statusOutcome = await runOnHost('session-status', {
+        deltas: config.statusDeltas,
+        deltaDelayMs: config.statusDeltaDelayMs,
+      });
       const eventsOutcome = await runOnHost('session-events', { events: config.sessionEvents });
       problems.push(...statusOutcome.problems, ...eventsOutcome.problems);
       status.push(statusOutcome.result);
@@ -33,20 +36,45 @@ export const sessionsScenario: Scenario = {
     const pooled = warmFromPool.filter(Boolean).length;
     return {
       rows: [
-        { metric: '6a. Status query (get + list) during a streaming turn, p50 (ms)', shepherd: summarize(status.map((r) => r.p50Ms)) },
+        {
+          metric: '6a. Status query (get + list) during a streaming turn, p50 (ms)',
+          shepherd: summarize(status.map((r) => r.p50Ms)),
+        },
         {
           metric: '6a. Status query during a streaming turn, p99 (ms)',
           shepherd: statusP99,
           goals: [latencyGoal('< 1 ms', 1, statusP99.median, median(status.map((r) => r.baselineP99Ms)))],
         },
-        { metric: '6a. Status query during a streaming turn, max (ms)', shepherd: summarize(status.map((r) => r.maxMs)) },
-        { metric: '6a. Noise floor: the same reader before the turn, max (ms)', shepherd: summarize(status.map((r) => r.baselineMaxMs)) },
-        { metric: `6b. Stdout line → webview message, per event, p50 (ms), ${config.sessionEvents} events`, shepherd: summarize(events.map((r) => r.perEvent.p50Ms)) },
-        { metric: '6b. Stdout line → webview message, per event, p99 (ms)', shepherd: eventP99, goals: [{ text: '< 0.2 ms', met: eventP99.median < 0.2 }] },
-        { metric: '6b. Stdout line → webview message, per event, max (ms)', shepherd: summarize(events.map((r) => r.perEvent.maxMs)) },
-        { metric: '6b. Stdout chunk → its last webview message, p99 (ms)', shepherd: summarize(events.map((r) => r.perChunk.p99Ms)) },
+        {
+          metric: '6a. Status query during a streaming turn, max (ms)',
+          shepherd: summarize(status.map((r) => r.maxMs)),
+        },
+        {
+          metric: '6a. Noise floor: the same reader before the turn, max (ms)',
+          shepherd: summarize(status.map((r) => r.baselineMaxMs)),
+        },
+        {
+          metric: `6b. Stdout line → webview message, per event, p50 (ms), ${config.sessionEvents} events`,
+          shepherd: summarize(events.map((r) => r.perEvent.p50Ms)),
+        },
+        {
+          metric: '6b. Stdout line → webview message, per event, p99 (ms)',
+          shepherd: eventP99,
+          goals: [{ text: '< 0.2 ms', met: eventP99.median < 0.2 }],
+        },
+        {
+          metric: '6b. Stdout line → webview message, per event, max (ms)',
+          shepherd: summarize(events.map((r) => r.perEvent.maxMs)),
+        },
+        {
+          metric: '6b. Stdout chunk → its last webview message, p99 (ms)',
+          shepherd: summarize(events.map((r) => r.perChunk.p99Ms)),
+        },
         { metric: '6b. All host CPU per event (ms)', shepherd: summarize(events.map((r) => r.cpuPerEventMs)) },
-        { metric: '6b. Events per second through the whole path', shepherd: summarize(events.map((r) => r.eventsPerSecond)) },
+        {
+          metric: '6b. Events per second through the whole path',
+          shepherd: summarize(events.map((r) => r.eventsPerSecond)),
+        },
         { metric: 'New session → first streamed token, cold (ms)', shepherd: summarize(cold) },
         { metric: 'New session → first streamed token, warm pool (ms)', shepherd: summarize(warm) },
         { metric: 'Warm ÷ cold first-token time', ratio: pairwiseRatio(warm, cold) },

@@ -18,13 +18,23 @@ interface Pm2StartRep {
 async function pm2Start(pm2: Pm2, workers: number, rep: number): Promise<Pm2StartRep> {
   const repMarker = newMarker('rep');
   try {
-    const apps = Array.from({ length: workers }, (_, i) => ({ name: `start-${i}`, script: SLEEP, args: ['1000'], env: { [REP_MARKER_VAR]: repMarker } }));
+    const apps = Array.from({ length: workers }, (_, i) => ({
+      name: `start-${i}`,
+      script: SLEEP,
+      args: ['1000'],
+      env: { [REP_MARKER_VAR]: repMarker },
+    }));
     const file = await pm2.writeEcosystem(`start-${rep}.json`, apps);
     const startedAt = performance.now();
     await pm2.cli(['start', file]);
     const wallMs = performance.now() - startedAt;
     // Not timed: pm2 answers `start` once it has launched every app; this only confirms it.
-    await waitUntil('pm2 to list every app online', async () => (await pm2.jlist()).filter((p) => p.status === 'online').length === workers, 30_000, 200);
+    await waitUntil(
+      'pm2 to list every app online',
+      async () => (await pm2.jlist()).filter((p) => p.status === 'online').length === workers,
+      30_000,
+      200,
+    );
     const pingAt = performance.now();
     await pm2.cli(['ping']);
     const roundTripMs = performance.now() - pingAt;
@@ -65,8 +75,17 @@ export const startManyScenario: Scenario = {
     const ratio = pairwiseRatio(wall, pm2Wall);
     return {
       rows: [
-        { metric: `Start ${workers} workers until all run (ms)`, shepherd: summarize(wall), pm2: summarize(pm2Wall), ratio, goals: [{ text: '≤ 0.5× pm2', met: ratio.median <= 0.5 }] },
-        { metric: 'pm2 CLI round trip, `pm2 ping` (ms), part of every pm2 figure', pm2: summarize(pm2Reps.map((r) => r.roundTripMs)) },
+        {
+          metric: `Start ${workers} workers until all run (ms)`,
+          shepherd: summarize(wall),
+          pm2: summarize(pm2Wall),
+          ratio,
+          goals: [{ text: '≤ 0.5× pm2', met: ratio.median <= 0.5 }],
+        },
+        {
+          metric: 'pm2 CLI round trip, `pm2 ping` (ms), part of every pm2 figure',
+          pm2: summarize(pm2Reps.map((r) => r.roundTripMs)),
+        },
         { metric: 'Event-loop delay while starting, p99 (ms)', shepherd: summarize(shepherd.map((r) => r.loop.p99Ms)) },
       ],
       notes: [

@@ -30,7 +30,12 @@ async function pm2Stop(pm2: Pm2, workers: number, graceMs: number, rep: number):
       killTimeoutMs: graceMs,
     }));
     await pm2.cli(['start', await pm2.writeEcosystem(`stubborn-${rep}.json`, apps)]);
-    await waitUntil('every pm2 stubborn group to be complete', async () => (await findRepProcesses(repMarker)).length >= workers * PROCESSES_PER_WORKER, 60_000, 100);
+    await waitUntil(
+      'every pm2 stubborn group to be complete',
+      async () => (await findRepProcesses(repMarker)).length >= workers * PROCESSES_PER_WORKER,
+      60_000,
+      100,
+    );
     await sleep(SETTLE_MS);
     const startedAt = performance.now();
     await pm2.cli(['delete', 'all']);
@@ -87,17 +92,36 @@ export const stopStubbornScenario: Scenario = {
             { text: '≥ 5× faster (ratio ≤ 0.2)', met: ratio.median <= 0.2 },
           ],
         },
-        { metric: 'Orphans left (live marked processes)', shepherd: orphans, pm2: pm2Orphans, goals: [{ text: '0 in every rep', met: orphans.max === 0 }] },
+        {
+          metric: 'Orphans left (live marked processes)',
+          shepherd: orphans,
+          pm2: pm2Orphans,
+          goals: [{ text: '0 in every rep', met: orphans.max === 0 }],
+        },
         { metric: 'Event-loop delay during the stop, p50 (ms)', shepherd: p50 },
-        { metric: 'Event-loop delay during the stop, p99 (ms)', shepherd: p99, goals: [{ text: '< 10 ms', met: p99.median < 10 }] },
-        { metric: 'Event-loop delay during the stop, max (ms)', shepherd: max, goals: [{ text: '< 50 ms', met: max.median < 50 }] },
+        {
+          metric: 'Event-loop delay during the stop, p99 (ms)',
+          shepherd: p99,
+          goals: [{ text: '< 10 ms', met: p99.median < 10 }],
+        },
+        {
+          metric: 'Event-loop delay during the stop, max (ms)',
+          shepherd: max,
+          goals: [{ text: '< 50 ms', met: max.median < 50 }],
+        },
       ],
       notes: [
         `Each worker is \`sh test/fixtures/stubborn.sh\`: it ignores SIGTERM and keeps two \`sleep\` children (${workers * PROCESSES_PER_WORKER} processes in all, checked before each stop).`,
         `Shepherd: Supervisor.stopAll({ graceMs: ${graceMs} }) in a fresh host process. pm2 ${pm2Version()}: \`pm2 delete all\` with kill_timeout ${graceMs} and kill_signal SIGTERM (pm2's default SIGINT would kill the shell and orphan its sleeps, so both tools send the same signal). pm2's time includes its CLI start (see scenario 2's round-trip row).`,
-        'Orphans: live processes carrying the repetition\'s marker variable, scanned in /proc right after the stop returned (zombies do not count).',
-        'Event-loop delay: perf_hooks.monitorEventLoopDelay({ resolution: 1 }) in the supervising process; values include the 1 ms sampling interval (an idle loop reads about 1.1 ms). pm2\'s daemon cannot be probed from outside.',
-        `Stop outcomes per Shepherd rep: ${shepherd.map((r) => Object.entries(r.outcomes).map(([k, v]) => `${k} ${v}`).join(', ')).join(' | ')}.`,
+        "Orphans: live processes carrying the repetition's marker variable, scanned in /proc right after the stop returned (zombies do not count).",
+        "Event-loop delay: perf_hooks.monitorEventLoopDelay({ resolution: 1 }) in the supervising process; values include the 1 ms sampling interval (an idle loop reads about 1.1 ms). pm2's daemon cannot be probed from outside.",
+        `Stop outcomes per Shepherd rep: ${shepherd
+          .map((r) =>
+            Object.entries(r.outcomes)
+              .map(([k, v]) => `${k} ${v}`)
+              .join(', '),
+          )
+          .join(' | ')}.`,
       ],
       details: { shepherd, pm2: pm2Reps },
     };

@@ -26,7 +26,10 @@ export const sweepScenario: Scenario = {
         },
         { metric: 'get + list wait during sweepDead, p99 (ms)', shepherd: summarize(reps.map((r) => r.p99WaitMs)) },
         { metric: 'Noise floor: the same reader with no sweep running, max (ms)', shepherd: floor },
-        { metric: 'Noise floor: the same reader with no sweep running, p99 (ms)', shepherd: summarize(reps.map((r) => r.baselineP99WaitMs)) },
+        {
+          metric: 'Noise floor: the same reader with no sweep running, p99 (ms)',
+          shepherd: summarize(reps.map((r) => r.baselineP99WaitMs)),
+        },
         { metric: 'One sweepDead over the full registry (ms)', shepherd: summarize(reps.map((r) => r.sweepMs)) },
       ],
       notes: [

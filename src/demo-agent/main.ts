@@ -34,7 +34,10 @@ async function streamText(text: string): Promise<void> {
     if (interrupted) {
       return;
     }
-    emit({ type: 'stream_event', event: { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: piece } } });
+    emit({
+      type: 'stream_event',
+      event: { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: piece } },
+    });
     await pause(DELTA_DELAY_MS);
   }
   emit({ type: 'assistant', message: { role: 'assistant', model, content: [{ type: 'text', text }] } });
@@ -50,7 +53,12 @@ function askPermission(command: string): Promise<boolean> {
   emit({
     type: 'control_request',
     request_id: requestId,
-    request: { subtype: 'can_use_tool', tool_name: 'Bash', input: { command }, description: 'Demo: pretend to run a command' },
+    request: {
+      subtype: 'can_use_tool',
+      tool_name: 'Bash',
+      input: { command },
+      description: 'Demo: pretend to run a command',
+    },
   });
   return new Promise((resolve) => pendingPermissions.set(requestId, resolve));
 }
@@ -60,7 +68,14 @@ async function useTool(reply: DemoReply): Promise<void> {
     return;
   }
   const id = `toolu_${randomUUID().slice(0, 8)}`;
-  emit({ type: 'assistant', message: { role: 'assistant', model, content: [{ type: 'tool_use', id, name: reply.tool.name, input: reply.tool.input }] } });
+  emit({
+    type: 'assistant',
+    message: {
+      role: 'assistant',
+      model,
+      content: [{ type: 'tool_use', id, name: reply.tool.name, input: reply.tool.input }],
+    },
+  });
   let output: string;
   let isError = false;
   if (reply.tool.needsPermission && !(await askPermission(String(reply.tool.input.command)))) {
@@ -69,7 +84,10 @@ async function useTool(reply: DemoReply): Promise<void> {
   } else {
     output = reply.tool.name === 'LS' ? await listFolder() : '(demo: nothing was actually run)';
   }
-  emit({ type: 'user', message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: id, content: output, is_error: isError }] } });
+  emit({
+    type: 'user',
+    message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: id, content: output, is_error: isError }] },
+  });
 }
 
 async function runTurn(text: string): Promise<void> {
@@ -110,7 +128,12 @@ async function drain(): Promise<void> {
 }
 
 function handleLine(line: string): void {
-  let message: { type?: string; message?: { content?: unknown }; request?: { subtype?: string }; response?: { request_id?: string; response?: { behavior?: string } } };
+  let message: {
+    type?: string;
+    message?: { content?: unknown };
+    request?: { subtype?: string };
+    response?: { request_id?: string; response?: { behavior?: string } };
+  };
   try {
     message = JSON.parse(line);
   } catch {

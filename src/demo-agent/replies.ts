@@ -1,16 +1,20 @@
 /** A canned reply: text, an optional tool call, more text. */
 export interface DemoReply {
   readonly before: string;
-  readonly tool: { readonly name: string; readonly input: Record<string, unknown>; readonly needsPermission: boolean } | undefined;
+  readonly tool:
+    { readonly name: string; readonly input: Record<string, unknown>; readonly needsPermission: boolean } | undefined;
   readonly after: string;
 }
 
 const GREETING: DemoReply = {
   before:
-    "Hello! I'm Shepherd's **demo agent**. I don't call any model: my replies are canned, so you can try sessions without an API key. Let me look around first.",
+    "Hello! I'm Shepherd's **demo agent**. I don't call any model: my replies are canned, " +
+    'so you can try sessions without an API key. Let me look around first.',
   tool: { name: 'LS', input: { path: '.' }, needsPermission: false },
   after:
-    'That is your workspace folder. Try asking me to **run the tests** to see a permission request, or press *Interrupt* while I am typing. Configure a real agent (Claude Code or pi) in the `shepherd.agents` setting.',
+    'That is your workspace folder. Try asking me to **run the tests** to see a permission request, ' +
+    'or press *Interrupt* while I am typing. ' +
+    'Configure a real agent (Claude Code or pi) in the `shepherd.agents` setting.',
 };
 
 const RUN: DemoReply = {

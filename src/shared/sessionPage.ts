@@ -33,10 +33,12 @@ export function sessionPageHtml(options: SessionPageOptions): string {
 <div id="problem" role="alert" hidden></div>
 <main id="transcript" aria-label="Conversation"></main>
 <form id="composer">
-<textarea id="input" aria-label="Message" placeholder="Message the agent (Enter sends, Shift+Enter adds a line)"></textarea>
+<textarea id="input" aria-label="Message"
+  placeholder="Message the agent (Enter sends, Shift+Enter adds a line)"></textarea>
 <div class="buttons">
 <button id="send" type="button" title="Send (Enter)"><span class="codicon codicon-send"></span> Send</button>
-<button id="interrupt" type="button" class="secondary" title="Interrupt the agent" disabled><span class="codicon codicon-debug-stop"></span> Interrupt</button>
+<button id="interrupt" type="button" class="secondary" title="Interrupt the agent" disabled>
+  <span class="codicon codicon-debug-stop"></span> Interrupt</button>
 </div>
 </form>
 <script nonce="${scriptNonce}" src="${asset('dist', 'webview', 'session.js')}"></script>

@@ -3,9 +3,7 @@
  * directions. The extension validates every message from the webview with `parseWebviewMessage`:
  * the webview renders agent output, so it is treated as untrusted.
  */
-import type { PermissionDecision } from '../core/sessions/agentEvents';
-import type { SessionView } from '../core/sessions/sessionTypes';
-import type { TranscriptChange, TranscriptEntry } from '../core/sessions/transcriptTypes';
+import type { PermissionDecision, SessionView, TranscriptChange, TranscriptEntry } from './sessionModel';
 
 /** The longest message a user can send from the panel; past this it is refused, not cut. */
 export const MAX_PROMPT_CHARS = 100_000;
@@ -40,7 +38,8 @@ export interface PanelState {
 
 const DECISIONS: readonly PermissionDecision[] = ['allow', 'deny', 'allow-session'];
 
-export type ParsedMessage = { readonly ok: true; readonly message: WebviewMessage } | { readonly ok: false; readonly reason: string };
+export type ParsedMessage =
+  { readonly ok: true; readonly message: WebviewMessage } | { readonly ok: false; readonly reason: string };
 
 function field(value: Record<string, unknown>, key: string, max: number): string | undefined {
   const text = value[key];

@@ -12,14 +12,19 @@ import { openWorkbench, saveFailureArtifacts, type Workbench } from '../harness/
 import { findFiles, runMain } from '../harness/cli';
 import { ensureCodeServer, startCodeServer, type CodeServer } from '../harness/codeServer';
 import { DEMO_WORKSPACE, SLOW_LOGIN_SHELL } from '../harness/paths';
-import { abortOnSignals, assertNoLeftovers, describeSource, extensionSourceFrom, prepareExtensionsDir } from '../harness/session';
+import {
+  abortOnSignals,
+  assertNoLeftovers,
+  describeSource,
+  extensionSourceFrom,
+  prepareExtensionsDir,
+} from '../harness/session';
 import { e2e, setE2EContext } from './context';
 import { dismissOverlays, waitForShepherd } from './shepherdUi';
 
 function log(message: string): void {
   process.stdout.write(`[e2e] ${message}\n`);
 }
-
 
 async function main(): Promise<number> {
   const signal = abortOnSignals();
@@ -44,7 +49,13 @@ async function main(): Promise<number> {
     await prepareExtensionsDir(extensionsDir, source, { withRunner: false });
     log(`extension under test: ${describeSource(source)}`);
     // A slow login shell as $SHELL: the workbench must not wait for it (see the smoke spec).
-    server = await startCodeServer({ workspaceFolder: DEMO_WORKSPACE, extensionsDir, trust: true, marker, env: { SHELL: SLOW_LOGIN_SHELL } });
+    server = await startCodeServer({
+      workspaceFolder: DEMO_WORKSPACE,
+      extensionsDir,
+      trust: true,
+      marker,
+      env: { SHELL: SLOW_LOGIN_SHELL },
+    });
     workbench = await openWorkbench({ server });
     log(`workbench loaded after ${((Date.now() - started) / 1000).toFixed(1)}s`);
     await waitForShepherd(workbench.page);
@@ -52,7 +63,13 @@ async function main(): Promise<number> {
     setE2EContext({ server, workbench, page: workbench.page, workspaceFolder: DEMO_WORKSPACE });
 
     const grepIndex = process.argv.indexOf('--grep');
-    const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', timeout: 60_000, slow: 10_000, color: process.stdout.isTTY === true });
+    const mocha = new Mocha({
+      ui: 'bdd',
+      reporter: 'spec',
+      timeout: 60_000,
+      slow: 10_000,
+      color: process.stdout.isTTY === true,
+    });
     const grep = grepIndex >= 0 ? process.argv[grepIndex + 1] : undefined;
     if (grep) {
       mocha.grep(grep);
@@ -70,7 +87,7 @@ async function main(): Promise<number> {
       mocha.addFile(spec);
     }
     const stats = await new Promise<Mocha.Stats>((resolve) => {
-      const runner = mocha.run(() => resolve(runner.stats ?? { passes: 0, failures: 0 } as Mocha.Stats));
+      const runner = mocha.run(() => resolve(runner.stats ?? ({ passes: 0, failures: 0 } as Mocha.Stats)));
       signal.addEventListener('abort', () => runner.abort());
     });
     passed = stats.passes;

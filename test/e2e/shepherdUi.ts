@@ -8,7 +8,10 @@ const VIEW_PANE = '.pane:has(.pane-header[aria-label^="Workers"])';
 export async function openShepherdView(page: Page): Promise<Locator> {
   const pane = page.locator(VIEW_PANE);
   if (!(await pane.isVisible())) {
-    await page.locator('.activitybar .action-item a[aria-label^="Shepherd"], .activitybar .action-item[aria-label^="Shepherd"]').first().click();
+    await page
+      .locator('.activitybar .action-item a[aria-label^="Shepherd"], .activitybar .action-item[aria-label^="Shepherd"]')
+      .first()
+      .click();
   }
   await pane.waitFor({ state: 'visible', timeout: 20_000 });
   return pane;
@@ -19,7 +22,11 @@ export async function openShepherdView(page: Page): Promise<Locator> {
  * The workbench paints before the extension host is up, and a command run earlier only queues behind it.
  */
 export async function waitForShepherd(page: Page, timeoutMs = 60_000): Promise<void> {
-  await page.locator('.statusbar-item').filter({ hasText: / running/ }).first().waitFor({ state: 'visible', timeout: timeoutMs });
+  await page
+    .locator('.statusbar-item')
+    .filter({ hasText: / running/ })
+    .first()
+    .waitFor({ state: 'visible', timeout: timeoutMs });
 }
 
 /** A worker's row in the Workers view; its aria-label is "<label>, <state>" (or "<label>, session <state>"). */
@@ -28,7 +35,12 @@ export function workerRow(page: Page, label: string): Locator {
 }
 
 /** Waits until the worker's row says it is in `state`. */
-export async function waitForRowState(page: Page, label: string, state: string | RegExp, timeoutMs = 20_000): Promise<void> {
+export async function waitForRowState(
+  page: Page,
+  label: string,
+  state: string | RegExp,
+  timeoutMs = 20_000,
+): Promise<void> {
   const pattern = typeof state === 'string' ? new RegExp(`, ${state}$`) : state;
   await workerRow(page, label).first().waitFor({ state: 'visible', timeout: timeoutMs });
   const deadline = Date.now() + timeoutMs;
@@ -67,7 +79,12 @@ export async function startCommand(page: Page, title: string, timeoutMs = 20_000
       await input.waitFor({ state: 'visible', timeout: 10_000 });
     }
     await input.fill(`>${title}`);
-    if (await row.waitFor({ state: 'visible', timeout: 2_000 }).then(() => true, () => false)) {
+    if (
+      await row.waitFor({ state: 'visible', timeout: 2_000 }).then(
+        () => true,
+        () => false,
+      )
+    ) {
       break;
     }
     if (Date.now() > deadline) {
@@ -83,7 +100,10 @@ export async function pickItem(page: Page, label: string): Promise<void> {
   const input = page.locator('.quick-input-widget input.input');
   await input.waitFor({ state: 'visible', timeout: 10_000 });
   await input.fill(label);
-  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: label }).first().waitFor({ state: 'visible', timeout: 10_000 });
+  await page
+    .locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: label })
+    .first()
+    .waitFor({ state: 'visible', timeout: 10_000 });
   await input.press('Enter');
 }
 
@@ -118,7 +138,11 @@ export async function waitForOutput(page: Page, text: string, timeoutMs = 20_000
   }
   await input.fill(text);
   try {
-    await panel.locator('.view-lines').filter({ hasText: text }).first().waitFor({ state: 'visible', timeout: timeoutMs });
+    await panel
+      .locator('.view-lines')
+      .filter({ hasText: text })
+      .first()
+      .waitFor({ state: 'visible', timeout: timeoutMs });
   } finally {
     await input.fill('');
     await input.dispose();

@@ -26,8 +26,13 @@ describe('workbench smoke', () => {
     // The run's $SHELL takes 30 s to print its environment; had the server asked it, it would have given
     // up after 10 s, said so in its log, and held every extension back meanwhile.
     const log = fs.readFileSync(e2e().server.logPath, 'utf8');
-    assert.ok(log.includes('Launched Extension Host Process'), `the server log shows no extension host: ${log.slice(-2000)}`);
-    assert.ok(!log.includes('resolving shell environment failed'), `the server waited for the login shell:\n${log.slice(-2000)}`);
+    assert.ok(
+      log.includes('Launched Extension Host Process'),
+      `the server log shows no extension host: ${log.slice(-2000)}`,
+    );
+    assert.ok(
+      !log.includes('resolving shell environment failed'),
+      `the server waited for the login shell:\n${log.slice(-2000)}`,
+    );
   });
-
 });

@@ -3,7 +3,16 @@
 import * as assert from 'node:assert/strict';
 import { groupMembers } from '../harness/processes';
 import { e2e } from './context';
-import { answerInput, openShepherdView, pickItem, rowPid, startCommand, waitForOutput, waitForRowState, workerRow } from './shepherdUi';
+import {
+  answerInput,
+  openShepherdView,
+  pickItem,
+  rowPid,
+  startCommand,
+  waitForOutput,
+  waitForRowState,
+  workerRow,
+} from './shepherdUi';
 
 const WEB = 'web (dev server)';
 const FLAKY = 'flaky (crashes)';
@@ -24,7 +33,7 @@ describe('workers view', () => {
     await waitForRowState(page, WEB, 'running');
   });
 
-  it("clicking a worker shows what it printed in its output panel", async () => {
+  it('clicking a worker shows what it printed in its output panel', async () => {
     const { page } = e2e();
     await openShepherdView(page);
     await workerRow(page, WEB).first().click();
@@ -75,15 +84,23 @@ describe('workers view', () => {
     const probeStarted = Date.now();
     await page.keyboard.press('F1');
     await page.locator('.quick-input-widget input.input').fill('>Shepherd: Show Activity Log');
-    await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first().waitFor({ state: 'visible', timeout: 2_000 });
+    await page
+      .locator('.quick-input-widget .quick-input-list .monaco-list-row')
+      .first()
+      .waitFor({ state: 'visible', timeout: 2_000 });
     const probeMs = Date.now() - probeStarted;
     await page.keyboard.press('Escape');
-    const stillStopping = /, stopping$/.test((await workerRow(page, STUBBORN).first().getAttribute('aria-label')) ?? '');
+    const stillStopping = /, stopping$/.test(
+      (await workerRow(page, STUBBORN).first().getAttribute('aria-label')) ?? '',
+    );
     assert.ok(stillStopping, 'the probe should run while the group is still in its grace period');
     assert.ok(probeMs < 2_000, `the palette took ${probeMs} ms to answer during the stop`);
     await waitForRowState(page, STUBBORN, 'stopped', 15_000);
     const tookMs = Date.now() - stopIssued;
-    assert.ok(tookMs >= 2_500, `the stop ended after ${tookMs} ms, before the 3 s grace: SIGTERM should have been ignored`);
+    assert.ok(
+      tookMs >= 2_500,
+      `the stop ended after ${tookMs} ms, before the 3 s grace: SIGTERM should have been ignored`,
+    );
     assert.equal(groupAlive(pid), false, `pid ${pid} survived the SIGKILL`);
   });
 });

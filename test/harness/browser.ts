@@ -7,7 +7,12 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { isolatedXdgEnv, type CodeServer } from './codeServer';
 import { fileStamp, TEST_RESULTS_DIR } from './paths';
 
-const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
+const CHROMIUM_CANDIDATES = [
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+  '/usr/bin/google-chrome-stable',
+];
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -29,7 +34,9 @@ export function chromiumPath(): string {
   }
   const found = CHROMIUM_CANDIDATES.find((candidate) => fs.existsSync(candidate));
   if (!found) {
-    throw new Error(`no chromium found (tried ${CHROMIUM_CANDIDATES.join(', ')}); apt-get install -y chromium, or set SHEPHERD_CHROMIUM`);
+    throw new Error(
+      `no chromium found (tried ${CHROMIUM_CANDIDATES.join(', ')}); apt-get install -y chromium, or set SHEPHERD_CHROMIUM`,
+    );
   }
   return found;
 }
@@ -90,7 +97,11 @@ export async function openWorkbench(options: OpenOptions): Promise<Workbench> {
       args: CHROMIUM_ARGS,
       viewport: { width: 1280, height: 800 },
       // The server's marker lets the end-of-run leak scan see chromium too; XDG dirs keep ~ untouched.
-      env: { ...process.env, ...isolatedXdgEnv(path.join(profileDir, 'xdg')), [options.server.marker.name]: options.server.marker.value },
+      env: {
+        ...process.env,
+        ...isolatedXdgEnv(path.join(profileDir, 'xdg')),
+        [options.server.marker.name]: options.server.marker.value,
+      },
       timeout: options.timeoutMs ?? 60_000,
       // The harness handles signals itself (abortOnSignals) and still gets to save artifacts and clean up.
       handleSIGINT: false,
@@ -195,11 +206,15 @@ export async function saveFailureArtifacts(name: string, artifacts: Artifacts): 
     await attempt('screenshot.png', async () => {
       await workbench.page.screenshot({ path: path.join(dir, 'screenshot.png'), timeout: 10_000 });
     });
-    await attempt('browser-console.log', () => fs.writeFileSync(path.join(dir, 'browser-console.log'), workbench.consoleLines.join('\n')));
+    await attempt('browser-console.log', () =>
+      fs.writeFileSync(path.join(dir, 'browser-console.log'), workbench.consoleLines.join('\n')),
+    );
   }
   if (server) {
     await attempt('server.log', () => fs.copyFileSync(server.logPath, path.join(dir, 'server.log')));
-    await attempt('vscode-logs/', () => fs.cpSync(server.vscodeLogsDir(), path.join(dir, 'vscode-logs'), { recursive: true }));
+    await attempt('vscode-logs/', () =>
+      fs.cpSync(server.vscodeLogsDir(), path.join(dir, 'vscode-logs'), { recursive: true }),
+    );
   }
   process.stdout.write(`[harness] failure artifacts (${saved.join(', ') || 'none'}) saved in ${dir}\n`);
   return dir;

@@ -129,7 +129,8 @@ function nodeHeadersEnv(): NodeJS.ProcessEnv {
   const versionHeader = path.join(prefix, 'include', 'node', 'node_version.h');
   try {
     const text = fs.readFileSync(versionHeader, 'utf8');
-    const part = (name: string): string => new RegExp(`#define\\s+NODE_${name}_VERSION\\s+(\\d+)`).exec(text)?.[1] ?? '?';
+    const part = (name: string): string =>
+      new RegExp(`#define\\s+NODE_${name}_VERSION\\s+(\\d+)`).exec(text)?.[1] ?? '?';
     if (`v${part('MAJOR')}.${part('MINOR')}.${part('PATCH')}` === process.version) {
       return { npm_config_nodedir: prefix };
     }
@@ -151,7 +152,13 @@ class StepRunner {
       const code = await new Promise<number | null>((resolve, reject) => {
         const child = spawn(command, args, {
           cwd,
-          env: { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false', ...env },
+          env: {
+            ...process.env,
+            npm_config_update_notifier: 'false',
+            npm_config_fund: 'false',
+            npm_config_audit: 'false',
+            ...env,
+          },
           stdio: ['ignore', fd, fd],
         });
         child.on('error', reject);
@@ -178,26 +185,54 @@ async function installInto(dir: string, logFile: string): Promise<InstallMarker>
 
   fs.writeFileSync(
     path.join(dir, 'package.json'),
-    JSON.stringify({ name: 'shepherd-code-server', private: true, dependencies: { 'code-server': CODE_SERVER_VERSION } }, null, 2),
+    JSON.stringify(
+      { name: 'shepherd-code-server', private: true, dependencies: { 'code-server': CODE_SERVER_VERSION } },
+      null,
+      2,
+    ),
   );
   // 1. code-server itself, without its postinstall (which needs GitHub and root-only npm flags).
-  await steps.run(`npm install code-server@${CODE_SERVER_VERSION}`, process.execPath, [npm, 'install', '--ignore-scripts', '--no-audit', '--no-fund'], dir);
+  await steps.run(
+    `npm install code-server@${CODE_SERVER_VERSION}`,
+    process.execPath,
+    [npm, 'install', '--ignore-scripts', '--no-audit', '--no-fund'],
+    dir,
+  );
   // 2. VS Code's server dependencies (pinned by its npm-shrinkwrap.json).
-  await steps.run('npm install (lib/vscode)', process.execPath, [npm, 'install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], vscodeDir);
+  await steps.run(
+    'npm install (lib/vscode)',
+    process.execPath,
+    [npm, 'install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'],
+    vscodeDir,
+  );
 
   const systemRg = linkRipgrep(dir);
 
   // 3. Native modules, compiled with npm's own node-gyp against local headers. (kerberos is skipped: it needs
   // libkrb5-dev and only serves proxy Negotiate auth; windows-* and deviceid build nothing on Linux.)
   for (const name of VSCODE_NATIVE_MODULES) {
-    await steps.run(`node-gyp rebuild ${name}`, process.execPath, [gyp, 'rebuild', `--jobs=${Math.max(1, os.cpus().length)}`], path.join(vscodeDir, 'node_modules', name), headers);
+    await steps.run(
+      `node-gyp rebuild ${name}`,
+      process.execPath,
+      [gyp, 'rebuild', `--jobs=${Math.max(1, os.cpus().length)}`],
+      path.join(vscodeDir, 'node_modules', name),
+      headers,
+    );
   }
   // VS Code (and extensions) look for bundled modules in node_modules.asar; in the server it is the plain folder.
   fs.symlinkSync('node_modules', path.join(vscodeDir, 'node_modules.asar'));
   // 4. Shared dependency of the built-in extensions (typescript).
-  await steps.run('npm install (lib/vscode/extensions)', process.execPath, [npm, 'install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], path.join(vscodeDir, 'extensions'));
+  await steps.run(
+    'npm install (lib/vscode/extensions)',
+    process.execPath,
+    [npm, 'install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'],
+    path.join(vscodeDir, 'extensions'),
+  );
   // 5. argon2 (password hashing; loaded by code-server even with --auth none). Never download a prebuilt.
-  await steps.run('npm rebuild argon2', process.execPath, [npm, 'rebuild', 'argon2', '--foreground-scripts'], dir, { ...headers, npm_config_build_from_source: 'true' });
+  await steps.run('npm rebuild argon2', process.execPath, [npm, 'rebuild', 'argon2', '--foreground-scripts'], dir, {
+    ...headers,
+    npm_config_build_from_source: 'true',
+  });
 
   // 6. Prove the native pieces load in this Node.
   const probe = (mods: string[]): string => mods.map((m) => `require(${JSON.stringify(m)});`).join('');
@@ -219,7 +254,17 @@ async function installInto(dir: string, logFile: string): Promise<InstallMarker>
  * findFiles need it). Idempotent; returns the rg used, if any.
  */
 function linkRipgrep(installDir: string): string | undefined {
-  const rgBin = path.join(installDir, 'node_modules', 'code-server', 'lib', 'vscode', 'node_modules', '@vscode', 'ripgrep', 'bin');
+  const rgBin = path.join(
+    installDir,
+    'node_modules',
+    'code-server',
+    'lib',
+    'vscode',
+    'node_modules',
+    '@vscode',
+    'ripgrep',
+    'bin',
+  );
   const link = path.join(rgBin, 'rg');
   const systemRg = which('rg');
   if (!systemRg) {
@@ -421,11 +466,16 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
     const port = await freePort();
     const args = [
       install.entry,
-      '--config', configPath,
-      '--auth', 'none',
-      '--bind-addr', `127.0.0.1:${port}`,
-      '--user-data-dir', userDataDir,
-      '--extensions-dir', options.extensionsDir,
+      '--config',
+      configPath,
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--user-data-dir',
+      userDataDir,
+      '--extensions-dir',
+      options.extensionsDir,
       '--disable-telemetry',
       '--disable-update-check',
       '--disable-getting-started-override',
@@ -457,7 +507,9 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
         if (/EADDRINUSE/.test(tail(logPath, 50))) {
           return 'port-taken';
         }
-        throw new Error(`code-server exited with code ${exited} before answering on ${url}; log ${logPath}:\n${tail(logPath)}`);
+        throw new Error(
+          `code-server exited with code ${exited} before answering on ${url}; log ${logPath}:\n${tail(logPath)}`,
+        );
       }
       if ((await httpStatus(`${url}/healthz`)) !== undefined) {
         return { port, pid, targets };
@@ -466,7 +518,9 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
     }
     await terminate(targets, 2000);
     active.delete(targets);
-    throw new Error(`code-server did not answer on ${url} within ${options.readyTimeoutMs ?? 60_000} ms; log ${logPath}:\n${tail(logPath)}`);
+    throw new Error(
+      `code-server did not answer on ${url} within ${options.readyTimeoutMs ?? 60_000} ms; log ${logPath}:\n${tail(logPath)}`,
+    );
   };
 
   let result: Awaited<ReturnType<typeof attempt>> = 'port-taken';
@@ -530,11 +584,15 @@ export async function installVsix(vsixPath: string, extensionsDir: string): Prom
     const before = new Set(fs.readdirSync(extensionsDir));
     const args = [
       install.entry,
-      '--config', path.join(runDir, 'config.yaml'),
-      '--user-data-dir', path.join(runDir, 'user-data'),
-      '--extensions-dir', extensionsDir,
+      '--config',
+      path.join(runDir, 'config.yaml'),
+      '--user-data-dir',
+      path.join(runDir, 'user-data'),
+      '--extensions-dir',
+      extensionsDir,
       '--force',
-      '--install-extension', path.resolve(vsixPath),
+      '--install-extension',
+      path.resolve(vsixPath),
     ];
     const output: Buffer[] = [];
     const child = spawn(process.execPath, args, {
@@ -559,9 +617,13 @@ export async function installVsix(vsixPath: string, extensionsDir: string): Prom
       active.delete(targets);
     });
     const text = Buffer.concat(output).toString('utf8');
-    const added = fs.readdirSync(extensionsDir).filter((name) => !before.has(name) && !name.startsWith('.') && name !== 'extensions.json');
+    const added = fs
+      .readdirSync(extensionsDir)
+      .filter((name) => !before.has(name) && !name.startsWith('.') && name !== 'extensions.json');
     if (code !== 0 || !/successfully installed/i.test(text) || added.length !== 1) {
-      throw new Error(`installing ${vsixPath} into ${extensionsDir} failed (exit ${code}, new folders: ${added.join(', ') || 'none'}):\n${text}`);
+      throw new Error(
+        `installing ${vsixPath} into ${extensionsDir} failed (exit ${code}, new folders: ${added.join(', ') || 'none'}):\n${text}`,
+      );
     }
     return added[0] as string;
   } finally {

@@ -12,7 +12,14 @@ import * as path from 'node:path';
 import { openWorkbench, saveFailureArtifacts, type Workbench } from './browser';
 import { ensureCodeServer, startCodeServer, VSCODE_VERSION, type CodeServer } from './codeServer';
 import { FIXTURE_WORKSPACE, SUITE_ENTRY } from './paths';
-import { abortOnSignals, assertNoLeftovers, describeSource, extensionSourceFrom, prepareExtensionsDir, waitForFile } from './session';
+import {
+  abortOnSignals,
+  assertNoLeftovers,
+  describeSource,
+  extensionSourceFrom,
+  prepareExtensionsDir,
+  waitForFile,
+} from './session';
 import { runMain } from './cli';
 
 interface MochaJsonTest {
@@ -55,7 +62,11 @@ interface PassResult {
 
 const RESTRICTED_GREP = 'workspace trust';
 
-async function runPass(pass: Pass, source: ReturnType<typeof extensionSourceFrom>, signal: AbortSignal): Promise<PassResult> {
+async function runPass(
+  pass: Pass,
+  source: ReturnType<typeof extensionSourceFrom>,
+  signal: AbortSignal,
+): Promise<PassResult> {
   const started = Date.now();
   const timeoutMs = Number(process.env.SHEPHERD_HOST_TIMEOUT_MS ?? 300_000);
   const marker = randomUUID();
@@ -92,7 +103,9 @@ async function runPass(pass: Pass, source: ReturnType<typeof extensionSourceFrom
     });
     log(`code-server (VS Code ${VSCODE_VERSION}) at ${server.url}, log ${server.logPath}`);
     workbench = await openWorkbench({ server, ...(pass.trusted ? {} : { trustDialog: 'leave' as const }) });
-    log(`workbench loaded after ${((Date.now() - started) / 1000).toFixed(1)}s; waiting for the suite (timeout ${timeoutMs / 1000}s)`);
+    log(
+      `workbench loaded after ${((Date.now() - started) / 1000).toFixed(1)}s; waiting for the suite (timeout ${timeoutMs / 1000}s)`,
+    );
 
     try {
       await waitForFile(statusFile, timeoutMs, signal);
@@ -162,7 +175,9 @@ async function main(): Promise<number> {
   const grep = process.env.SHEPHERD_SUITE_GREP;
   const passes: Pass[] = [
     { name: 'trusted', trusted: true, grep },
-    ...(grep === undefined || new RegExp(grep).test(RESTRICTED_GREP) ? [{ name: 'restricted', trusted: false, grep: RESTRICTED_GREP }] : []),
+    ...(grep === undefined || new RegExp(grep).test(RESTRICTED_GREP)
+      ? [{ name: 'restricted', trusted: false, grep: RESTRICTED_GREP }]
+      : []),
   ];
   let passed = 0;
   let failed = 0;

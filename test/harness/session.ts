@@ -14,7 +14,10 @@ import { terminate } from './processes';
 export type ExtensionSource = { kind: 'vsix'; vsixPath: string } | { kind: 'symlink'; dir: string };
 
 /** From argv (`--vsix <file>`, `--symlink`) or env (SHEPHERD_VSIX=<file>, SHEPHERD_EXTENSION_SOURCE=symlink). */
-export function extensionSourceFrom(argv: string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): ExtensionSource {
+export function extensionSourceFrom(
+  argv: string[] = process.argv.slice(2),
+  env: NodeJS.ProcessEnv = process.env,
+): ExtensionSource {
   const vsixIndex = argv.indexOf('--vsix');
   if (vsixIndex >= 0) {
     const file = argv[vsixIndex + 1];
@@ -30,14 +33,20 @@ export function extensionSourceFrom(argv: string[] = process.argv.slice(2), env:
 }
 
 export function describeSource(source: ExtensionSource): string {
-  return source.kind === 'vsix' ? `VSIX ${path.relative(REPO_ROOT, source.vsixPath) || source.vsixPath}` : `symlink to ${source.dir}`;
+  return source.kind === 'vsix'
+    ? `VSIX ${path.relative(REPO_ROOT, source.vsixPath) || source.vsixPath}`
+    : `symlink to ${source.dir}`;
 }
 
 /**
  * Fills a fresh extensions folder. Folders are placed before the VSIX is installed, because code-server records
  * the folder's contents in extensions.json on its first scan.
  */
-export async function prepareExtensionsDir(extensionsDir: string, source: ExtensionSource, options: { withRunner: boolean }): Promise<void> {
+export async function prepareExtensionsDir(
+  extensionsDir: string,
+  source: ExtensionSource,
+  options: { withRunner: boolean },
+): Promise<void> {
   fs.mkdirSync(extensionsDir, { recursive: true });
   if (fs.readdirSync(extensionsDir).length > 0) {
     throw new Error(`${extensionsDir} is not empty; use a fresh extensions folder per run`);
@@ -55,10 +64,16 @@ export async function prepareExtensionsDir(extensionsDir: string, source: Extens
   }
   if (source.kind === 'symlink') {
     const manifest = readManifest(source.dir);
-    fs.symlinkSync(source.dir, path.join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`), 'dir');
+    fs.symlinkSync(
+      source.dir,
+      path.join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`),
+      'dir',
+    );
   } else {
     if (!fs.existsSync(source.vsixPath)) {
-      throw new Error(`${source.vsixPath} does not exist; run \`npm run package\` first (or pass --symlink to use the repository folder)`);
+      throw new Error(
+        `${source.vsixPath} does not exist; run \`npm run package\` first (or pass --symlink to use the repository folder)`,
+      );
     }
     await installVsix(source.vsixPath, extensionsDir);
   }

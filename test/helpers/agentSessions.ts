@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { Disposable } from '../../src/core/events';
-import { SessionState } from '../../src/core/sessions/session';
+import { Disposable } from '../../src/core/base/events';
+import { SessionState } from '../../src/shared/sessionModel';
 import { SessionManager } from '../../src/core/sessions/sessionManager';
 import type { MockServerHandle } from '../fixtures/mockLlm/common';
 import { SupervisorHarness, useSupervisor } from './supervisorFixture';
@@ -86,7 +86,13 @@ export function useCliSessions(): CliSessions {
       mock = server;
       const workspace = path.join(h.tempDir, 'workspace');
       await fs.mkdir(workspace);
-      manager = new SessionManager({ supervisor: h.supervisor, logger: h.logger, store: undefined, poolSize: 0, tickMs: 50 });
+      manager = new SessionManager({
+        supervisor: h.supervisor,
+        logger: h.logger,
+        store: undefined,
+        poolSize: 0,
+        tickMs: 50,
+      });
       return { manager, workspace };
     },
   };

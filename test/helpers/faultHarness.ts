@@ -3,8 +3,8 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
-import { ActivityEntry, ActivityKind } from '../../src/core/activityLog';
-import { Supervisor, SupervisorOptions } from '../../src/core/supervisor';
+import { ActivityEntry, ActivityKind } from '../../src/core/base/activityLog';
+import { Supervisor, SupervisorOptions } from '../../src/core/workers/supervisor';
 import { findMarked, killMarked, MARKER_VAR, newMarker, waitFor } from './processes';
 import { RecordingLogger } from './supervisorFixture';
 
@@ -175,18 +175,28 @@ export function useFaultScenario(options: ScenarioOptions = {}): FaultScenario {
       waitFor(
         `${count} "${kind}" activity entr${count === 1 ? 'y' : 'ies'}${workerId ? ` for ${workerId}` : ''}`,
         () => {
-          const found = h.activity.filter((e) => e.kind === kind && (workerId === undefined || e.workerId === workerId));
+          const found = h.activity.filter(
+            (e) => e.kind === kind && (workerId === undefined || e.workerId === workerId),
+          );
           return found.length >= count ? found : undefined;
         },
         timeoutMs,
       );
     h.assertResponsive = async (what) => {
       const ms = await immediateRoundTrip();
-      assert.ok(ms < MAX_IMMEDIATE_ROUND_TRIP_MS, `the event loop took ${ms.toFixed(1)} ms for one setImmediate ${what}`);
+      assert.ok(
+        ms < MAX_IMMEDIATE_ROUND_TRIP_MS,
+        `the event loop took ${ms.toFixed(1)} ms for one setImmediate ${what}`,
+      );
       return ms;
     };
     h.extraSupervisor = (extra = {}) => {
-      const supervisor = new Supervisor({ logger: h.logger, tickMs: 100, extraEnv: { [MARKER_VAR]: h.marker }, ...extra });
+      const supervisor = new Supervisor({
+        logger: h.logger,
+        tickMs: 100,
+        extraEnv: { [MARKER_VAR]: h.marker },
+        ...extra,
+      });
       extras.push(supervisor);
       return supervisor;
     };
@@ -216,9 +226,11 @@ export function useFaultScenario(options: ScenarioOptions = {}): FaultScenario {
     faultReport.processesLeaked += leaked.length;
     if (leaked.length > 0) {
       // SIGKILL is not instant: let the victims die before the next scenario (or the run) looks.
-      await waitFor('the leaked processes to die', async () => ((await findMarked(h.marker)).length === 0 ? true : undefined), 3_000).catch(
-        (error: unknown) => problems.push(String(error)),
-      );
+      await waitFor(
+        'the leaked processes to die',
+        async () => ((await findMarked(h.marker)).length === 0 ? true : undefined),
+        3_000,
+      ).catch((error: unknown) => problems.push(String(error)));
     }
     await fs.rm(h.tempDir, { recursive: true, force: true });
     // A rejection may surface a turn after the scenario's last await: give it that turn.
@@ -228,7 +240,9 @@ export function useFaultScenario(options: ScenarioOptions = {}): FaultScenario {
       problems.push(`processes outlived the scenario: ${leaked.join(', ')}`);
     }
     if (newRejections.length > 0) {
-      problems.push(`unhandled rejections: ${newRejections.map((r) => (r instanceof Error ? r.stack : String(r))).join(' | ')}`);
+      problems.push(
+        `unhandled rejections: ${newRejections.map((r) => (r instanceof Error ? r.stack : String(r))).join(' | ')}`,
+      );
     }
     const bound = options.maxEventLoopDelayMs ?? MAX_EVENT_LOOP_DELAY_MS;
     if (worstMs > bound) {

@@ -2,9 +2,13 @@ import * as assert from 'node:assert/strict';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promises as fs } from 'node:fs';
-import { Logger } from '../../src/core/logger';
-import { Supervisor, SupervisorOptions } from '../../src/core/supervisor';
-import { DEFAULT_RESTART_POLICY, DEFAULT_WORKER_DEFAULTS, WorkerDefinition } from '../../src/core/workerDefinition';
+import { Logger } from '../../src/core/base/logger';
+import { Supervisor, SupervisorOptions } from '../../src/core/workers/supervisor';
+import {
+  DEFAULT_RESTART_POLICY,
+  DEFAULT_WORKER_DEFAULTS,
+  WorkerDefinition,
+} from '../../src/core/definitions/workerDefinition';
 import { findMarked, killMarked, MARKER_VAR, newMarker } from './processes';
 
 /** A logger that keeps what it was told, so tests can assert on messages. */
@@ -22,7 +26,12 @@ export class RecordingLogger implements Logger {
 }
 
 /** A definition with test-friendly defaults: short grace, quick backoff. */
-export function definition(id: string, command: string, args: string[], overrides: Partial<WorkerDefinition> = {}): WorkerDefinition {
+export function definition(
+  id: string,
+  command: string,
+  args: string[],
+  overrides: Partial<WorkerDefinition> = {},
+): WorkerDefinition {
   return {
     id,
     label: id,

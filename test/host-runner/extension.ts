@@ -11,7 +11,10 @@ interface SuiteModule {
 }
 
 function writeStatus(file: string, status: { ok: boolean; error?: string }): void {
-  fs.writeFileSync(`${file}.tmp`, JSON.stringify({ ...status, pid: process.pid, finishedAt: new Date().toISOString() }));
+  fs.writeFileSync(
+    `${file}.tmp`,
+    JSON.stringify({ ...status, pid: process.pid, finishedAt: new Date().toISOString() }),
+  );
   fs.renameSync(`${file}.tmp`, file); // atomic: the harness never reads a half-written file
 }
 
@@ -24,7 +27,10 @@ async function runSuite(entry: string, statusFile: string): Promise<void> {
     await suite.run();
     writeStatus(statusFile, { ok: true });
   } catch (error) {
-    writeStatus(statusFile, { ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    writeStatus(statusFile, {
+      ok: false,
+      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    });
   }
 }
 

@@ -14,7 +14,9 @@ function recordActivation(ms: number): void {
   let previous: number[] = [];
   if (fs.existsSync(ACTIVATION_FILE)) {
     const parsed = JSON.parse(fs.readFileSync(ACTIVATION_FILE, 'utf8')) as { activateMs?: unknown };
-    previous = Array.isArray(parsed.activateMs) ? parsed.activateMs.filter((value): value is number => typeof value === 'number') : [];
+    previous = Array.isArray(parsed.activateMs)
+      ? parsed.activateMs.filter((value): value is number => typeof value === 'number')
+      : [];
   }
   fs.mkdirSync(TEST_RESULTS_DIR, { recursive: true });
   fs.writeFileSync(ACTIVATION_FILE, JSON.stringify({ activateMs: [...previous, ms].slice(-KEPT_RUNS) }, null, 2));
@@ -30,9 +32,9 @@ describe('activation', () => {
   it('registers every command package.json contributes', async () => {
     const extension = vscode.extensions.getExtension(EXTENSION_ID);
     assert.ok(extension);
-    const contributed = (extension.packageJSON as { contributes: { commands: ContributedCommand[] } }).contributes.commands.map(
-      (entry) => entry.command,
-    );
+    const contributed = (
+      extension.packageJSON as { contributes: { commands: ContributedCommand[] } }
+    ).contributes.commands.map((entry) => entry.command);
     const registered = new Set(await vscode.commands.getCommands(true));
     assert.deepEqual(
       contributed.filter((id) => !registered.has(id)),
@@ -42,7 +44,10 @@ describe('activation', () => {
   });
 
   it('activates quickly, and records how quickly for the benchmark', () => {
-    assert.ok(test.api.activationMs > 0 && test.api.activationMs < 5_000, `activate() took ${test.api.activationMs} ms`);
+    assert.ok(
+      test.api.activationMs > 0 && test.api.activationMs < 5_000,
+      `activate() took ${test.api.activationMs} ms`,
+    );
     recordActivation(test.api.activationMs);
   });
 

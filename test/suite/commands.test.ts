@@ -1,7 +1,7 @@
 // Worker commands run from code (as the palette or a tree click would), against real processes.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { WorkerDefinition } from '../../src/core/workerDefinition';
+import type { WorkerDefinition } from '../../src/core/definitions/workerDefinition';
 import { findMarked, fixture, waitFor } from '../helpers/processes';
 import { isAlive, markerEnv, markerPrefix, useShepherd, waitForState, workspaceFolder } from './shepherdHost';
 
@@ -74,19 +74,28 @@ describe('worker commands', () => {
     assert.equal(definition?.restart.mode, 'never');
     assert.equal(definition?.cwd, workspaceFolder().uri.fsPath);
     await waitForState(test.api, id, 'running');
-    await waitFor('the greeting', () => (test.api.supervisor.output(id).some((l) => l.text === 'hello') ? true : undefined));
+    await waitFor('the greeting', () =>
+      test.api.supervisor.output(id).some((l) => l.text === 'hello') ? true : undefined,
+    );
 
     await vscode.commands.executeCommand('shepherd.worker.openTerminal', id);
-    const terminal = await waitFor('the worker terminal', () => vscode.window.terminals.find((t) => t.name.startsWith('Shepherd: ')));
+    const terminal = await waitFor('the worker terminal', () =>
+      vscode.window.terminals.find((t) => t.name.startsWith('Shepherd: ')),
+    );
     terminal.sendText('ping');
-    await waitFor('the echo', () => (test.api.supervisor.output(id).some((l) => l.text === 'echo: ping') ? true : undefined));
+    await waitFor('the echo', () =>
+      test.api.supervisor.output(id).some((l) => l.text === 'echo: ping') ? true : undefined,
+    );
     terminal.dispose();
     await new Promise((resolve) => setTimeout(resolve, 200));
     assert.equal(test.api.supervisor.get(id)?.state, 'running', 'closing the terminal does not stop the worker');
   });
 
   it('Run Command as Worker runs a plain line without a shell', async () => {
-    const id = await vscode.commands.executeCommand<string>('shepherd.worker.runCommand', `"${process.execPath}" -e "setTimeout(() => {}, 60000)"`);
+    const id = await vscode.commands.executeCommand<string>(
+      'shepherd.worker.runCommand',
+      `"${process.execPath}" -e "setTimeout(() => {}, 60000)"`,
+    );
     const definition = test.api.supervisor.definition(id);
     assert.equal(definition?.shell, false);
     assert.equal(definition?.command, process.execPath);

@@ -6,7 +6,6 @@
 import Mocha from 'mocha';
 import { findFiles } from '../harness/cli';
 
-
 export function run(): Promise<void> {
   const resultsFile = process.env.SHEPHERD_SUITE_RESULTS;
   const mocha = new Mocha({
@@ -25,7 +24,9 @@ export function run(): Promise<void> {
   }
   return new Promise<void>((resolve, reject) => {
     try {
-      mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} extension-host test(s) failed`)) : resolve()));
+      mocha.run((failures) =>
+        failures > 0 ? reject(new Error(`${failures} extension-host test(s) failed`)) : resolve(),
+      );
     } catch (error) {
       reject(error instanceof Error ? error : new Error(String(error)));
     }

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { WorkerDefinition } from '../../src/core/workerDefinition';
+import type { WorkerDefinition } from '../../src/core/definitions/workerDefinition';
 import { fixture } from '../helpers/processes';
 import { markerPrefix, updateSetting, useShepherd, waitForState, waitForWorker, workspaceFolder } from './shepherdHost';
 
@@ -34,8 +34,14 @@ describe('Procfile', () => {
     tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shepherd-procfile-'));
     const procfile = path.join(tempDir, 'Procfile');
     fs.writeFileSync(procfile, procfileText(test.marker));
-    const definitions = await vscode.commands.executeCommand<WorkerDefinition[]>('shepherd.procfile.import', vscode.Uri.file(procfile));
-    const prefix = `procfile-${path.basename(tempDir).toLowerCase().replace(/[^a-z0-9]+/g, '-')}-`;
+    const definitions = await vscode.commands.executeCommand<WorkerDefinition[]>(
+      'shepherd.procfile.import',
+      vscode.Uri.file(procfile),
+    );
+    const prefix = `procfile-${path
+      .basename(tempDir)
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')}-`;
     assert.deepEqual(
       definitions.map((d) => [d.id, d.label, d.shell, d.cwd, d.source, d.autoStart, d.args.length]),
       [
@@ -57,7 +63,10 @@ describe('Procfile', () => {
       const prefix = `procfile-${workspaceFolder().name.toLowerCase()}-`;
       await waitForWorker(test.api, `${prefix}clock`, 'to be listed', (view) => view?.state === 'stopped');
       assert.equal(test.api.supervisor.get(`${prefix}web`)?.source, 'procfile');
-      fs.writeFileSync(procfile, `web: ${markerPrefix(test.marker)} "${process.execPath}" "${fixture('echo-lines.js')}" only\n`);
+      fs.writeFileSync(
+        procfile,
+        `web: ${markerPrefix(test.marker)} "${process.execPath}" "${fixture('echo-lines.js')}" only\n`,
+      );
       await waitForWorker(test.api, `${prefix}clock`, 'to be removed after the edit', (view) => view === undefined);
     } finally {
       fs.rmSync(procfile, { force: true });

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { SessionView } from '../../src/core/sessions/sessionTypes';
+import type { SessionView } from '../../src/shared/sessionModel';
 import { findMarked, killMarked, newMarker, waitFor } from '../helpers/processes';
 import { EXTENSION_ID, markerEnv, updateSetting, useShepherd, workspaceFolder } from './shepherdHost';
 
@@ -27,7 +27,16 @@ describe('agent sessions', () => {
   before(async () => {
     await updateSetting(
       'agents',
-      [{ id: AGENT_ID, label: 'Demo under test', kind: 'demo', command: process.execPath, args: [demoScript()], env: markerEnv(marker) }],
+      [
+        {
+          id: AGENT_ID,
+          label: 'Demo under test',
+          kind: 'demo',
+          command: process.execPath,
+          args: [demoScript()],
+          env: markerEnv(marker),
+        },
+      ],
       vscode.ConfigurationTarget.Global,
     );
   });
@@ -35,7 +44,11 @@ describe('agent sessions', () => {
   after(async () => {
     await updateSetting('sessions.poolSize', undefined, vscode.ConfigurationTarget.Global);
     await updateSetting('agents', undefined, vscode.ConfigurationTarget.Global);
-    await waitFor('pooled agents to stop', async () => ((await findMarked(marker)).length === 0 ? true : undefined), 10_000).finally(() => killMarked(marker));
+    await waitFor(
+      'pooled agents to stop',
+      async () => ((await findMarked(marker)).length === 0 ? true : undefined),
+      10_000,
+    ).finally(() => killMarked(marker));
   });
 
   async function newSession(): Promise<SessionView> {
@@ -71,10 +84,17 @@ describe('agent sessions', () => {
     assert.match(String(item.contextValue), /;session;/);
     assert.match(String(item.description), /^idle · demo/);
     // A click runs the row's command with no arguments and takes the row from the selection.
-    assert.deepEqual(item.command && { command: item.command.command, arguments: item.command.arguments }, { command: 'shepherd.workers.openClickedRow', arguments: undefined });
+    assert.deepEqual(item.command && { command: item.command.command, arguments: item.command.arguments }, {
+      command: 'shepherd.workers.openClickedRow',
+      arguments: undefined,
+    });
     test.api.panels.get(session.id)?.dispose();
     await test.api.workersView.reveal(node, { select: true, focus: true });
-    await waitFor('the row to be selected', () => (test.api.workersView.selection.some((selected) => selected.kind === 'worker' && selected.id === node.id) ? true : undefined));
+    await waitFor('the row to be selected', () =>
+      test.api.workersView.selection.some((selected) => selected.kind === 'worker' && selected.id === node.id)
+        ? true
+        : undefined,
+    );
     await vscode.commands.executeCommand(String(item.command?.command));
     await waitFor('the session panel', () => test.api.panels.get(session.id));
     test.api.panels.get(session.id)?.dispose();
@@ -95,8 +115,16 @@ describe('agent sessions', () => {
 
   it('keeps a warm agent ready and empties the pool when poolSize is 0', async () => {
     await newSession();
-    await waitFor('a warm agent', () => test.api.supervisor.snapshot().find((view) => view.id.startsWith(`pool-${AGENT_ID}-`) && view.state === 'running'));
+    await waitFor('a warm agent', () =>
+      test.api.supervisor
+        .snapshot()
+        .find((view) => view.id.startsWith(`pool-${AGENT_ID}-`) && view.state === 'running'),
+    );
     await updateSetting('sessions.poolSize', 0, vscode.ConfigurationTarget.Global);
-    await waitFor('the pool to empty', () => (test.api.supervisor.snapshot().some((view) => view.id.startsWith('pool-') && view.state === 'running') ? undefined : true));
+    await waitFor('the pool to empty', () =>
+      test.api.supervisor.snapshot().some((view) => view.id.startsWith('pool-') && view.state === 'running')
+        ? undefined
+        : true,
+    );
   });
 });

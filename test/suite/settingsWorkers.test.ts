@@ -2,7 +2,15 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { fixture } from '../helpers/processes';
-import { isAlive, markerEnv, updateSetting, useShepherd, waitForState, waitForWorker, workspaceFolder } from './shepherdHost';
+import {
+  isAlive,
+  markerEnv,
+  updateSetting,
+  useShepherd,
+  waitForState,
+  waitForWorker,
+  workspaceFolder,
+} from './shepherdHost';
 
 function echoWorker(id: string, marker: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -54,7 +62,12 @@ describe('workers from settings', () => {
     await updateSetting('workers', [echoWorker('api', test.marker)]);
     const before = await waitForState(test.api, 'api', 'running');
     await updateSetting('workers', [echoWorker('api', test.marker, { args: [fixture('echo-lines.js'), 'changed'] })]);
-    const after = await waitForWorker(test.api, 'api', 'to note the change', (view) => view?.definitionChanged === true);
+    const after = await waitForWorker(
+      test.api,
+      'api',
+      'to note the change',
+      (view) => view?.definitionChanged === true,
+    );
     assert.equal(after?.pid, before.pid);
     const node = test.api.tree.nodeFor('api');
     assert.ok(node);
@@ -62,7 +75,10 @@ describe('workers from settings', () => {
   });
 
   it('runs the valid entries when another entry is invalid', async () => {
-    await updateSetting('workers', [{ id: 'broken', command: 'node', args: 'not-an-array' }, echoWorker('good', test.marker)]);
+    await updateSetting('workers', [
+      { id: 'broken', command: 'node', args: 'not-an-array' },
+      echoWorker('good', test.marker),
+    ]);
     await waitForState(test.api, 'good', 'running');
     assert.equal(test.api.supervisor.get('broken'), undefined);
   });

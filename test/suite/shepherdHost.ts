@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ShepherdApi } from '../../src/extension';
-import type { WorkerView } from '../../src/core/workerView';
+import type { WorkerView } from '../../src/core/workers/workerView';
 import { findMarked, killMarked, MARKER_VAR, newMarker, waitFor } from '../helpers/processes';
 
 export const EXTENSION_ID = 'shepherd.shepherd';
@@ -32,7 +32,11 @@ export function markerPrefix(marker: string): string {
   return `${MARKER_VAR}=${marker} ELECTRON_RUN_AS_NODE=1`;
 }
 
-export async function updateSetting(key: string, value: unknown, target = vscode.ConfigurationTarget.Workspace): Promise<void> {
+export async function updateSetting(
+  key: string,
+  value: unknown,
+  target = vscode.ConfigurationTarget.Workspace,
+): Promise<void> {
   await vscode.workspace.getConfiguration('shepherd').update(key, value, target);
 }
 
@@ -54,7 +58,12 @@ export function waitForWorker(
   ).then((found) => found.view);
 }
 
-export async function waitForState(api: ShepherdApi, id: string, state: WorkerView['state'], timeoutMs = 10_000): Promise<WorkerView> {
+export async function waitForState(
+  api: ShepherdApi,
+  id: string,
+  state: WorkerView['state'],
+  timeoutMs = 10_000,
+): Promise<WorkerView> {
   const view = await waitForWorker(api, id, `to be ${state}`, (candidate) => candidate?.state === state, timeoutMs);
   assert.ok(view);
   return view;

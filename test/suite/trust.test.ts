@@ -9,7 +9,14 @@ describe('workspace trust', () => {
   const test = useShepherd();
 
   function entry(id: string): Record<string, unknown> {
-    return { id, command: process.execPath, args: [fixture('echo-lines.js')], env: markerEnv(test.marker), autoStart: true, graceMs: 500 };
+    return {
+      id,
+      command: process.execPath,
+      args: [fixture('echo-lines.js')],
+      env: markerEnv(test.marker),
+      autoStart: true,
+      graceMs: 500,
+    };
   }
 
   it('runs in the trust mode the harness asked for', function () {
@@ -38,7 +45,11 @@ describe('workspace trust', () => {
     assert.equal((item.iconPath as vscode.ThemeIcon).id, 'workspace-untrusted');
 
     await vscode.commands.executeCommand('shepherd.worker.start', 'from-workspace');
-    assert.equal(test.api.supervisor.get('from-workspace')?.state, 'stopped', 'Start asks for trust instead of starting');
+    assert.equal(
+      test.api.supervisor.get('from-workspace')?.state,
+      'stopped',
+      'Start asks for trust instead of starting',
+    );
   });
 
   it('starts workers from user settings whether or not the workspace is trusted', async () => {

@@ -1,7 +1,7 @@
 // The Workers tree follows a crash-looping worker through its states, one node refresh at a time.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { WorkersNode } from '../../src/ui/workersTree';
+import type { WorkersNode } from '../../src/ui/workers/workersTree';
 import { fixture, waitFor } from '../helpers/processes';
 import { markerEnv, updateSetting, useShepherd, waitForState } from './shepherdHost';
 
@@ -131,12 +131,20 @@ describe('workers tree', () => {
       autoStart: false,
       source: 'adhoc',
     });
-    const groupLabels = (): string => test.api.tree.getChildren().map((node) => (node.kind === 'group' ? node.label : node.id)).join(',');
-    await vscode.workspace.getConfiguration('shepherd').update('tree.groupBy', 'state', vscode.ConfigurationTarget.Global);
+    const groupLabels = (): string =>
+      test.api.tree
+        .getChildren()
+        .map((node) => (node.kind === 'group' ? node.label : node.id))
+        .join(',');
+    await vscode.workspace
+      .getConfiguration('shepherd')
+      .update('tree.groupBy', 'state', vscode.ConfigurationTarget.Global);
     try {
       await waitFor('groups by state', () => (groupLabels() === 'Stopped' ? true : undefined));
     } finally {
-      await vscode.workspace.getConfiguration('shepherd').update('tree.groupBy', undefined, vscode.ConfigurationTarget.Global);
+      await vscode.workspace
+        .getConfiguration('shepherd')
+        .update('tree.groupBy', undefined, vscode.ConfigurationTarget.Global);
     }
     await waitFor('groups by source again', () => (groupLabels() === 'Ad Hoc' ? true : undefined));
   });

@@ -1,9 +1,9 @@
 import * as path from 'node:path';
-import { ParseResult } from '../definitionParser';
-import { AgentProtocol } from './agentProtocol';
-import { ClaudeProtocol } from './claudeProtocol';
-import { DEFAULT_IDLE_GAP_MS, LineProtocol } from './lineProtocol';
-import { PiProtocol } from './piProtocol';
+import { ParseResult } from '../definitions/definitionParser';
+import { AgentProtocol } from './protocols/agentProtocol';
+import { ClaudeProtocol } from './protocols/claudeProtocol';
+import { DEFAULT_IDLE_GAP_MS, LineProtocol } from './protocols/lineProtocol';
+import { PiProtocol } from './protocols/piProtocol';
 
 export type AgentKind = 'claude' | 'pi' | 'line' | 'demo';
 export const AGENT_KINDS: readonly AgentKind[] = ['claude', 'pi', 'line', 'demo'];
@@ -28,9 +28,15 @@ export interface AgentConfig {
 export function installHint(agent: AgentConfig): string {
   switch (agent.kind) {
     case 'claude':
-      return 'Install Claude Code with `npm install -g @anthropic-ai/claude-code`, or set its path in the `shepherd.agents` setting.';
+      return (
+        'Install Claude Code with `npm install -g @anthropic-ai/claude-code`, ' +
+        'or set its path in the `shepherd.agents` setting.'
+      );
     case 'pi':
-      return 'Install pi with `npm install -g @mariozechner/pi-coding-agent`, or set its path in the `shepherd.agents` setting.';
+      return (
+        'Install pi with `npm install -g @mariozechner/pi-coding-agent`, ' +
+        'or set its path in the `shepherd.agents` setting.'
+      );
     case 'demo':
       return 'The demo agent ships with Shepherd; reinstalling the extension restores it.';
     case 'line':

@@ -1,12 +1,13 @@
-import { Disposable, DisposableStore, Emitter, Event } from '../events';
-import { describeError, Logger } from '../logger';
-import { maskValues } from '../secrets';
-import { Supervisor } from '../supervisor';
-import { DEFAULT_WORKER_DEFAULTS, WorkerDefinition } from '../workerDefinition';
-import { WorkerView } from '../workerView';
-import { AgentEvent, PermissionDecision } from './agentEvents';
+import { Disposable, DisposableStore, Emitter, Event } from '../base/events';
+import { describeError, Logger } from '../base/logger';
+import { maskValues } from '../base/secrets';
+import { Supervisor } from '../workers/supervisor';
+import { DEFAULT_WORKER_DEFAULTS, WorkerDefinition } from '../definitions/workerDefinition';
+import { WorkerView } from '../workers/workerView';
+import { AgentEvent } from './protocols/agentEvents';
+import { PermissionDecision } from '../../shared/sessionModel';
 import { AgentConfig, createProtocol, installHint } from './agentConfig';
-import { AgentProtocol, PendingPermission } from './agentProtocol';
+import { AgentProtocol, PendingPermission } from './protocols/agentProtocol';
 
 /** Agents flush their transcript on SIGTERM; three seconds is plenty and still feels prompt. */
 export const AGENT_GRACE_MS = 3_000;
@@ -79,7 +80,8 @@ export class AgentConnection implements Disposable {
     options: ConnectionOptions,
     private readonly logger: Logger,
   ) {
-    const onListenerError = (error: unknown): void => logger.error(`[session:${workerId}] listener failed: ${describeError(error)}`);
+    const onListenerError = (error: unknown): void =>
+      logger.error(`[session:${workerId}] listener failed: ${describeError(error)}`);
     this.events = new Emitter<AgentEvent>(onListenerError);
     this.exits = new Emitter<string>(onListenerError);
     this.protocol = createProtocol(agent, options.sessionFile);
@@ -87,7 +89,12 @@ export class AgentConnection implements Disposable {
   }
 
   /** Spawns the agent as a supervised worker and resolves once its process runs. */
-  static async start(supervisor: Supervisor, agent: AgentConfig, options: ConnectionOptions, logger: Logger): Promise<AgentConnection> {
+  static async start(
+    supervisor: Supervisor,
+    agent: AgentConfig,
+    options: ConnectionOptions,
+    logger: Logger,
+  ): Promise<AgentConnection> {
     const connection = new AgentConnection(supervisor, agent, options.workerId, options, logger);
     supervisor.upsert(connection.definition(options));
     connection.subscribe();
@@ -226,7 +233,13 @@ export class AgentConnection implements Disposable {
       events = this.protocol.decode(chunk);
     } catch (error) {
       // A decoder bug on hostile output must cost this chunk only, never the session's next ones.
-      events = [{ type: 'protocol-error', reason: `output the protocol could not decode (${describeError(error)})`, excerpt: chunk.subarray(0, 120).toString('utf8') }];
+      events = [
+        {
+          type: 'protocol-error',
+          reason: `output the protocol could not decode (${describeError(error)})`,
+          excerpt: chunk.subarray(0, 120).toString('utf8'),
+        },
+      ];
     }
     for (const event of events) {
       this.handle(event);
@@ -238,7 +251,9 @@ export class AgentConnection implements Disposable {
     // An agent that prints its own key in a broken line must not put it in the log or the transcript.
     const env = Object.values(this.agent.env);
     const event: AgentEvent =
-      decoded.type === 'protocol-error' ? { ...decoded, reason: maskValues(decoded.reason, env), excerpt: maskValues(decoded.excerpt, env) } : decoded;
+      decoded.type === 'protocol-error'
+        ? { ...decoded, reason: maskValues(decoded.reason, env), excerpt: maskValues(decoded.excerpt, env) }
+        : decoded;
     switch (event.type) {
       case 'ready':
         this.resumeId = event.resumeId ?? this.resumeId;

@@ -1,12 +1,9 @@
 import { Mutex } from 'async-mutex';
-import { Disposable, DisposableStore } from '../events';
+import { Disposable, DisposableStore } from '../base/events';
 import { AgentConfig } from './agentConfig';
 import { AgentConnection } from './agentConnection';
-import { PermissionDecision } from './agentEvents';
-import { SessionState, SessionUsage, SessionView } from './sessionTypes';
-import { Transcript } from './transcript';
-
-export type { SessionState, SessionUsage, SessionView } from './sessionTypes';
+import { PermissionDecision, SessionState, SessionUsage, SessionView } from '../../shared/sessionModel';
+import { Transcript } from './transcripts/transcript';
 
 /** A few protocol complaints per turn are worth showing; a flood of them is not. */
 export const MAX_PROTOCOL_NOTICES_PER_TURN = 3;

@@ -1,15 +1,16 @@
 import { Mutex } from 'async-mutex';
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
-import { Disposable, DisposableStore, Emitter, Event } from '../events';
-import { describeError, Logger } from '../logger';
-import { Supervisor } from '../supervisor';
+import { Disposable, DisposableStore, Emitter, Event } from '../base/events';
+import { describeError, Logger } from '../base/logger';
+import { Supervisor } from '../workers/supervisor';
 import { AgentConfig, canResume } from './agentConfig';
 import { AgentConnection, AgentExitError, ConnectionOptions } from './agentConnection';
-import { AgentEvent, PermissionDecision } from './agentEvents';
-import { Session, SessionView, MAX_PROTOCOL_NOTICES_PER_TURN } from './session';
-import { Transcript, TranscriptChange } from './transcript';
-import { StoredSession, TranscriptStore } from './transcriptStore';
+import { AgentEvent } from './protocols/agentEvents';
+import { PermissionDecision, SessionView, TranscriptChange } from '../../shared/sessionModel';
+import { Session, MAX_PROTOCOL_NOTICES_PER_TURN } from './session';
+import { Transcript } from './transcripts/transcript';
+import { StoredSession, TranscriptStore } from './transcripts/transcriptStore';
 import { DEFAULT_POOL_SIZE, WarmPool } from './warmPool';
 
 /** Thirty idle minutes: long enough for a coffee, short enough not to hoard memory all day. */
@@ -83,12 +84,20 @@ export class SessionManager implements Disposable {
     this.store = options.store;
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     this.stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
-    const onListenerError = (error: unknown): void => this.logger.error(`a session listener threw: ${describeError(error)}`);
+    const onListenerError = (error: unknown): void =>
+      this.logger.error(`a session listener threw: ${describeError(error)}`);
     this.changes = new Emitter<SessionChange>(onListenerError);
     this.transcriptChanges = new Emitter<TranscriptEvent>(onListenerError);
     this.attention = new Emitter<AttentionEvent>(onListenerError);
     this.pool = new WarmPool(
-      (agent, cwd, workerId) => this.launch(agent, { workerId, label: `${agent.label} (warm)`, cwd, resumeId: undefined, sessionFile: this.sessionFileFor(agent, workerId) }),
+      (agent, cwd, workerId) =>
+        this.launch(agent, {
+          workerId,
+          label: `${agent.label} (warm)`,
+          cwd,
+          resumeId: undefined,
+          sessionFile: this.sessionFileFor(agent, workerId),
+        }),
       options.poolSize ?? DEFAULT_POOL_SIZE,
       this.supervisor.tasks,
       this.logger,
@@ -148,7 +157,14 @@ export class SessionManager implements Disposable {
   async create(agent: AgentConfig, cwd: string, title?: string): Promise<SessionView> {
     const id = randomUUID();
     const session = await this.mapLock.runExclusive(() => {
-      const created = this.newSession(id, agent, title ?? `${agent.label} ${this.sessions.size + 1}`, Date.now(), [], undefined);
+      const created = this.newSession(
+        id,
+        agent,
+        title ?? `${agent.label} ${this.sessions.size + 1}`,
+        Date.now(),
+        [],
+        undefined,
+      );
       this.sessions.set(id, created);
       return created;
     });
@@ -246,7 +262,10 @@ export class SessionManager implements Disposable {
           continue;
         }
         if (!this.sessions.has(stored.id)) {
-          this.sessions.set(stored.id, this.newSession(stored.id, agent, stored.title, stored.createdAt, stored.entries, stored));
+          this.sessions.set(
+            stored.id,
+            this.newSession(stored.id, agent, stored.title, stored.createdAt, stored.entries, stored),
+          );
         }
       }
     });
@@ -320,8 +339,18 @@ export class SessionManager implements Disposable {
     entries: StoredSession['entries'],
     stored: StoredSession | undefined,
   ): Session {
-    const transcript = new Transcript((error) => this.logger.error(`a transcript listener threw: ${describeError(error)}`), entries);
-    const session = new Session(id, agent, title, createdAt, transcript, stored && { resumeId: stored.resumeId, usage: stored.usage });
+    const transcript = new Transcript(
+      (error) => this.logger.error(`a transcript listener threw: ${describeError(error)}`),
+      entries,
+    );
+    const session = new Session(
+      id,
+      agent,
+      title,
+      createdAt,
+      transcript,
+      stored && { resumeId: stored.resumeId, usage: stored.usage },
+    );
     transcript.onDidChange((change) => this.transcriptChanges.fire({ sessionId: id, change }));
     return session;
   }
@@ -379,7 +408,11 @@ export class SessionManager implements Disposable {
       }
     }
     if (session.transcript.list().some((e) => e.kind === 'assistant')) {
-      session.transcript.addNotice(resuming ? 'Resuming the conversation in a new agent process…' : 'Starting a new agent process: it does not remember the earlier conversation.');
+      session.transcript.addNotice(
+        resuming
+          ? 'Resuming the conversation in a new agent process…'
+          : 'Starting a new agent process: it does not remember the earlier conversation.',
+      );
     }
     return this.launch(session.agent, {
       // Each process gets its own worker id: a replacement starts before its predecessor is retired.
@@ -469,7 +502,10 @@ export class SessionManager implements Disposable {
 
   private onAgentExit(session: Session, how: string): void {
     if (!session.expectingExit && !session.turnLock.isLocked()) {
-      session.transcript.addNotice(`The agent stopped (${how}). Your next message ${canResume(session.agent) ? 'resumes the conversation' : 'starts a new agent process'}.`);
+      session.transcript.addNotice(
+        `The agent stopped (${how}). Your next message ` +
+          (canResume(session.agent) ? 'resumes the conversation.' : 'starts a new agent process.'),
+      );
     }
     this.fireChange(session);
     this.persist(session);
@@ -477,8 +513,12 @@ export class SessionManager implements Disposable {
 
   private turnFailed(session: Session, error: unknown): void {
     const reason = describeError(error);
-    const next = canResume(session.agent) ? 'Your next message resumes the conversation.' : 'Your next message starts a new agent process.';
-    session.transcript.addError(error instanceof AgentExitError ? `The turn failed: ${reason}. ${next}` : `The turn failed: ${reason}.`);
+    const next = canResume(session.agent)
+      ? 'Your next message resumes the conversation.'
+      : 'Your next message starts a new agent process.';
+    session.transcript.addError(
+      error instanceof AgentExitError ? `The turn failed: ${reason}. ${next}` : `The turn failed: ${reason}.`,
+    );
   }
 
   private fireChange(session: Session, kind: SessionChange['kind'] = 'updated'): void {
@@ -532,11 +572,19 @@ export class SessionManager implements Disposable {
 
   private checkStall(session: Session, now: number): void {
     const connection = session.connection;
-    if (!connection || connection.state !== 'busy' || session.stalled || now - connection.lastOutputAt < this.stallTimeoutMs) {
+    if (
+      !connection ||
+      connection.state !== 'busy' ||
+      session.stalled ||
+      now - connection.lastOutputAt < this.stallTimeoutMs
+    ) {
       return;
     }
     session.stalled = true;
-    session.transcript.addNotice(`No output from the agent for ${Math.round(this.stallTimeoutMs / 1_000)} s: it may be stalled. Interrupt it, or keep waiting.`);
+    session.transcript.addNotice(
+      `No output from the agent for ${Math.round(this.stallTimeoutMs / 1_000)} s: it may be stalled. ` +
+        'Interrupt it, or keep waiting.',
+    );
     this.fireChange(session);
   }
 
@@ -544,11 +592,19 @@ export class SessionManager implements Disposable {
   private checkIdle(session: Session, now: number): void {
     const connection = session.connection;
     // An agent that cannot resume would lose its conversation: it stays up however long it idles.
-    if (!canResume(session.agent) || !connection?.isAlive || session.state !== 'idle' || session.turnLock.isLocked() || now - session.lastActivity < this.idleTimeoutMs) {
+    if (
+      !canResume(session.agent) ||
+      !connection?.isAlive ||
+      session.state !== 'idle' ||
+      session.turnLock.isLocked() ||
+      now - session.lastActivity < this.idleTimeoutMs
+    ) {
       return;
     }
     session.expectingExit = true;
-    session.transcript.addNotice(`Stopped the idle agent after ${Math.round(this.idleTimeoutMs / 60_000)} min; your next message resumes it.`);
+    session.transcript.addNotice(
+      `Stopped the idle agent after ${Math.round(this.idleTimeoutMs / 60_000)} min; your next message resumes it.`,
+    );
     void this.supervisor.tasks.run(`stop idle agent of ${session.id}`, () => connection.stopProcess());
   }
 }

@@ -1,5 +1,5 @@
-import { describeError, Logger } from '../logger';
-import { TaskRegistry } from '../taskRegistry';
+import { describeError, Logger } from '../base/logger';
+import { TaskRegistry } from '../base/taskRegistry';
 import { AgentConfig } from './agentConfig';
 import { AgentConnection } from './agentConnection';
 
@@ -88,7 +88,10 @@ export class WarmPool {
     for (const [key, list] of this.idle) {
       const dead = list.filter((connection) => !connection.isAlive);
       if (dead.length > 0) {
-        this.idle.set(key, list.filter((connection) => connection.isAlive));
+        this.idle.set(
+          key,
+          list.filter((connection) => connection.isAlive),
+        );
         for (const connection of dead) {
           void this.tasks.run('close dead pooled agent', () => connection.close());
         }

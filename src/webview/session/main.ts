@@ -1,5 +1,4 @@
-import type { SessionView } from '../../core/sessions/sessionTypes';
-import type { TranscriptChange, TranscriptEntry } from '../../core/sessions/transcriptTypes';
+import type { SessionView, TranscriptChange, TranscriptEntry } from '../../shared/sessionModel';
 import type { ExtensionMessage } from '../../shared/sessionProtocol';
 import { renderMarkdown } from './markdown';
 import { vscode } from './vscodeApi';
@@ -36,11 +35,19 @@ function permissionButtons(entry: Extract<TranscriptEntry, { kind: 'permission' 
   for (const [label, decision] of choices) {
     const button = el('button', decision === 'deny' ? 'secondary' : '', label);
     button.disabled = entry.decision !== undefined;
-    button.addEventListener('click', () => vscode.postMessage({ type: 'permission', requestId: entry.requestId, decision }));
+    button.addEventListener('click', () =>
+      vscode.postMessage({ type: 'permission', requestId: entry.requestId, decision }),
+    );
     row.append(button);
   }
   if (entry.decision) {
-    row.append(el('span', 'decision', entry.decision === 'deny' ? 'Denied' : entry.decision === 'allow' ? 'Allowed' : 'Allowed for this session'));
+    row.append(
+      el(
+        'span',
+        'decision',
+        entry.decision === 'deny' ? 'Denied' : entry.decision === 'allow' ? 'Allowed' : 'Allowed for this session',
+      ),
+    );
   }
   return row;
 }
@@ -60,7 +67,11 @@ function renderEntry(entry: TranscriptEntry): HTMLElement {
     }
     case 'tool': {
       const details = el('details', entry.isError ? 'tool failed' : 'tool');
-      const summary = el('summary', '', `${entry.name}${entry.output === undefined ? ' …' : entry.isError ? ' (failed)' : ''}`);
+      const summary = el(
+        'summary',
+        '',
+        `${entry.name}${entry.output === undefined ? ' …' : entry.isError ? ' (failed)' : ''}`,
+      );
       details.append(summary, el('pre', 'input', entry.input));
       if (entry.output !== undefined) {
         details.append(el('pre', 'output', entry.output));
@@ -168,7 +179,11 @@ function showSession(view: SessionView): void {
   ];
   statusEl.textContent = parts.join(' · ');
   statusEl.dataset.state = view.state;
-  const busy = view.state === 'busy' || view.state === 'stalled' || view.state === 'waiting-for-input' || view.state === 'starting';
+  const busy =
+    view.state === 'busy' ||
+    view.state === 'stalled' ||
+    view.state === 'waiting-for-input' ||
+    view.state === 'starting';
   interruptButton.disabled = !busy;
 }
 

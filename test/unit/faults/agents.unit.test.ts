@@ -3,8 +3,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { AgentConfig } from '../../../src/core/sessions/agentConfig';
 import { SessionManager, SessionManagerOptions } from '../../../src/core/sessions/sessionManager';
-import { TranscriptEntry } from '../../../src/core/sessions/transcript';
-import { TranscriptStore } from '../../../src/core/sessions/transcriptStore';
+import { TranscriptEntry } from '../../../src/shared/sessionModel';
+import { TranscriptStore } from '../../../src/core/sessions/transcripts/transcriptStore';
 import { useFaultScenario } from '../../helpers/faultHarness';
 import { findMarked, fixture, waitFor } from '../../helpers/processes';
 
@@ -30,7 +30,14 @@ describe('fault injection: agents (claude protocol through the SessionManager)',
 
   function makeManager(options: Partial<SessionManagerOptions> = {}): SessionManager {
     store = new TranscriptStore(path.join(h.tempDir, 'sessions'));
-    manager = new SessionManager({ supervisor: h.supervisor, logger: h.logger, store, poolSize: 0, tickMs: 50, ...options });
+    manager = new SessionManager({
+      supervisor: h.supervisor,
+      logger: h.logger,
+      store,
+      poolSize: 0,
+      tickMs: 50,
+      ...options,
+    });
     const created = manager;
     h.defer(() => created.shutdown());
     return manager;
@@ -57,14 +64,21 @@ describe('fault injection: agents (claude protocol through the SessionManager)',
     await manager.send(session.id, 'malformed', h.tempDir);
     const workerId = manager.get(session.id)?.workerId ?? '';
     // The count comes on stderr, which may reach the output buffer a batch after the turn's end on stdout.
-    const report = await waitFor('the fixture to report its bad inputs', () => h.supervisor.output(workerId).find((l) => l.text.startsWith('bad inputs: ')));
+    const report = await waitFor('the fixture to report its bad inputs', () =>
+      h.supervisor.output(workerId).find((l) => l.text.startsWith('bad inputs: ')),
+    );
     const badInputs = Number(report?.text.slice('bad inputs: '.length) ?? 0);
     assert.ok(badInputs > 15, `the agent reported ${badInputs} bad inputs`);
     h.badInputs(badInputs);
     const text = assistantText(session.id);
     assert.ok(text.includes('line\u2028separator\u2029inside '), 'U+2028/U+2029 stay inside the content');
-    assert.ok(text.includes('survived'), `the valid delta after the garbage arrived: ${JSON.stringify(text.slice(0, 200))}`);
-    const notices = entries(session.id).filter((e) => e.kind === 'notice' && e.text.startsWith('Ignored a line from the agent'));
+    assert.ok(
+      text.includes('survived'),
+      `the valid delta after the garbage arrived: ${JSON.stringify(text.slice(0, 200))}`,
+    );
+    const notices = entries(session.id).filter(
+      (e) => e.kind === 'notice' && e.text.startsWith('Ignored a line from the agent'),
+    );
     assert.equal(notices.length, 3, 'at most three protocol notices per turn reach the transcript');
     assert.equal(manager.get(session.id)?.state, 'idle');
     assert.deepEqual(listenerFailures(), [], 'no hostile line made a listener throw');
@@ -102,9 +116,17 @@ describe('fault injection: agents (claude protocol through the SessionManager)',
     const firstWorker = manager.get(session.id)?.workerId ?? '';
     await manager.send(session.id, 'die-truncated', h.tempDir);
     const all = entries(session.id);
-    assert.ok(all.some((e) => e.kind === 'notice' && /truncated line/.test(e.text)), 'the half line is reported');
     assert.ok(
-      all.some((e) => e.kind === 'error' && e.text === 'The turn failed: the agent process was killed by SIGKILL in the middle of a turn. Your next message resumes the conversation.'),
+      all.some((e) => e.kind === 'notice' && /truncated line/.test(e.text)),
+      'the half line is reported',
+    );
+    assert.ok(
+      all.some(
+        (e) =>
+          e.kind === 'error' &&
+          e.text ===
+            'The turn failed: the agent process was killed by SIGKILL in the middle of a turn. Your next message resumes the conversation.',
+      ),
       JSON.stringify(all.filter((e) => e.kind === 'error')),
     );
     assert.equal(manager.get(session.id)?.state, 'exited');
@@ -132,15 +154,26 @@ describe('fault injection: agents (claude protocol through the SessionManager)',
     await manager.close(session.id);
     await turn;
     assert.deepEqual(await findMarked(h.marker), []);
-    assert.match(h.activity.find((e) => e.kind === 'stopped' && e.workerId === workerId)?.message ?? '', /killed with SIGKILL/);
+    assert.match(
+      h.activity.find((e) => e.kind === 'stopped' && e.workerId === workerId)?.message ?? '',
+      /killed with SIGKILL/,
+    );
     h.faults(1);
   });
 
   it('10b. an agent whose binary is missing, is not executable, or whose folder is gone fails with a clear transcript entry', async () => {
     makeManager();
     const cases: Array<[AgentConfig, string, RegExp]> = [
-      [{ ...hostile, id: 'gone', command: 'shepherd-no-such-agent', args: [] }, h.tempDir, /command "shepherd-no-such-agent" was not found.*npm install -g @anthropic-ai\/claude-code/],
-      [{ ...hostile, id: 'noexec', command: fixture('not-executable.txt'), args: [] }, h.tempDir, /cannot be executed: permission denied/],
+      [
+        { ...hostile, id: 'gone', command: 'shepherd-no-such-agent', args: [] },
+        h.tempDir,
+        /command "shepherd-no-such-agent" was not found.*npm install -g @anthropic-ai\/claude-code/,
+      ],
+      [
+        { ...hostile, id: 'noexec', command: fixture('not-executable.txt'), args: [] },
+        h.tempDir,
+        /cannot be executed: permission denied/,
+      ],
       [{ ...hostile, id: 'nowhere' }, path.join(h.tempDir, 'no-such-folder'), /working directory .* does not exist/],
     ];
     for (const [agent, cwd, reason] of cases) {
@@ -168,7 +201,10 @@ describe('fault injection: agents (claude protocol through the SessionManager)',
     assert.match(saved, /my key is •••/);
     const leaking = h.logger.lines.filter((l) => l.includes(FAKE_KEY));
     assert.deepEqual(leaking, [], 'the log holds the key');
-    assert.ok(h.logger.lines.some((l) => l.includes('not valid JSON') && l.includes('•••')), 'the refused line is logged, masked');
+    assert.ok(
+      h.logger.lines.some((l) => l.includes('not valid JSON') && l.includes('•••')),
+      'the refused line is logged, masked',
+    );
     h.badInputs(2);
   });
 });

@@ -36,7 +36,12 @@ function resources(): Record<string, number> {
   return counts;
 }
 
-async function settle(): Promise<{ rssMb: number; heapMb: number; handles: number; resources: Record<string, number> }> {
+async function settle(): Promise<{
+  rssMb: number;
+  heapMb: number;
+  handles: number;
+  resources: Record<string, number>;
+}> {
   // Let the last exits, closes and the supervisor's tick run, then measure a collected heap.
   await sleep(400);
   collectGarbage();
@@ -56,16 +61,32 @@ describe('fault injection: start/stop cycles', function () {
   const h = useFaultScenario({ withStatusFile: true });
 
   it(`11. ${CYCLES} start/stop cycles leave RSS and active handles flat, and every cycle in the activity log`, async () => {
-    const never = { mode: 'never' as const, maxRestarts: 0, windowMs: 1, backoffBaseMs: 0, backoffMaxMs: 0, minUptimeMs: 0 };
+    const never = {
+      mode: 'never' as const,
+      maxRestarts: 0,
+      windowMs: 1,
+      backoffBaseMs: 0,
+      backoffMaxMs: 0,
+      minUptimeMs: 0,
+    };
     for (let lane = 0; lane < LANES; lane++) {
       // Half the lanes exit at once (often before the stop), half must be stopped.
       const command = lane % 2 === 0 ? ['true', []] : ['sleep', ['30']];
-      h.supervisor.upsert(definition(`cycle-${lane}`, command[0] as string, command[1] as string[], { restart: never, graceMs: 2_000, outputBufferBytes: 4096 }));
+      h.supervisor.upsert(
+        definition(`cycle-${lane}`, command[0] as string, command[1] as string[], {
+          restart: never,
+          graceMs: 2_000,
+          outputBufferBytes: 4096,
+        }),
+      );
     }
     const runLane = async (lane: number, cycles: number): Promise<void> => {
       for (let i = 0; i < cycles; i++) {
         const view = await h.supervisor.start(`cycle-${lane}`);
-        assert.ok(view.state === 'running' || view.state === 'exited', `cycle ${i} of lane ${lane}: ${view.state} ${view.message ?? ''}`);
+        assert.ok(
+          view.state === 'running' || view.state === 'exited',
+          `cycle ${i} of lane ${lane}: ${view.state} ${view.message ?? ''}`,
+        );
         await h.supervisor.stop(`cycle-${lane}`);
       }
     };

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
-import { readProcStat } from '../../../src/core/procfs';
-import { StatusContents, StatusFile, StatusWorker } from '../../../src/core/statusFile';
+import { readProcStat } from '../../../src/core/process/procfs';
+import { StatusContents, StatusFile, StatusWorker } from '../../../src/core/recovery/statusFile';
 import { FaultScenario, useFaultScenario } from '../../helpers/faultHarness';
 import { findMarked, fixture, MARKER_VAR, waitFor } from '../../helpers/processes';
 
@@ -20,7 +20,10 @@ const SECRETS = ['sk-host-env-secret-0002', 'sk-host-arg-secret-0001'];
  * the host runs under a process that never reaps it, as under a container's PID 1 without an init:
  * once killed, it stays a zombie.
  */
-async function startHost(h: FaultScenario, nonReapingParent: boolean): Promise<{ child: ChildProcessWithoutNullStreams; info: HostInfo }> {
+async function startHost(
+  h: FaultScenario,
+  nonReapingParent: boolean,
+): Promise<{ child: ChildProcessWithoutNullStreams; info: HostInfo }> {
   const env = { ...process.env, [MARKER_VAR]: h.marker };
   const host = fixture('faults/host.js');
   const child = nonReapingParent
@@ -30,7 +33,11 @@ async function startHost(h: FaultScenario, nonReapingParent: boolean): Promise<{
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   let stdout = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  const line = await waitFor(`the host's report (stderr: ${stderr})`, () => (stdout.includes('\n') ? stdout.slice(0, stdout.indexOf('\n')) : undefined), 15_000);
+  const line = await waitFor(
+    `the host's report (stderr: ${stderr})`,
+    () => (stdout.includes('\n') ? stdout.slice(0, stdout.indexOf('\n')) : undefined),
+    15_000,
+  );
   return { child, info: JSON.parse(line) as HostInfo };
 }
 
@@ -51,7 +58,9 @@ describe('fault injection: the extension host killed with SIGKILL', function () 
 
   it('13a. a new supervisor finds the orphans from the status file, stops them, and leaves a reused PID alone', async () => {
     const { child, info } = await startHost(h, false);
-    await waitFor('the workers and the host', async () => ((await findMarked(h.marker)).length === WORKER_PROCESSES + 1 ? true : undefined));
+    await waitFor('the workers and the host', async () =>
+      (await findMarked(h.marker)).length === WORKER_PROCESSES + 1 ? true : undefined,
+    );
     // What the host left on disk: 0600, pgids and start tokens, and no secret in any form.
     assert.equal((await fs.stat(h.statusPath)).mode & 0o777, 0o600);
     const text = await fs.readFile(h.statusPath, 'utf8');
@@ -66,7 +75,11 @@ describe('fault injection: the extension host killed with SIGKILL', function () 
     assert.equal(orphans.length, WORKER_PROCESSES, 'the workers outlived their host');
 
     // A live, unrelated process now holds a PID the file records, with another start time.
-    const stranger = spawn('sleep', ['1000'], { detached: true, stdio: 'ignore', env: { ...process.env, [MARKER_VAR]: h.marker } });
+    const stranger = spawn('sleep', ['1000'], {
+      detached: true,
+      stdio: 'ignore',
+      env: { ...process.env, [MARKER_VAR]: h.marker },
+    });
     await new Promise((resolve) => stranger.once('spawn', resolve));
     stranger.unref();
     const contents = await readStatus(h.statusPath);
@@ -83,11 +96,27 @@ describe('fault injection: the extension host killed with SIGKILL', function () 
     const recovering = h.extraSupervisor({ statusFilePath: h.statusPath });
     const reports = await recovering.recoverOrphans(300);
     const outcomes = Object.fromEntries(reports.map((r) => [r.workerId, r.outcome]));
-    assert.deepEqual(outcomes, { stubborn: 'terminated', tree: 'terminated', secretive: 'terminated', reused: 'pid-reused' });
+    assert.deepEqual(outcomes, {
+      stubborn: 'terminated',
+      tree: 'terminated',
+      secretive: 'terminated',
+      reused: 'pid-reused',
+    });
     assert.deepEqual(await findMarked(h.marker), [stranger.pid], 'only the stranger is left');
     const log = recovering.activity.list();
-    assert.equal(log.filter((e) => e.kind === 'orphan-killed' && /from a previous session was still running/.test(e.message)).length, 3);
-    assert.ok(log.some((e) => e.kind === 'orphan-skipped' && e.workerId === 'reused' && /its PID now belongs to another process; left alone/.test(e.message)));
+    assert.equal(
+      log.filter((e) => e.kind === 'orphan-killed' && /from a previous session was still running/.test(e.message))
+        .length,
+      3,
+    );
+    assert.ok(
+      log.some(
+        (e) =>
+          e.kind === 'orphan-skipped' &&
+          e.workerId === 'reused' &&
+          /its PID now belongs to another process; left alone/.test(e.message),
+      ),
+    );
     // The file is rewritten for this run: the orphans are no longer in it.
     assert.ok(await recovering.writeStatusNow());
     assert.deepEqual((await readStatus(h.statusPath)).workers, []);
@@ -98,9 +127,13 @@ describe('fault injection: the extension host killed with SIGKILL', function () 
 
   it('13b. a killed host that nothing reaps (a zombie) counts as dead, so its orphans are still recovered', async () => {
     const { child, info } = await startHost(h, true);
-    await waitFor('the workers and the host', async () => ((await findMarked(h.marker)).length === WORKER_PROCESSES + 2 ? true : undefined));
+    await waitFor('the workers and the host', async () =>
+      (await findMarked(h.marker)).length === WORKER_PROCESSES + 2 ? true : undefined,
+    );
     process.kill(info.host, 'SIGKILL');
-    await waitFor('the host to become a zombie', async () => ((await readProcStat(info.host))?.state === 'Z' ? true : undefined));
+    await waitFor('the host to become a zombie', async () =>
+      (await readProcStat(info.host))?.state === 'Z' ? true : undefined,
+    );
     const recovering = h.extraSupervisor({ statusFilePath: h.statusPath });
     const reports = await recovering.recoverOrphans(300);
     assert.deepEqual(

@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { GroupMetricsSampler } from '../../../src/core/groupMetrics';
-import { readProcStat } from '../../../src/core/procfs';
-import { WorkerState } from '../../../src/core/workerView';
+import { GroupMetricsSampler } from '../../../src/core/process/groupMetrics';
+import { readProcStat } from '../../../src/core/process/procfs';
+import { WorkerState } from '../../../src/core/workers/workerView';
 import { entriesOf, faultReport, sleep, useFaultScenario } from '../../helpers/faultHarness';
 import { findMarked, fixture, waitFor } from '../../helpers/processes';
 import { definition } from '../../helpers/supervisorFixture';
@@ -24,7 +24,14 @@ describe('fault injection: processes', function () {
     h.supervisor.upsert(
       definition('crasher', 'sh', ['-c', 'sleep 1000 & echo "crashing $$"; exit 3'], {
         graceMs: 300,
-        restart: { mode: 'on-failure', maxRestarts: restarts, windowMs: 60_000, backoffBaseMs: 10, backoffMaxMs: 40, minUptimeMs: 60_000 },
+        restart: {
+          mode: 'on-failure',
+          maxRestarts: restarts,
+          windowMs: 60_000,
+          backoffBaseMs: 10,
+          backoffMaxMs: 40,
+          minUptimeMs: 60_000,
+        },
       }),
     );
     await h.supervisor.start('crasher');
@@ -54,10 +61,15 @@ describe('fault injection: processes', function () {
     h.supervisor.upsert(definition('stubborn', 'sh', [fixture('stubborn.sh')], { graceMs: 300 }));
     await h.supervisor.start('deaf');
     await h.supervisor.start('stubborn');
-    await waitFor('the tree', () => (h.supervisor.output('deaf').some((l) => l.text === 'tree ready') ? true : undefined));
+    await waitFor('the tree', () =>
+      h.supervisor.output('deaf').some((l) => l.text === 'tree ready') ? true : undefined,
+    );
     await waitFor('all seven processes', async () => ((await findMarked(h.marker)).length === 7 ? true : undefined));
     const results = await h.supervisor.stopAll();
-    assert.deepEqual(results.map((r) => r.outcome), ['killed', 'killed']);
+    assert.deepEqual(
+      results.map((r) => r.outcome),
+      ['killed', 'killed'],
+    );
     assert.deepEqual(await findMarked(h.marker), []);
     const stopped = entriesOf(h, 'stopped');
     assert.equal(stopped.length, 2);
@@ -71,9 +83,15 @@ describe('fault injection: processes', function () {
     it('is found through its parent when the group is stopped, reported as escaped, and left to the user', async () => {
       // `setsid` in a non-interactive shell's background job: not a group leader, so it calls setsid()
       // itself and execs sleep. Its parent is the worker's shell, a group member.
-      h.supervisor.upsert(definition('escaper', 'sh', ['-c', 'setsid sleep 1000 & echo "escapee $!"; sleep 1000 & wait'], { graceMs: 300 }));
+      h.supervisor.upsert(
+        definition('escaper', 'sh', ['-c', 'setsid sleep 1000 & echo "escapee $!"; sleep 1000 & wait'], {
+          graceMs: 300,
+        }),
+      );
       await h.supervisor.start('escaper');
-      const line = await waitFor('the escapee', () => h.supervisor.output('escaper').find((l) => l.text.startsWith('escapee ')));
+      const line = await waitFor('the escapee', () =>
+        h.supervisor.output('escaper').find((l) => l.text.startsWith('escapee ')),
+      );
       const escapee = Number(line.text.split(' ')[1]);
       await waitFor('the escapee in its own session', async () => {
         const stat = await readProcStat(escapee);
@@ -93,12 +111,16 @@ describe('fault injection: processes', function () {
       const trigger = path.join(h.tempDir, 'escape-now');
       h.supervisor.upsert(definition('late', node, [fixture('faults/late-escape.js'), trigger], { graceMs: 300 }));
       const pgid = (await h.supervisor.start('late')).pgid as number;
-      const line = await waitFor('the escaper', () => h.supervisor.output('late').find((l) => l.text.startsWith('escaper ')));
+      const line = await waitFor('the escaper', () =>
+        h.supervisor.output('late').find((l) => l.text.startsWith('escaper ')),
+      );
       const escapee = Number(line.text.split(' ')[1]);
       // White-box, to make the order certain: the sampler has seen the escaper in the group before it
       // leaves (it cannot leave before the trigger file exists).
       const sampler = (h.supervisor as unknown as { sampler: GroupMetricsSampler }).sampler;
-      await waitFor('a sample with the escaper in the group', () => (sampler.membersAtLastSample(pgid).some((m) => m.pid === escapee) ? true : undefined));
+      await waitFor('a sample with the escaper in the group', () =>
+        sampler.membersAtLastSample(pgid).some((m) => m.pid === escapee) ? true : undefined,
+      );
       await fs.writeFile(trigger, '');
       await waitFor('the escapee in its own session', async () => {
         const stat = await readProcStat(escapee);
@@ -106,7 +128,9 @@ describe('fault injection: processes', function () {
       });
       // A sample taken after it left no longer finds it in the group; it must still be remembered.
       const before = sampler.membersAtLastSample(pgid);
-      await waitFor('a sample after the escape', () => (sampler.membersAtLastSample(pgid) !== before ? true : undefined));
+      await waitFor('a sample after the escape', () =>
+        sampler.membersAtLastSample(pgid) !== before ? true : undefined,
+      );
       await h.supervisor.stop('late');
       assert.deepEqual(await findMarked(h.marker), [escapee]);
       const escaped = await h.waitForActivity('escaped', 'late');
@@ -118,9 +142,13 @@ describe('fault injection: processes', function () {
     it('is out of reach when it double-forks and calls setsid at once (documented limit)', async () => {
       // The subshell exits at once, so the escapee's parent is gone before any sample could see it in
       // the group: no parent link, no membership, no marker Shepherd could look for.
-      h.supervisor.upsert(definition('daemon', 'sh', ['-c', '(setsid sleep 1000 & echo "daemon $!"); sleep 1000'], { graceMs: 300 }));
+      h.supervisor.upsert(
+        definition('daemon', 'sh', ['-c', '(setsid sleep 1000 & echo "daemon $!"); sleep 1000'], { graceMs: 300 }),
+      );
       await h.supervisor.start('daemon');
-      const line = await waitFor('the daemon', () => h.supervisor.output('daemon').find((l) => l.text.startsWith('daemon ')));
+      const line = await waitFor('the daemon', () =>
+        h.supervisor.output('daemon').find((l) => l.text.startsWith('daemon ')),
+      );
       const daemon = Number(line.text.split(' ')[1]);
       await h.supervisor.stop('daemon');
       assert.deepEqual(await findMarked(h.marker), [daemon], 'the double-forked daemon outlives the stop');
@@ -139,14 +167,18 @@ describe('fault injection: processes', function () {
     const rssBefore = process.memoryUsage().rss;
     for (const id of ['f1', 'f2', 'f3']) {
       // An endless flood: the test decides when it ends, in the middle of it.
-      h.supervisor.upsert(definition(id, node, [fixture('flood.js'), String(1e15), '200'], { outputBufferBytes: capBytes, graceMs: 300 }));
+      h.supervisor.upsert(
+        definition(id, node, [fixture('flood.js'), String(1e15), '200'], { outputBufferBytes: capBytes, graceMs: 300 }),
+      );
       await h.supervisor.start(id);
     }
     let linesSeen = 0;
     h.supervisor.onDidOutput((batch) => (linesSeen += batch.lines.length));
     await waitFor('60 MB through the supervisor', () => (linesSeen * 200 > 60 * MB ? true : undefined), 45_000);
     const roundTrip = await h.assertResponsive('during a flood');
-    const kept = ['f1', 'f2', 'f3'].map((id) => h.supervisor.output(id).reduce((sum, l) => sum + Buffer.byteLength(l.text) + 1, 0));
+    const kept = ['f1', 'f2', 'f3'].map((id) =>
+      h.supervisor.output(id).reduce((sum, l) => sum + Buffer.byteLength(l.text) + 1, 0),
+    );
     for (const bytes of kept) {
       assert.ok(bytes <= capBytes, `kept ${bytes} bytes`);
     }
@@ -165,11 +197,16 @@ describe('fault injection: processes', function () {
     await h.supervisor.start('longline');
     await waitFor('the pieces', () => {
       const lines = h.supervisor.output('longline');
-      return lines.length > 0 && lines.reduce((sum, l) => sum + l.text.length, 0) >= 2 * MB - 64 * 1024 ? true : undefined;
+      return lines.length > 0 && lines.reduce((sum, l) => sum + l.text.length, 0) >= 2 * MB - 64 * 1024
+        ? true
+        : undefined;
     });
     await h.assertResponsive('after a 10 MB line');
     const lines = h.supervisor.output('longline');
-    assert.ok(lines.every((l) => l.broken && l.text.length <= 64 * 1024), 'every piece is marked broken and bounded');
+    assert.ok(
+      lines.every((l) => l.broken && l.text.length <= 64 * 1024),
+      'every piece is marked broken and bounded',
+    );
     assert.equal(h.supervisor.get('longline')?.state, 'running');
     await h.supervisor.stop('longline');
     assert.deepEqual(await findMarked(h.marker), []);
@@ -181,10 +218,16 @@ describe('fault injection: processes', function () {
   it('6. a child that closes stdout and stderr but keeps running stays supervised and stoppable; its later exit is seen', async () => {
     h.supervisor.upsert(definition('mute', node, [fixture('closes-stdout.js')], { graceMs: 300 }));
     const script = 'exec 1>&- 2>&-; sleep 0.4; exit 7';
-    h.supervisor.upsert(definition('silent-exit', 'sh', ['-c', script], { restart: { mode: 'never', maxRestarts: 0, windowMs: 1, backoffBaseMs: 0, backoffMaxMs: 0, minUptimeMs: 0 } }));
+    h.supervisor.upsert(
+      definition('silent-exit', 'sh', ['-c', script], {
+        restart: { mode: 'never', maxRestarts: 0, windowMs: 1, backoffBaseMs: 0, backoffMaxMs: 0, minUptimeMs: 0 },
+      }),
+    );
     await h.supervisor.start('mute');
     await h.supervisor.start('silent-exit');
-    await waitFor('last words', () => (h.supervisor.output('mute').some((l) => l.text === 'last words') ? true : undefined));
+    await waitFor('last words', () =>
+      h.supervisor.output('mute').some((l) => l.text === 'last words') ? true : undefined,
+    );
     await sleep(300);
     assert.equal(h.supervisor.get('mute')?.state, 'running');
     await waitForState('silent-exit', 'crashed');
@@ -200,10 +243,18 @@ describe('fault injection: processes', function () {
   it('10. a missing binary, a bad cwd and a permission denial fail clearly, each in the activity log', async () => {
     const missingDir = path.join(h.tempDir, 'missing');
     const cases: Array<[string, ReturnType<typeof definition>, RegExp]> = [
-      ['ghost', definition('ghost', 'shepherd-no-such-binary', []), /command "shepherd-no-such-binary" was not found \(is it installed and on PATH\?\)/],
+      [
+        'ghost',
+        definition('ghost', 'shepherd-no-such-binary', []),
+        /command "shepherd-no-such-binary" was not found \(is it installed and on PATH\?\)/,
+      ],
       ['ghost-path', definition('ghost-path', '/nonexistent/bin/tool', []), /"\/nonexistent\/bin\/tool" was not found/],
       ['nowhere', definition('nowhere', 'sh', [], { cwd: missingDir }), /working directory ".*missing" does not exist/],
-      ['file-cwd', definition('file-cwd', 'sh', [], { cwd: fixture('polite.sh') }), /working directory ".*polite\.sh" is not a folder/],
+      [
+        'file-cwd',
+        definition('file-cwd', 'sh', [], { cwd: fixture('polite.sh') }),
+        /working directory ".*polite\.sh" is not a folder/,
+      ],
       ['noexec', definition('noexec', fixture('not-executable.txt'), []), /cannot be executed: permission denied/],
       ['dir-as-command', definition('dir-as-command', h.tempDir, []), /cannot be executed: permission denied/],
     ];
@@ -220,14 +271,19 @@ describe('fault injection: processes', function () {
     }
     // A missing command under a shell is the shell's business: it exits 127 and that is a crash.
     h.supervisor.upsert(
-      definition('shell-ghost', 'shepherd-no-such-binary --flag', [], { shell: true, restart: { mode: 'never', maxRestarts: 0, windowMs: 1, backoffBaseMs: 0, backoffMaxMs: 0, minUptimeMs: 0 } }),
+      definition('shell-ghost', 'shepherd-no-such-binary --flag', [], {
+        shell: true,
+        restart: { mode: 'never', maxRestarts: 0, windowMs: 1, backoffBaseMs: 0, backoffMaxMs: 0, minUptimeMs: 0 },
+      }),
     );
     await h.supervisor.start('shell-ghost');
     await waitForState('shell-ghost', 'crashed');
     assert.match(entriesOf(h, 'crashed', 'shell-ghost')[0]?.message ?? '', /exit code 127/);
     // The shell printed why and exited at once, before the supervisor attached: the line is kept.
     assert.ok(
-      h.supervisor.output('shell-ghost').some((l) => l.stream === 'stderr' && /shepherd-no-such-binary.*not found/.test(l.text)),
+      h.supervisor
+        .output('shell-ghost')
+        .some((l) => l.stream === 'stderr' && /shepherd-no-such-binary.*not found/.test(l.text)),
       `the shell's last words were lost: ${JSON.stringify(h.supervisor.output('shell-ghost'))}`,
     );
     assert.equal(h.supervisor.get('bystander')?.state, 'running');
@@ -276,10 +332,17 @@ describe('fault injection: processes', function () {
       h.supervisor.killAllSync();
       const view = await starting;
       await sleep(100);
-      assert.deepEqual(await findMarked(h.marker), [], `the worker started after the exit hook ran (state ${view.state})`);
+      assert.deepEqual(
+        await findMarked(h.marker),
+        [],
+        `the worker started after the exit hook ran (state ${view.state})`,
+      );
       assert.equal(view.state, 'failed');
       assert.match(view.message ?? '', /shutting down/);
-      assert.match(entriesOf(h, 'failed', 'late-start')[0]?.message ?? '', /Shepherd is shutting down: the worker was not started/);
+      assert.match(
+        entriesOf(h, 'failed', 'late-start')[0]?.message ?? '',
+        /Shepherd is shutting down: the worker was not started/,
+      );
       await h.supervisor.shutdown(200);
       const after = await h.supervisor.start('late-start');
       assert.equal(after.state, 'failed');

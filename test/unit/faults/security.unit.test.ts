@@ -14,17 +14,35 @@ describe('fault injection: secrets and literal arguments', function () {
 
   it('a worker with a key in its env and args: views, status file, activity log and logs never hold the values', async () => {
     const env = { API_KEY: ENV_SECRET };
-    const never = { mode: 'never' as const, maxRestarts: 0, windowMs: 1, backoffBaseMs: 0, backoffMaxMs: 0, minUptimeMs: 0 };
+    const never = {
+      mode: 'never' as const,
+      maxRestarts: 0,
+      windowMs: 1,
+      backoffBaseMs: 0,
+      backoffMaxMs: 0,
+      minUptimeMs: 0,
+    };
     // It prints its own env value: that is its output, which Shepherd shows but never stores or logs.
-    h.supervisor.upsert(definition('keyed', 'sh', ['-c', 'echo "key=$API_KEY"; sleep 1000', 'keyed', '--api-key', ARG_SECRET], { env }));
-    h.supervisor.upsert(definition('keyed-crash', 'sh', ['-c', 'echo "bad key $API_KEY" >&2; exit 2', 'x', `--token=${ARG_SECRET}`], { env, restart: never }));
-    h.supervisor.upsert(definition('keyed-missing', `no-such-tool-${ENV_SECRET.slice(0, 3)}`, ['--password', ARG_SECRET], { env }));
+    h.supervisor.upsert(
+      definition('keyed', 'sh', ['-c', 'echo "key=$API_KEY"; sleep 1000', 'keyed', '--api-key', ARG_SECRET], { env }),
+    );
+    h.supervisor.upsert(
+      definition('keyed-crash', 'sh', ['-c', 'echo "bad key $API_KEY" >&2; exit 2', 'x', `--token=${ARG_SECRET}`], {
+        env,
+        restart: never,
+      }),
+    );
+    h.supervisor.upsert(
+      definition('keyed-missing', `no-such-tool-${ENV_SECRET.slice(0, 3)}`, ['--password', ARG_SECRET], { env }),
+    );
     h.supervisor.upsert(definition('keyed-shell', `echo ${ENV_SECRET} && sleep 1000`, [], { env, shell: true }));
     for (const id of ['keyed', 'keyed-crash', 'keyed-missing', 'keyed-shell']) {
       await h.supervisor.start(id);
     }
     await waitFor('the crash', () => (h.supervisor.get('keyed-crash')?.state === 'crashed' ? true : undefined));
-    await waitFor('the output', () => (h.supervisor.output('keyed').some((l) => l.text === `key=${ENV_SECRET}`) ? true : undefined));
+    await waitFor('the output', () =>
+      h.supervisor.output('keyed').some((l) => l.text === `key=${ENV_SECRET}`) ? true : undefined,
+    );
     assert.ok(await h.supervisor.writeStatusNow());
     await h.supervisor.stopAll();
     assert.ok(await h.supervisor.writeStatusNow());
@@ -83,12 +101,30 @@ describe('fault injection: secrets and literal arguments', function () {
       'ünïcødé ✓',
       '--flag=$(id)',
     ];
-    const never = { mode: 'never' as const, maxRestarts: 0, windowMs: 1, backoffBaseMs: 0, backoffMaxMs: 0, minUptimeMs: 0 };
-    h.supervisor.upsert(definition('literal', process.execPath, [fixture('faults/print-argv.js'), ...args], { cwd: h.tempDir, restart: never }));
+    const never = {
+      mode: 'never' as const,
+      maxRestarts: 0,
+      windowMs: 1,
+      backoffBaseMs: 0,
+      backoffMaxMs: 0,
+      minUptimeMs: 0,
+    };
+    h.supervisor.upsert(
+      definition('literal', process.execPath, [fixture('faults/print-argv.js'), ...args], {
+        cwd: h.tempDir,
+        restart: never,
+      }),
+    );
     await h.supervisor.start('literal');
-    const line = await waitFor('the argv line', () => h.supervisor.output('literal').find((l) => l.text.startsWith('[')));
+    const line = await waitFor('the argv line', () =>
+      h.supervisor.output('literal').find((l) => l.text.startsWith('[')),
+    );
     assert.deepEqual(JSON.parse(line.text), args);
-    assert.deepEqual((await fs.readdir(h.tempDir)).filter((name) => name.startsWith('pwned')), [], 'nothing ran');
+    assert.deepEqual(
+      (await fs.readdir(h.tempDir)).filter((name) => name.startsWith('pwned')),
+      [],
+      'nothing ran',
+    );
     // The same text with shell: true is a command line, by the user's explicit choice.
     h.supervisor.upsert(definition('shelled', 'echo $((6 * 7))', [], { cwd: h.tempDir, shell: true, restart: never }));
     await h.supervisor.start('shelled');

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { checkStatusContents, StatusFile } from '../../../src/core/statusFile';
+import { checkStatusContents, StatusFile } from '../../../src/core/recovery/statusFile';
 import { faultReport, useFaultScenario } from '../../helpers/faultHarness';
 import { findMarked, MARKER_VAR, waitFor } from '../../helpers/processes';
 import { definition } from '../../helpers/supervisorFixture';
@@ -19,7 +19,10 @@ describe('fault injection: the status file', function () {
     await fs.writeFile(h.statusPath, content);
     const supervisor = h.extraSupervisor({ statusFilePath: h.statusPath });
     const reports = await supervisor.recoverOrphans(200);
-    const warnings = supervisor.activity.list().filter((e) => e.kind === 'warning').map((e) => e.message);
+    const warnings = supervisor.activity
+      .list()
+      .filter((e) => e.kind === 'warning')
+      .map((e) => e.message);
     assert.ok(await supervisor.writeStatusNow(), 'the file is rewritten');
     assert.equal((await new StatusFile(h.statusPath).read()).kind, 'ok');
     return { reports: reports.length, warnings };
@@ -46,7 +49,10 @@ describe('fault injection: the status file', function () {
       assert.equal(warnings.length, 1, `${what}: one warning`);
       assert.match(warnings[0], /The status file .* is unreadable \(.*\); it will be rewritten/, what);
       assert.match(warnings[0], reason, what);
-      assert.ok(h.logger.lines.some((l) => l.startsWith('warn') && reason.test(l)), `${what}: logged`);
+      assert.ok(
+        h.logger.lines.some((l) => l.startsWith('warn') && reason.test(l)),
+        `${what}: logged`,
+      );
     }
     h.badInputs(bad.length);
     h.faults(bad.length);
@@ -54,14 +60,30 @@ describe('fault injection: the status file', function () {
 
   it('14b. a record whose pgid is not its own pid (which Shepherd never writes) is refused, and that group is left alone', async () => {
     // A live group that a forged or corrupted file points at, next to a leader PID that is long gone.
-    const bystander = spawn('sleep', ['1000'], { detached: true, stdio: 'ignore', env: { ...process.env, [MARKER_VAR]: h.marker } });
+    const bystander = spawn('sleep', ['1000'], {
+      detached: true,
+      stdio: 'ignore',
+      env: { ...process.env, [MARKER_VAR]: h.marker },
+    });
     await new Promise((resolve) => bystander.once('spawn', resolve));
     bystander.unref();
     const forged = {
       version: 1,
       writtenAt: Date.now(),
       host: { pid: IMPOSSIBLE_PID, startToken: 'ticks:1' },
-      workers: [{ id: 'forged', label: 'forged', state: 'running', command: 'x', pid: IMPOSSIBLE_PID, pgid: bystander.pid, startToken: 'ticks:1', startedAt: 1, restartCount: 0 }],
+      workers: [
+        {
+          id: 'forged',
+          label: 'forged',
+          state: 'running',
+          command: 'x',
+          pid: IMPOSSIBLE_PID,
+          pgid: bystander.pid,
+          startToken: 'ticks:1',
+          startedAt: 1,
+          restartCount: 0,
+        },
+      ],
     };
     const { warnings } = await recoverFrom(JSON.stringify(forged));
     assert.deepEqual(await findMarked(h.marker), [bystander.pid], 'the bystander group survived');
@@ -85,7 +107,10 @@ describe('fault injection: the status file', function () {
     await fs.mkdir(h.statusPath, { recursive: true });
     const onDir = h.extraSupervisor({ statusFilePath: h.statusPath });
     assert.deepEqual(await onDir.recoverOrphans(200), []);
-    assert.ok(h.logger.lines.some((l) => l.includes('cannot be read') && l.includes('EISDIR')), h.logger.lines.join('\n'));
+    assert.ok(
+      h.logger.lines.some((l) => l.includes('cannot be read') && l.includes('EISDIR')),
+      h.logger.lines.join('\n'),
+    );
     assert.equal(await onDir.writeStatusNow(), false);
     await fs.rm(h.statusPath, { recursive: true });
 
@@ -100,7 +125,10 @@ describe('fault injection: the status file', function () {
       startedAt: 1,
       restartCount: 0,
     }));
-    await fs.writeFile(h.statusPath, JSON.stringify({ version: 1, writtenAt: 1, host: { pid: IMPOSSIBLE_PID, startToken: 'ticks:1' }, workers }));
+    await fs.writeFile(
+      h.statusPath,
+      JSON.stringify({ version: 1, writtenAt: 1, host: { pid: IMPOSSIBLE_PID, startToken: 'ticks:1' }, workers }),
+    );
     const big = h.extraSupervisor({ statusFilePath: h.statusPath });
     const started = Date.now();
     const reports = await big.recoverOrphans(200);
@@ -148,17 +176,24 @@ describe('fault injection: the status file', function () {
     supervisor.upsert(definition('survivor', 'sleep', ['1000']));
     supervisor.upsert(definition('latecomer', 'sleep', ['1000']));
     assert.equal((await supervisor.start('survivor')).state, 'running');
-    await waitFor('the complaint', () => (h.logger.lines.some((l) => l.includes('Cannot write the status file')) ? true : undefined));
+    await waitFor('the complaint', () =>
+      h.logger.lines.some((l) => l.includes('Cannot write the status file')) ? true : undefined,
+    );
     // Several ticks later: still one complaint, and supervision works as before.
     await new Promise((resolve) => setTimeout(resolve, 500));
     assert.equal((await supervisor.start('latecomer')).state, 'running');
     assert.equal((await supervisor.stop('survivor'))?.outcome, 'exited');
     const complaints = h.logger.lines.filter((l) => l.includes('Cannot write the status file'));
     assert.equal(complaints.length, 1, complaints.join('\n'));
-    assert.match(complaints[0], /Supervision goes on, but after a crash of the editor its workers cannot be found and stopped/);
+    assert.match(
+      complaints[0],
+      /Supervision goes on, but after a crash of the editor its workers cannot be found and stopped/,
+    );
     assert.equal(supervisor.activity.list().filter((e) => e.kind === 'warning').length, 1);
     await makeWritable();
-    await waitFor('the file to be written', async () => ((await new StatusFile(file).read()).kind === 'ok' ? true : undefined));
+    await waitFor('the file to be written', async () =>
+      (await new StatusFile(file).read()).kind === 'ok' ? true : undefined,
+    );
     assert.ok(h.logger.lines.some((l) => l.includes('is writable again')));
     assert.equal((await fs.stat(file)).mode & 0o777, 0o600);
     await supervisor.stop('latecomer');

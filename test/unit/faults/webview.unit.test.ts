@@ -5,9 +5,13 @@ import { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 import { Browser, chromium, Page } from 'playwright-core';
-import type { SessionView } from '../../../src/core/sessions/sessionTypes';
-import type { TranscriptEntry } from '../../../src/core/sessions/transcriptTypes';
-import { ExtensionMessage, isOpenableLink, MAX_PROMPT_CHARS, parseWebviewMessage } from '../../../src/shared/sessionProtocol';
+import type { SessionView, TranscriptEntry } from '../../../src/shared/sessionModel';
+import {
+  ExtensionMessage,
+  isOpenableLink,
+  MAX_PROMPT_CHARS,
+  parseWebviewMessage,
+} from '../../../src/shared/sessionProtocol';
 import { sessionPageHtml } from '../../../src/shared/sessionPage';
 import { nonce } from '../../../src/shared/webviewSecurity';
 import { CHROMIUM_ARGS } from '../../harness/browser';
@@ -55,7 +59,12 @@ window.acquireVsCodeApi = () => ({
   setState: (s) => { window.__state = s; },
 });
 </script>`;
-  const page = sessionPageHtml({ cspSource: origin, scriptNonce, title: 'Session', asset: (...parts) => `${origin}/${parts.join('/')}` });
+  const page = sessionPageHtml({
+    cspSource: origin,
+    scriptNonce,
+    title: 'Session',
+    asset: (...parts) => `${origin}/${parts.join('/')}`,
+  });
   const bundle = `<script nonce="${scriptNonce}" src=`;
   assert.ok(page.includes(bundle), 'the page loads its bundle with the nonce');
   return page.replace(bundle, `${stub}\n${bundle}`);
@@ -170,9 +179,18 @@ describe('fault injection: hostile agent output in the session webview (Chromium
     bundle = await buildBundle();
     const assets: Record<string, () => Promise<{ type: string; body: string | Buffer }>> = {
       '/dist/webview/session.js': async () => ({ type: 'text/javascript', body: bundle }),
-      '/dist/webview/codicons/codicon.css': async () => ({ type: 'text/css', body: await fs.readFile(path.join(ROOT, 'node_modules/@vscode/codicons/dist/codicon.css')) }),
-      '/dist/webview/codicons/codicon.ttf': async () => ({ type: 'font/ttf', body: await fs.readFile(path.join(ROOT, 'node_modules/@vscode/codicons/dist/codicon.ttf')) }),
-      '/media/session.css': async () => ({ type: 'text/css', body: await fs.readFile(path.join(ROOT, 'media/session.css')) }),
+      '/dist/webview/codicons/codicon.css': async () => ({
+        type: 'text/css',
+        body: await fs.readFile(path.join(ROOT, 'node_modules/@vscode/codicons/dist/codicon.css')),
+      }),
+      '/dist/webview/codicons/codicon.ttf': async () => ({
+        type: 'font/ttf',
+        body: await fs.readFile(path.join(ROOT, 'node_modules/@vscode/codicons/dist/codicon.ttf')),
+      }),
+      '/media/session.css': async () => ({
+        type: 'text/css',
+        body: await fs.readFile(path.join(ROOT, 'media/session.css')),
+      }),
     };
     let pageNonce = '';
     server = http.createServer((request, response) => {
@@ -235,13 +253,20 @@ describe('fault injection: hostile agent output in the session webview (Chromium
   }
 
   async function settled(page: Page): Promise<void> {
-    await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(true))))');
+    await page.evaluate(
+      'new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(true))))',
+    );
   }
 
   it('renders hostile agent output inert: nothing runs, nothing loads from elsewhere, no link navigates', async () => {
     const { page, requests, errors } = await openPage();
     let nextId = 1;
-    const entry = (kind: 'assistant' | 'user' | 'error' | 'notice', text: string): TranscriptEntry => ({ kind, id: nextId++, at: 0, text });
+    const entry = (kind: 'assistant' | 'user' | 'error' | 'notice', text: string): TranscriptEntry => ({
+      kind,
+      id: nextId++,
+      at: 0,
+      text,
+    });
     const entries: TranscriptEntry[] = [
       ...HOSTILE_MARKDOWN.map((text) => entry('assistant', text)),
       entry('user', `<script>window.${PWNED}='user'</script>`),
@@ -271,11 +296,22 @@ describe('fault injection: hostile agent output in the session webview (Chromium
     await post(page, { type: 'init', session: view(), entries });
     // Streamed: a script split across deltas, reassembled in the open entry.
     const streamed = nextId++;
-    await post(page, { type: 'transcript', change: { type: 'append', entry: { kind: 'assistant', id: streamed, at: 0, text: '<scr' } } });
-    for (const piece of [`ipt>window.${PWNED}='delta'</scr`, 'ipt>', ` <img src=x one`, `rror="window.${PWNED}='delta-img'">`]) {
+    await post(page, {
+      type: 'transcript',
+      change: { type: 'append', entry: { kind: 'assistant', id: streamed, at: 0, text: '<scr' } },
+    });
+    for (const piece of [
+      `ipt>window.${PWNED}='delta'</scr`,
+      'ipt>',
+      ` <img src=x one`,
+      `rror="window.${PWNED}='delta-img'">`,
+    ]) {
       await post(page, { type: 'transcript', change: { type: 'delta', entryId: streamed, text: piece } });
     }
-    await post(page, { type: 'session', session: view({ title: `</title><script>window.${PWNED}='title2'</script>`, state: 'stalled' }) });
+    await post(page, {
+      type: 'session',
+      session: view({ title: `</title><script>window.${PWNED}='title2'</script>`, state: 'stalled' }),
+    });
     await post(page, { type: 'problem', message: `<img src=x onerror="window.${PWNED}='problem'">` });
     await settled(page);
 
@@ -312,7 +348,9 @@ describe('fault injection: hostile agent output in the session webview (Chromium
     }
     // The permission buttons still post a well-formed answer with the (hostile) request id as data.
     await page.locator('.entry.permission button').first().click();
-    const answer = ((await page.evaluate('window.__posted')) as unknown[]).map((m) => parseWebviewMessage(m)).find((p) => p.ok && p.message.type === 'permission');
+    const answer = ((await page.evaluate('window.__posted')) as unknown[])
+      .map((m) => parseWebviewMessage(m))
+      .find((p) => p.ok && p.message.type === 'permission');
     assert.ok(answer?.ok, 'the permission answer parses');
 
     const offsite = requests.filter((url) => !url.startsWith(`${origin}/`));
@@ -330,14 +368,23 @@ describe('fault injection: hostile agent output in the session webview (Chromium
     const started = Date.now();
     let id = 1;
     for (const bomb of MARKDOWN_BOMBS) {
-      await post(page, { type: 'transcript', change: { type: 'append', entry: { kind: 'assistant', id: id++, at: 0, text: bomb } } });
+      await post(page, {
+        type: 'transcript',
+        change: { type: 'append', entry: { kind: 'assistant', id: id++, at: 0, text: bomb } },
+      });
     }
     const flood = id++;
-    await post(page, { type: 'transcript', change: { type: 'append', entry: { kind: 'assistant', id: flood, at: 0, text: '' } } });
+    await post(page, {
+      type: 'transcript',
+      change: { type: 'append', entry: { kind: 'assistant', id: flood, at: 0, text: '' } },
+    });
     await page.evaluate(
       ({ entryId, count }) => {
         for (let i = 0; i < count; i++) {
-          (globalThis as unknown as PageWindow).postMessage({ type: 'transcript', change: { type: 'delta', entryId, text: `token ${i} <b>x</b> ` } }, '*');
+          (globalThis as unknown as PageWindow).postMessage(
+            { type: 'transcript', change: { type: 'delta', entryId, text: `token ${i} <b>x</b> ` } },
+            '*',
+          );
         }
       },
       { entryId: flood, count: 5_000 },
@@ -350,16 +397,24 @@ describe('fault injection: hostile agent output in the session webview (Chromium
     await page.locator('#input').fill('still typing');
     await page.locator('#input').press('Enter');
     const posted = (await page.evaluate('window.__posted')) as unknown[];
-    assert.ok(posted.some((m) => parseWebviewMessage(m).ok && (m as { text?: string }).text === 'still typing'), 'the composer still sends');
+    assert.ok(
+      posted.some((m) => parseWebviewMessage(m).ok && (m as { text?: string }).text === 'still typing'),
+      'the composer still sends',
+    );
     const seen = await page.evaluate<Inspection>(INSPECT);
     assert.equal(seen.pwned, null);
     assert.deepEqual(seen.dangerous, []);
     assert.equal(seen.entries, MARKDOWN_BOMBS.length + 1);
     assert.deepEqual(errors, []);
-    assert.deepEqual(requests.filter((url) => !url.startsWith(`${origin}/`)), []);
+    assert.deepEqual(
+      requests.filter((url) => !url.startsWith(`${origin}/`)),
+      [],
+    );
     assert.ok(renderMs < 20_000, `rendering the bombs took ${renderMs} ms`);
     assert.ok(pingMs < 1_000, `the page took ${pingMs} ms to answer afterwards`);
-    faultReport.notes.push(`webview: ${MARKDOWN_BOMBS.length} markdown bombs and 5,000 deltas rendered in ${renderMs} ms; page answered in ${pingMs} ms afterwards`);
+    faultReport.notes.push(
+      `webview: ${MARKDOWN_BOMBS.length} markdown bombs and 5,000 deltas rendered in ${renderMs} ms; page answered in ${pingMs} ms afterwards`,
+    );
     h.badInputs(MARKDOWN_BOMBS.length + 1);
   });
 });
@@ -408,9 +463,20 @@ describe('fault injection: forged messages from the webview', () => {
       assert.equal(parsed.ok, false, `accepted: ${String(JSON.stringify(value)).slice(0, 80)}`);
       assert.ok(!parsed.ok && parsed.reason.length > 0 && parsed.reason.length <= 200, 'a short reason');
     }
-    assert.equal((parseWebviewMessage({ type: 'runCommand' }) as { reason: string }).reason, 'unknown message type "runCommand"');
+    assert.equal(
+      (parseWebviewMessage({ type: 'runCommand' }) as { reason: string }).reason,
+      'unknown message type "runCommand"',
+    );
     // Well-formed, so parsed, but never opened: the extension opens http(s) only.
-    for (const href of ['command:workbench.action.terminal.new', 'javascript:alert(1)', ' JavaScript:alert(1)', 'file:///etc/passwd', 'vscode://shepherd/x', 'data:text/html,x', 'ftp://x.test/']) {
+    for (const href of [
+      'command:workbench.action.terminal.new',
+      'javascript:alert(1)',
+      ' JavaScript:alert(1)',
+      'file:///etc/passwd',
+      'vscode://shepherd/x',
+      'data:text/html,x',
+      'ftp://x.test/',
+    ]) {
       const parsed = parseWebviewMessage({ type: 'openLink', href });
       assert.ok(parsed.ok);
       assert.equal(isOpenableLink(href), false, href);

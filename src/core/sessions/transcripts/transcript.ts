@@ -1,0 +1,191 @@
+import { Emitter, Event, ListenerErrorHandler } from '../../base/events';
+import { stringifyUntrusted } from '../protocols/jsonLines';
+import { PermissionDecision, TranscriptChange, TranscriptEntry } from '../../../shared/sessionModel';
+
+/** A long session keeps its latest exchanges; what is older than this is dropped first. */
+export const MAX_TRANSCRIPT_ENTRIES = 2_000;
+export const MAX_TRANSCRIPT_CHARS = 4 * 1024 * 1024;
+/** A tool input or output beyond this is cut: the full text is in the agent's own logs. */
+export const MAX_TOOL_TEXT_CHARS = 64 * 1024;
+
+function cut(text: string, max: number = MAX_TOOL_TEXT_CHARS): string {
+  return text.length > max ? `${text.slice(0, max)}\n… (${text.length - max} more characters)` : text;
+}
+
+export function formatToolInput(input: unknown): string {
+  return cut(typeof input === 'string' ? input : stringifyUntrusted(input, 2));
+}
+
+function sizeOf(entry: TranscriptEntry): number {
+  switch (entry.kind) {
+    case 'tool':
+      return entry.input.length + (entry.output?.length ?? 0);
+    case 'permission':
+      return entry.input.length;
+    default:
+      return entry.text.length;
+  }
+}
+
+/**
+ * The conversation of one session, bounded. Streamed deltas extend the open assistant entry; every
+ * change is published so the panel can apply it without re-rendering the whole conversation.
+ */
+export class Transcript {
+  private entries: TranscriptEntry[] = [];
+  private chars = 0;
+  private nextId: number;
+  private openAssistant: number | undefined;
+  private readonly changes: Emitter<TranscriptChange>;
+
+  constructor(onListenerError: ListenerErrorHandler, restored: readonly TranscriptEntry[] = []) {
+    this.changes = new Emitter<TranscriptChange>(onListenerError);
+    this.entries = [...restored];
+    this.chars = restored.reduce((sum, entry) => sum + sizeOf(entry), 0);
+    this.nextId = restored.reduce((max, entry) => Math.max(max, entry.id), 0) + 1;
+  }
+
+  get onDidChange(): Event<TranscriptChange> {
+    return this.changes.event;
+  }
+
+  list(): readonly TranscriptEntry[] {
+    return [...this.entries];
+  }
+
+  addUser(text: string): void {
+    this.closeAssistant();
+    this.append({ kind: 'user', id: this.nextId++, at: Date.now(), text });
+  }
+
+  addAssistantText(text: string): void {
+    const open = this.openAssistant === undefined ? undefined : this.find(this.openAssistant);
+    if (open?.kind !== 'assistant') {
+      const entry: TranscriptEntry = { kind: 'assistant', id: this.nextId++, at: Date.now(), text };
+      this.openAssistant = entry.id;
+      this.append(entry);
+      return;
+    }
+    this.replace({ ...open, text: open.text + text }, false);
+    this.chars += text.length;
+    this.changes.fire({ type: 'delta', entryId: open.id, text });
+    this.trim();
+  }
+
+  addToolUse(toolUseId: string, name: string, input: unknown): void {
+    this.closeAssistant();
+    this.append({
+      kind: 'tool',
+      id: this.nextId++,
+      at: Date.now(),
+      toolUseId,
+      name,
+      input: formatToolInput(input),
+      output: undefined,
+      isError: false,
+    });
+  }
+
+  addToolResult(toolUseId: string, output: string, isError: boolean): void {
+    const entry = [...this.entries].reverse().find((e) => e.kind === 'tool' && e.toolUseId === toolUseId);
+    if (entry?.kind === 'tool') {
+      this.replace({ ...entry, output: cut(output), isError }, true);
+    } else {
+      this.append({
+        kind: 'tool',
+        id: this.nextId++,
+        at: Date.now(),
+        toolUseId,
+        name: 'tool',
+        input: '',
+        output: cut(output),
+        isError,
+      });
+    }
+  }
+
+  addPermission(requestId: string, toolName: string, input: unknown, description: string | undefined): void {
+    this.closeAssistant();
+    this.append({
+      kind: 'permission',
+      id: this.nextId++,
+      at: Date.now(),
+      requestId,
+      toolName,
+      input: formatToolInput(input),
+      description,
+      decision: undefined,
+    });
+  }
+
+  decidePermission(requestId: string, decision: PermissionDecision): void {
+    const entry = this.entries.find((e) => e.kind === 'permission' && e.requestId === requestId);
+    if (entry?.kind === 'permission') {
+      this.replace({ ...entry, decision }, true);
+    }
+  }
+
+  addError(text: string): void {
+    this.closeAssistant();
+    this.append({ kind: 'error', id: this.nextId++, at: Date.now(), text });
+  }
+
+  addNotice(text: string): void {
+    this.closeAssistant();
+    this.append({ kind: 'notice', id: this.nextId++, at: Date.now(), text });
+  }
+
+  /** Ends the open assistant entry, so the next text starts a new one (after a tool, a turn). */
+  closeAssistant(): void {
+    this.openAssistant = undefined;
+  }
+
+  dispose(): void {
+    this.changes.dispose();
+  }
+
+  private find(id: number): TranscriptEntry | undefined {
+    for (let i = this.entries.length - 1; i >= 0; i--) {
+      if (this.entries[i].id === id) {
+        return this.entries[i];
+      }
+    }
+    return undefined;
+  }
+
+  private append(entry: TranscriptEntry): void {
+    this.entries.push(entry);
+    this.chars += sizeOf(entry);
+    this.changes.fire({ type: 'append', entry });
+    this.trim();
+  }
+
+  private replace(entry: TranscriptEntry, publish: boolean): void {
+    const index = this.entries.findIndex((e) => e.id === entry.id);
+    if (index < 0) {
+      return;
+    }
+    if (publish) {
+      this.chars += sizeOf(entry) - sizeOf(this.entries[index]);
+    }
+    this.entries[index] = entry;
+    if (publish) {
+      this.changes.fire({ type: 'update', entry });
+    }
+  }
+
+  private trim(): void {
+    let dropped = 0;
+    while (
+      this.entries.length - dropped > 1 &&
+      (this.entries.length - dropped > MAX_TRANSCRIPT_ENTRIES || this.chars > MAX_TRANSCRIPT_CHARS)
+    ) {
+      this.chars -= sizeOf(this.entries[dropped]);
+      dropped += 1;
+    }
+    if (dropped > 0) {
+      this.entries = this.entries.slice(dropped);
+      this.changes.fire({ type: 'trim', firstId: this.entries[0].id });
+    }
+  }
+}

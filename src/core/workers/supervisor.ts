@@ -1,0 +1,1067 @@
+import { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { ActivityLog } from '../base/activityLog';
+import { stripAnsi } from '../output/ansi';
+import { DeadlineScheduler } from './deadlineScheduler';
+import { describeEscapee, findEscapees, GroupMember, groupFamily } from '../process/escapes';
+import { Disposable, Emitter, Event } from '../base/events';
+import { GroupMetricsSampler } from '../process/groupMetrics';
+import { describeError, Logger } from '../base/logger';
+import { reapOrphans, OrphanReport } from '../recovery/orphanReaper';
+import { LineWriter, OutputBuffer, OutputLine, OutputStream } from '../output/outputBuffer';
+import { GroupProbe, killGroupSync, signalGroup, terminateGroup, TerminationResult } from '../process/processGroup';
+import { LaunchedWorker, LaunchEnvironment, LaunchError, launchWorker } from '../process/processLauncher';
+import { readStartToken } from '../process/procfs';
+import { ReadThrottle } from '../output/readThrottle';
+import { isCleanExit, RestartTracker } from './restartTracker';
+import { SpawnEntry, SpawnRegistry } from '../process/spawnRegistry';
+import { StatusContents, StatusFile } from '../recovery/statusFile';
+import { TaskRegistry } from '../base/taskRegistry';
+import { withTimeout } from '../base/timeouts';
+import { WorkerDefinition } from '../definitions/workerDefinition';
+import { RunningProcess, WorkerRecord } from './workerRecord';
+import { WorkerState, WorkerView } from './workerView';
+
+/** Two seconds keeps uptime, CPU and RSS current in the tree while one /proc scan stays cheap. */
+export const DEFAULT_TICK_MS = 2_000;
+/** Output reaches listeners at most this often per worker: smooth to watch, cheap under a flood. */
+export const DEFAULT_OUTPUT_BATCH_MS = 75;
+/** The status file only has to be fresh enough to find orphans after a crash. */
+export const DEFAULT_STATUS_FILE_INTERVAL_MS = 5_000;
+/** A degraded worker that prints no further matching line for this long is healthy again. */
+export const HEALTH_RECOVERY_MS = 5 * 60_000;
+/** How long an exit waits for the last output to drain before deciding on a restart. */
+export const EXIT_DRAIN_MS = 250;
+/** Grace used when the editor shuts down: quick, because VS Code gives deactivate() only seconds. */
+export const SHUTDOWN_GRACE_MS = 1_500;
+/** Why a start was refused once the editor began shutting Shepherd down. */
+const SHUTTING_DOWN = 'Shepherd is shutting down: the worker was not started';
+/** Bounds the health scan per tick so a flood cannot make one tick expensive. */
+const HEALTH_SCAN_MAX_LINES = 5_000;
+
+export interface SupervisorOptions {
+  readonly logger: Logger;
+  readonly registryCapacity?: number;
+  readonly tickMs?: number;
+  readonly outputBatchMs?: number;
+  /** Where the status file lives; without one, no file is written and no orphans are recovered. */
+  readonly statusFilePath?: string;
+  readonly statusFileIntervalMs?: number;
+  /** Variables every worker gets, under its definition's env. */
+  readonly extraEnv?: LaunchEnvironment;
+}
+
+export type WorkerChangeKind = 'added' | 'updated' | 'removed';
+
+export interface WorkerChange {
+  readonly kind: WorkerChangeKind;
+  readonly view: WorkerView;
+}
+
+/** New output of one worker since the previous batch. */
+export interface OutputBatch {
+  readonly workerId: string;
+  /** Seq of the last line the batch covers; it covers every line after the previous batch's. */
+  readonly lastSeq: number;
+  /** When that last line was complete (epoch ms). */
+  readonly lastAt: number;
+  /** Lines printed since the previous batch, including any the buffer dropped before this one. */
+  readonly count: number;
+  /**
+   * The batch's lines that the buffer still keeps, decoded on first read. Read them while the event
+   * runs: later output may push them out of the buffer.
+   */
+  readonly lines: readonly OutputLine[];
+}
+
+/** A batch whose lines become strings only if a listener reads them (most workers' output is never shown). */
+function outputBatch(workerId: string, output: OutputBuffer, afterSeq: number): OutputBatch {
+  const lastSeq = output.lastSeq;
+  let lines: OutputLine[] | undefined;
+  return {
+    workerId,
+    lastSeq,
+    lastAt: output.lastAt,
+    count: lastSeq - afterSeq,
+    get lines(): OutputLine[] {
+      lines ??= output.linesBetween(afterSeq, lastSeq);
+      return lines;
+    },
+  };
+}
+
+export interface StopOptions {
+  /** Overrides the definition's grace period. */
+  readonly graceMs?: number;
+  /** Aborting skips the rest of the grace and kills at once. */
+  readonly forceKill?: AbortSignal;
+}
+
+export interface StopAllOptions extends StopOptions {
+  /** Called whenever a group finishes, with how many are still alive. */
+  readonly onProgress?: (remaining: number, total: number) => void;
+}
+
+export type UpsertResult = 'added' | 'changed' | 'unchanged';
+
+interface StopEscalation {
+  readonly controller: AbortController;
+  /** Undo the timers and listeners that may abort it, once the stop is over. */
+  readonly cleanups: Array<() => void>;
+}
+
+function sameDefinition(a: WorkerDefinition, b: WorkerDefinition): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function describeExit(code: number | null, signal: string | null): string {
+  return signal ? `killed by ${signal}` : `exit code ${code}`;
+}
+
+function describeOutcome(result: TerminationResult): string {
+  switch (result.outcome) {
+    case 'already-gone':
+      return 'its processes were already gone';
+    case 'exited':
+      return `exited on SIGTERM in ${result.elapsedMs} ms`;
+    case 'killed':
+      return `killed with SIGKILL after ${result.elapsedMs} ms`;
+    case 'survived':
+      return `some processes survived SIGKILL (uninterruptible sleep?) after ${result.elapsedMs} ms`;
+  }
+}
+
+/**
+ * Supervises workers: spawns each as its own process group, watches it, restarts it by policy, stops
+ * the whole group asynchronously, and publishes immutable views and batched output. Plain Node.
+ */
+export class Supervisor implements Disposable {
+  readonly registry: SpawnRegistry;
+  readonly tasks: TaskRegistry;
+  readonly activity: ActivityLog;
+
+  private readonly logger: Logger;
+  private readonly records = new Map<string, WorkerRecord>();
+  private readonly restartTrackers = new Map<string, RestartTracker>();
+  private readonly scheduler: DeadlineScheduler;
+  private readonly sampler = new GroupMetricsSampler();
+  private readonly statusFile: StatusFile | undefined;
+  private readonly changeEmitter: Emitter<WorkerChange>;
+  private readonly outputEmitter: Emitter<OutputBatch>;
+  private readonly outputBatchMs: number;
+  private readonly statusFileIntervalMs: number;
+  private readonly extraEnv: LaunchEnvironment;
+  private readonly tickTimer: NodeJS.Timeout;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly pendingOutput = new Set<WorkerRecord>();
+  /** Bounds how much output one turn of the event loop handles, so a flood cannot freeze the host. */
+  private readonly readThrottle = new ReadThrottle();
+  private cachedSnapshot: readonly WorkerView[] | undefined;
+  private ticking = false;
+  private statusDirty = true;
+  private lastStatusWrite = 0;
+  private lastStatusError: string | undefined;
+  /** Read once: lets a later run tell this host from a process that reused its PID. */
+  private hostStartToken: string | undefined;
+  private disposed = false;
+  /** Set by killAllSync and shutdown: from then on nothing new may start. */
+  private closing = false;
+  /** Processes spawned but not yet in the registry: the exit hook must reach them too. */
+  private readonly launching = new Set<number>();
+  /** Per stop in flight: what a later, more urgent stop aborts to force the SIGKILL early. */
+  private readonly stopEscalations = new Map<WorkerRecord, StopEscalation>();
+
+  constructor(options: SupervisorOptions) {
+    this.logger = options.logger;
+    const onListenerError = (error: unknown): void =>
+      this.logger.error(`a listener of the supervisor threw: ${describeError(error)}`);
+    this.registry = new SpawnRegistry(options.registryCapacity);
+    this.tasks = new TaskRegistry(this.logger);
+    this.activity = new ActivityLog(onListenerError);
+    this.scheduler = new DeadlineScheduler(this.logger);
+    this.changeEmitter = new Emitter<WorkerChange>(onListenerError);
+    this.outputEmitter = new Emitter<OutputBatch>(onListenerError);
+    this.outputBatchMs = options.outputBatchMs ?? DEFAULT_OUTPUT_BATCH_MS;
+    this.statusFileIntervalMs = options.statusFileIntervalMs ?? DEFAULT_STATUS_FILE_INTERVAL_MS;
+    this.extraEnv = options.extraEnv ?? {};
+    this.statusFile = options.statusFilePath ? new StatusFile(options.statusFilePath) : undefined;
+    this.tickTimer = setInterval(() => this.tick(), options.tickMs ?? DEFAULT_TICK_MS);
+    // The tick must never be what keeps a process (a test run, a CLI) alive.
+    this.tickTimer.unref();
+  }
+
+  /** Fires on every state transition and metrics update, with the worker's new view. */
+  get onDidChangeWorker(): Event<WorkerChange> {
+    return this.changeEmitter.event;
+  }
+
+  /** Fires at most once per worker per batch interval, with the lines printed since. */
+  get onDidOutput(): Event<OutputBatch> {
+    return this.outputEmitter.event;
+  }
+
+  // ---- Read model -------------------------------------------------------------------------
+
+  /** Every worker's view; the same array until something changes, so frequent callers cost nothing. */
+  snapshot(): readonly WorkerView[] {
+    if (!this.cachedSnapshot) {
+      this.cachedSnapshot = Object.freeze([...this.records.values()].map((record) => record.view()));
+    }
+    return this.cachedSnapshot;
+  }
+
+  get(id: string): WorkerView | undefined {
+    return this.records.get(id)?.view();
+  }
+
+  definition(id: string): WorkerDefinition | undefined {
+    return this.records.get(id)?.definition;
+  }
+
+  /** The kept output of a worker, oldest first; the last `limit` lines when given. */
+  output(id: string, limit?: number): OutputLine[] {
+    return this.records.get(id)?.output.snapshot(limit) ?? [];
+  }
+
+  clearOutput(id: string): void {
+    this.records.get(id)?.output.clear();
+  }
+
+  /** Counts of per-worker restart bookkeeping, for tests that prove none is left behind. */
+  restartBookkeeping(): { trackers: number; scheduled: number } {
+    return { trackers: this.restartTrackers.size, scheduled: this.scheduler.size };
+  }
+
+  // ---- Definitions ------------------------------------------------------------------------
+
+  /**
+   * Adds a worker or updates its definition. A running worker keeps its process; its view says the
+   * definition changed, and a restart applies it.
+   */
+  upsert(definition: WorkerDefinition): UpsertResult {
+    const existing = this.records.get(definition.id);
+    if (!existing) {
+      this.records.set(definition.id, new WorkerRecord(definition));
+      this.changed(this.records.get(definition.id) as WorkerRecord, 'added');
+      return 'added';
+    }
+    if (sameDefinition(existing.definition, definition)) {
+      return 'unchanged';
+    }
+    existing.definition = definition;
+    this.changed(existing, 'updated');
+    return 'changed';
+  }
+
+  /** Stops a worker if needed and forgets it, bookkeeping and all. */
+  async remove(id: string): Promise<void> {
+    const record = this.records.get(id);
+    if (!record) {
+      return;
+    }
+    await this.stop(id);
+    if (this.records.get(id) !== record) {
+      return;
+    }
+    this.records.delete(id);
+    this.forgetRestarts(id);
+    this.pendingOutput.delete(record);
+    this.cachedSnapshot = undefined;
+    this.changeEmitter.fire({ kind: 'removed', view: record.view() });
+  }
+
+  /**
+   * Hands every raw stdout chunk of a worker to `listener`, before line splitting and batching.
+   * For protocol adapters, which frame messages themselves and cannot wait for a batch.
+   */
+  tapStdout(id: string, listener: (chunk: Buffer) => void): Disposable {
+    const taps = this.require(id).stdoutTaps;
+    taps.add(listener);
+    return { dispose: () => taps.delete(listener) };
+  }
+
+  /**
+   * Sends a signal to a running worker's whole group (SIGINT to interrupt a line-based agent, for
+   * example). False when the worker has no live process.
+   */
+  signal(id: string, signal: NodeJS.Signals): boolean {
+    const entry = this.records.get(id)?.running?.entry;
+    return entry !== undefined && signalGroup(entry.pgid, signal);
+  }
+
+  /** Changes how a worker is shown without marking its definition changed (a pooled agent adopted by a session). */
+  relabel(id: string, label: string): void {
+    const record = this.require(id);
+    const relabelled = { ...record.definition, label };
+    if (record.startedWith === record.definition) {
+      record.startedWith = relabelled;
+    }
+    record.definition = relabelled;
+    this.changed(record);
+  }
+
+  /** Lets the session layer show an agent's protocol state on its worker. */
+  setSessionState(id: string, sessionState: string | undefined): void {
+    const record = this.records.get(id);
+    if (record && record.sessionState !== sessionState) {
+      record.sessionState = sessionState;
+      this.changed(record, 'updated');
+    }
+  }
+
+  // ---- Lifecycle --------------------------------------------------------------------------
+
+  /** Starts a worker that is not running; resolves with its view once it runs or has failed. */
+  async start(id: string): Promise<WorkerView> {
+    const record = this.require(id);
+    if (record.stopping) {
+      await record.stopping;
+    }
+    if (record.starting) {
+      await record.starting;
+      return record.view();
+    }
+    if (record.running) {
+      return record.view();
+    }
+    this.scheduler.cancel(id);
+    await this.launch(record, 'starting');
+    return record.view();
+  }
+
+  /** Stops a worker's whole process group: SIGTERM, the grace period, then SIGKILL. */
+  stop(id: string, options: StopOptions = {}): Promise<TerminationResult | undefined> {
+    const record = this.require(id);
+    const inFlight = this.stopEscalations.get(record);
+    if (record.stopping && inFlight) {
+      // A second, more urgent stop (shutdown's short grace, a forced kill) must not wait out the
+      // grace of the stop already under way: it shortens it instead.
+      this.escalateStop(inFlight, options.graceMs, options.forceKill);
+      return record.stopping as Promise<TerminationResult | undefined>;
+    }
+    if (!record.stopping) {
+      const escalation: StopEscalation = { controller: new AbortController(), cleanups: [] };
+      this.stopEscalations.set(record, escalation);
+      this.escalateStop(escalation, undefined, options.forceKill);
+      record.stopping = this.stopRecord(record, {
+        graceMs: options.graceMs,
+        forceKill: escalation.controller.signal,
+      }).finally(() => {
+        record.stopping = undefined;
+        this.stopEscalations.delete(record);
+        for (const cleanup of escalation.cleanups.splice(0)) {
+          cleanup();
+        }
+      });
+    }
+    return record.stopping as Promise<TerminationResult | undefined>;
+  }
+
+  /** Makes an in-flight stop send SIGKILL after `graceMs` from now, or as soon as `forceKill` aborts. */
+  private escalateStop(
+    escalation: StopEscalation,
+    graceMs: number | undefined,
+    forceKill: AbortSignal | undefined,
+  ): void {
+    const abort = (): void => escalation.controller.abort();
+    if (forceKill?.aborted) {
+      abort();
+    } else if (forceKill) {
+      forceKill.addEventListener('abort', abort, { once: true });
+      escalation.cleanups.push(() => forceKill.removeEventListener('abort', abort));
+    }
+    if (graceMs !== undefined) {
+      const timer = setTimeout(abort, graceMs);
+      timer.unref();
+      escalation.cleanups.push(() => clearTimeout(timer));
+    }
+  }
+
+  async restart(id: string): Promise<WorkerView> {
+    await this.stop(id);
+    return this.start(id);
+  }
+
+  /** Stops every worker concurrently, so many stubborn groups take one grace period, not many. */
+  async stopAll(options: StopAllOptions = {}): Promise<TerminationResult[]> {
+    const ids = [...this.records.values()]
+      .filter((record) => record.running || record.starting || record.state === 'backoff')
+      .map((record) => record.id);
+    let remaining = ids.length;
+    options.onProgress?.(remaining, ids.length);
+    const results = await Promise.all(
+      ids.map(async (id) => {
+        const result = await this.stop(id, options);
+        remaining -= 1;
+        options.onProgress?.(remaining, ids.length);
+        return result;
+      }),
+    );
+    return results.filter((result): result is TerminationResult => result !== undefined);
+  }
+
+  /** Sends text to a running worker's stdin; false when there is no process to receive it. */
+  write(id: string, text: string): boolean {
+    const stdin = this.records.get(id)?.running?.child.stdin;
+    if (!stdin || stdin.destroyed || !stdin.writable) {
+      return false;
+    }
+    stdin.write(text);
+    return true;
+  }
+
+  /** Removes registry entries whose process is gone; returns how many were removed. */
+  async sweepDead(): Promise<number> {
+    const removed = await this.registry.sweepDead();
+    for (const entry of removed) {
+      this.logger.warn(
+        `[worker:${entry.id}] process ${entry.pid} vanished without an exit event; removed from the registry`,
+      );
+    }
+    return removed.length;
+  }
+
+  // ---- Shutdown and recovery --------------------------------------------------------------
+
+  /**
+   * SIGKILL to every registered group, synchronously, and a synchronous status write. For exit paths
+   * only, where the event loop may never run again. Returns how many groups were signalled.
+   */
+  killAllSync(): number {
+    // A start in flight would otherwise spawn its process after this and outlive the editor.
+    this.closing = true;
+    const entries = this.registry.list();
+    const groups = [
+      ...entries.map((entry) => ({ id: entry.id, pgid: entry.pgid })),
+      ...[...this.launching].map((pid) => ({ id: `pid ${pid}`, pgid: pid })),
+    ];
+    for (const { id, pgid } of groups) {
+      try {
+        killGroupSync(pgid);
+      } catch (error) {
+        this.logger.error(`[worker:${id}] could not kill group ${pgid}: ${describeError(error)}`);
+      }
+    }
+    this.writeStatusSync();
+    return entries.length;
+  }
+
+  /**
+   * Stops everything for good: all groups with a short grace, SIGKILL for whatever is left when the
+   * time is up, background tasks aborted, and a final status file.
+   */
+  async shutdown(graceMs: number = SHUTDOWN_GRACE_MS): Promise<void> {
+    this.closing = true;
+    clearInterval(this.tickTimer);
+    try {
+      await withTimeout(this.stopAll({ graceMs }), graceMs + 2_000, 'stopping all workers');
+    } catch (error) {
+      this.logger.error(`shutdown: ${describeError(error)}; killing what is left`);
+    }
+    this.killAllSync();
+    await this.tasks.shutdown(1_000);
+    this.dispose();
+  }
+
+  /**
+   * Reads the status file a previous run left and terminates the groups it recorded that are still
+   * verifiably running; each finding goes to the activity log.
+   */
+  async recoverOrphans(graceMs: number = SHUTDOWN_GRACE_MS): Promise<OrphanReport[]> {
+    if (!this.statusFile) {
+      return [];
+    }
+    let read;
+    try {
+      read = await this.statusFile.read();
+    } catch (error) {
+      // A folder in its place, no permission: the caller (start-up) must go on to start the workers.
+      const message =
+        `The status file ${this.statusFile.filePath} cannot be read (${describeError(error)}). ` +
+        'Orphans of the previous run, if any, cannot be found.';
+      this.logger.warn(message);
+      this.activity.record('warning', undefined, message);
+      this.statusDirty = true;
+      return [];
+    }
+    if (read.kind === 'missing') {
+      return [];
+    }
+    if (read.kind === 'corrupt') {
+      const message =
+        `The status file ${this.statusFile.filePath} is unreadable (${read.reason}); it will be rewritten. ` +
+        'Orphans of the previous run, if any, cannot be found.';
+      this.logger.warn(message);
+      this.activity.record('warning', undefined, message);
+      this.statusDirty = true;
+      return [];
+    }
+    const reports = await reapOrphans(read.contents, graceMs);
+    for (const report of reports) {
+      this.recordOrphan(report);
+    }
+    this.statusDirty = true;
+    return reports;
+  }
+
+  dispose(): void {
+    if (this.disposed) {
+      return;
+    }
+    this.disposed = true;
+    this.closing = true;
+    clearInterval(this.tickTimer);
+    clearTimeout(this.flushTimer);
+    this.scheduler.dispose();
+    this.restartTrackers.clear();
+    this.changeEmitter.dispose();
+    this.outputEmitter.dispose();
+    this.activity.dispose();
+  }
+
+  // ---- Internals: launching ---------------------------------------------------------------
+
+  private require(id: string): WorkerRecord {
+    const record = this.records.get(id);
+    if (!record) {
+      throw new Error(`There is no worker "${id}".`);
+    }
+    return record;
+  }
+
+  private changed(record: WorkerRecord, kind: WorkerChangeKind = 'updated'): void {
+    record.invalidate();
+    this.cachedSnapshot = undefined;
+    this.statusDirty = true;
+    this.changeEmitter.fire({ kind, view: record.view() });
+  }
+
+  private transition(record: WorkerRecord, state: WorkerState, message?: string): void {
+    record.state = state;
+    record.message = message;
+    this.changed(record);
+  }
+
+  private forgetRestarts(id: string): void {
+    this.restartTrackers.delete(id);
+    this.scheduler.cancel(id);
+  }
+
+  private launch(record: WorkerRecord, via: 'starting' | 'restarting'): Promise<void> {
+    record.starting = this.spawnRecord(record, via).finally(() => {
+      record.starting = undefined;
+    });
+    return record.starting;
+  }
+
+  private async spawnRecord(record: WorkerRecord, via: 'starting' | 'restarting'): Promise<void> {
+    record.stopRequested = false;
+    record.lastLines = [];
+    record.health = 'ok';
+    record.lastHealthMatch = undefined;
+    this.transition(record, via);
+    const definition = record.definition;
+    try {
+      if (this.closing) {
+        throw new LaunchError(SHUTTING_DOWN);
+      }
+      await record.remnantCleanup;
+      const { launched, entry } = await this.admit(definition);
+      this.attach(record, launched, entry);
+    } catch (error) {
+      this.forgetRestarts(definition.id);
+      const message = describeError(error);
+      this.transition(record, 'failed', message);
+      this.activity.record('failed', definition.id, `${definition.label}: ${message}`);
+      this.logger.error(`[worker:${definition.id}] ${message}`);
+      return;
+    }
+    record.startedWith = definition;
+    this.transition(record, 'running');
+    const verb = via === 'restarting' ? 'restarted' : 'spawned';
+    this.activity.record(verb, definition.id, `${definition.label} ${verb} (pid ${record.running?.entry.pid})`);
+  }
+
+  private async admit(definition: WorkerDefinition): Promise<{ launched: LaunchedWorker; entry: SpawnEntry }> {
+    let launched: LaunchedWorker | undefined;
+    let spawnedPid: number | undefined;
+    try {
+      const entry = await this.registry.admit(definition.id, definition.id, async () => {
+        launched = await launchWorker(definition, this.extraEnv, (pid) => {
+          spawnedPid = pid;
+          this.launching.add(pid);
+        });
+        const pid = launched.child.pid as number;
+        const startToken = await readStartToken(pid);
+        // The exit hook (or shutdown) ran while this process was being spawned: it must not live on.
+        if (this.closing) {
+          throw new LaunchError(SHUTTING_DOWN);
+        }
+        return { pid, startToken };
+      });
+      return { launched: launched as LaunchedWorker, entry };
+    } catch (error) {
+      // The process may exist although admission failed afterwards: never leave it running.
+      if (launched?.child.pid !== undefined) {
+        killGroupSync(launched.child.pid);
+      }
+      throw error;
+    } finally {
+      if (spawnedPid !== undefined) {
+        this.launching.delete(spawnedPid);
+      }
+    }
+  }
+
+  private attach(record: WorkerRecord, launched: LaunchedWorker, entry: SpawnEntry): void {
+    const child = launched.child;
+    const writers: Record<OutputStream, LineWriter> = {
+      stdout: record.output.writer('stdout'),
+      stderr: record.output.writer('stderr'),
+    };
+    // A worker that exited at once may have closed its pipes before this runs: 'close' is past.
+    const streamClosed = (stream: ChildProcessWithoutNullStreams['stdout']): Promise<void> =>
+      stream.closed ? Promise.resolve() : new Promise((resolve) => stream.once('close', () => resolve()));
+    const running: RunningProcess = {
+      child,
+      entry,
+      writers,
+      streamsClosed: Promise.all([streamClosed(child.stdout), streamClosed(child.stderr)]).then(() => undefined),
+    };
+    record.running = running;
+    record.startedAt = entry.startedAt;
+    record.usage = undefined;
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const readable = child[stream];
+      const onData = (chunk: Buffer): void => {
+        if (stream === 'stdout') {
+          this.tap(record, chunk);
+        }
+        this.outputAdded(record, writers[stream].push(chunk, Date.now()));
+        this.readThrottle.charge(readable, chunk.length);
+      };
+      const onEnd = (): void => this.outputAdded(record, writers[stream].end(Date.now()));
+      // Synchronous from here to the end of the loop body, so no chunk can slip between the
+      // hand-over of the early output and the listener that takes its place.
+      readable.on('data', onData);
+      for (const chunk of launched.early[stream].take()) {
+        onData(chunk);
+      }
+      if (readable.readableEnded) {
+        onEnd();
+      } else {
+        readable.on('end', onEnd);
+      }
+      readable.on('error', (error) => this.logger.warn(`[worker:${record.id}] ${stream}: ${describeError(error)}`));
+    }
+    // A worker that closes stdin (or exits) while we write must not crash the extension host with EPIPE.
+    child.stdin.on('error', (error) => this.logger.warn(`[worker:${record.id}] stdin: ${describeError(error)}`));
+    void this.tasks.run(`exit of ${record.id}`, async () => {
+      const { code, signal } = await launched.exited;
+      await this.handleExit(record, running, code, signal);
+    });
+  }
+
+  // ---- Internals: exits and restarts ------------------------------------------------------
+
+  private async handleExit(
+    record: WorkerRecord,
+    running: RunningProcess,
+    code: number | null,
+    signal: NodeJS.Signals | null,
+  ): Promise<void> {
+    this.registry.release(running.entry);
+    record.lastExit = { code, signal, at: Date.now() };
+    record.invalidate();
+    const uptimeMs = Date.now() - running.entry.startedAt;
+    if (!record.stopRequested) {
+      record.remnantCleanup = this.tasks.run(`remnants of ${record.id}`, () =>
+        this.cleanRemnants(record, running.entry),
+      );
+    }
+    // Let the last lines arrive before deciding: a crash report without its final words is useless.
+    let drainTimer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      running.streamsClosed,
+      new Promise<void>((resolve) => (drainTimer = setTimeout(resolve, EXIT_DRAIN_MS))),
+    ]);
+    clearTimeout(drainTimer);
+    if (record.running !== running) {
+      return;
+    }
+    record.running = undefined;
+    record.usage = undefined;
+    if (record.stopRequested || this.records.get(record.id) !== record) {
+      record.invalidate();
+      return;
+    }
+    this.decideAfterExit(record, { code, signal, uptimeMs });
+  }
+
+  private decideAfterExit(
+    record: WorkerRecord,
+    exit: { code: number | null; signal: NodeJS.Signals | null; uptimeMs: number },
+  ): void {
+    const definition = record.definition;
+    const clean = isCleanExit(exit);
+    const exitText = describeExit(exit.code, exit.signal);
+    const tracker = this.restartTrackers.get(definition.id) ?? new RestartTracker();
+    const decision = tracker.decide(definition.restart, exit);
+    if (decision.kind === 'done') {
+      this.forgetRestarts(definition.id);
+      this.transition(record, clean ? 'exited' : 'crashed', clean ? undefined : exitText);
+      this.activity.record(clean ? 'exited' : 'crashed', definition.id, `${definition.label}: ${exitText}`);
+      return;
+    }
+    if (decision.kind === 'give-up') {
+      this.forgetRestarts(definition.id);
+      record.lastLines = record.tail();
+      const limit = `${decision.restarts} restarts within ${Math.round(decision.windowMs / 1_000)} s`;
+      const message = `crash loop: ${limit}, not restarting again (last: ${exitText})`;
+      this.transition(record, 'failed', message);
+      this.activity.record('failed', definition.id, `${definition.label}: ${message}`);
+      this.logger.error(`[worker:${definition.id}] ${message}`);
+      return;
+    }
+    this.restartTrackers.set(definition.id, tracker);
+    this.transition(record, clean ? 'exited' : 'crashed', exitText);
+    this.activity.record(
+      clean ? 'exited' : 'crashed',
+      definition.id,
+      `${definition.label}: ${exitText}; restarting in ${decision.delayMs} ms`,
+    );
+    record.nextRestartAt = Date.now() + decision.delayMs;
+    this.transition(record, 'backoff', `restart ${decision.attempt} in ${decision.delayMs} ms after ${exitText}`);
+    this.scheduler.schedule(definition.id, record.nextRestartAt, () => {
+      void this.tasks.run(`restart of ${definition.id}`, () => this.restartFromBackoff(record));
+    });
+  }
+
+  private async restartFromBackoff(record: WorkerRecord): Promise<void> {
+    if (record.state !== 'backoff' || this.records.get(record.id) !== record || record.stopping) {
+      return;
+    }
+    record.restartCount += 1;
+    await this.launch(record, 'restarting');
+  }
+
+  /** A leader that died may leave children in its group: terminate them so nothing runs unsupervised. */
+  private async cleanRemnants(record: WorkerRecord, entry: SpawnEntry): Promise<void> {
+    const family = await this.familyOf(record, entry.pgid);
+    if (await new GroupProbe(entry.pgid).isAlive()) {
+      const result = await terminateGroup(entry.pgid, { graceMs: record.definition.graceMs });
+      if (result.outcome !== 'already-gone') {
+        this.activity.record(
+          'orphan-killed',
+          record.id,
+          `${record.definition.label}: the leader exited but its group lived on; ${describeOutcome(result)}`,
+        );
+      }
+    }
+    await this.reportEscapees(record, entry.pgid, family);
+  }
+
+  /** The group's processes and their descendants, read before a stop; never fails the stop. */
+  private async familyOf(record: WorkerRecord, pgid: number): Promise<readonly GroupMember[]> {
+    try {
+      return await groupFamily(pgid, this.sampler.membersAtLastSample(pgid));
+    } catch (error) {
+      this.logger.warn(
+        `[worker:${record.id}] could not read the process table before stopping: ${describeError(error)}`,
+      );
+      return [];
+    }
+  }
+
+  /** Says which processes of the family left the group and outlived its stop: Shepherd cannot reach them. */
+  private async reportEscapees(record: WorkerRecord, pgid: number, family: readonly GroupMember[]): Promise<void> {
+    let escapees;
+    try {
+      escapees = await findEscapees(pgid, family);
+    } catch (error) {
+      this.logger.warn(
+        `[worker:${record.id}] could not check for processes that left the group: ${describeError(error)}`,
+      );
+      return;
+    }
+    for (const escapee of escapees) {
+      const message = describeEscapee(record.definition.label, escapee);
+      this.activity.record('escaped', record.id, message);
+      this.logger.warn(`[worker:${record.id}] ${message}`);
+    }
+  }
+
+  private async stopRecord(record: WorkerRecord, options: StopOptions): Promise<TerminationResult | undefined> {
+    record.stopRequested = true;
+    this.forgetRestarts(record.id);
+    if (record.starting) {
+      await record.starting;
+    }
+    const running = record.running;
+    if (!running) {
+      if (record.state === 'backoff' || record.state === 'restarting' || record.state === 'starting') {
+        this.transition(record, 'stopped');
+        this.activity.record('stopped', record.id, `${record.definition.label} stopped while waiting to restart`);
+      }
+      return undefined;
+    }
+    this.transition(record, 'stopping');
+    const family = await this.familyOf(record, running.entry.pgid);
+    const result = await terminateGroup(running.entry.pgid, {
+      graceMs: options.graceMs ?? record.definition.graceMs,
+      forceKill: options.forceKill,
+    });
+    record.running = undefined;
+    record.usage = undefined;
+    this.registry.release(running.entry);
+    const text = describeOutcome(result);
+    this.transition(record, 'stopped', result.outcome === 'survived' ? text : undefined);
+    this.activity.record('stopped', record.id, `${record.definition.label} stopped: ${text}`);
+    await this.reportEscapees(record, running.entry.pgid, family);
+    return result;
+  }
+
+  // ---- Internals: output ------------------------------------------------------------------
+
+  private tap(record: WorkerRecord, chunk: Buffer): void {
+    for (const listener of record.stdoutTaps) {
+      try {
+        listener(chunk);
+      } catch (error) {
+        this.logger.error(`[worker:${record.id}] a stdout listener threw: ${describeError(error)}`);
+      }
+    }
+  }
+
+  private outputAdded(record: WorkerRecord, lines: number): void {
+    if (lines === 0) {
+      return;
+    }
+    this.pendingOutput.add(record);
+    if (!this.flushTimer && !this.disposed) {
+      this.flushTimer = setTimeout(() => this.flushOutput(), this.outputBatchMs);
+    }
+  }
+
+  private flushOutput(): void {
+    this.flushTimer = undefined;
+    const records = [...this.pendingOutput];
+    this.pendingOutput.clear();
+    for (const record of records) {
+      const afterSeq = record.deliveredSeq;
+      record.deliveredSeq = record.output.lastSeq;
+      // Views are cached until something changes; dropping lines is a change the view reports, and
+      // an idle worker after a flood would otherwise show a stale count until its next state change.
+      if (record.view().droppedLines !== record.output.droppedLines) {
+        this.changed(record);
+      }
+      if (record.deliveredSeq > afterSeq) {
+        this.outputEmitter.fire(outputBatch(record.id, record.output, afterSeq));
+      }
+    }
+  }
+
+  // ---- Internals: the global tick ---------------------------------------------------------
+
+  private tick(): void {
+    if (this.ticking || this.disposed) {
+      return;
+    }
+    this.ticking = true;
+    void this.tasks
+      .run('tick', async () => {
+        const now = Date.now();
+        this.scanHealth(now);
+        this.enforceMaxRuntime(now);
+        await this.sweepDead();
+        await this.sampleMetrics();
+        await this.maybeWriteStatus(now);
+      })
+      .finally(() => {
+        this.ticking = false;
+      });
+  }
+
+  private scanHealth(now: number): void {
+    for (const record of this.records.values()) {
+      if (
+        record.health === 'degraded' &&
+        record.lastHealthMatch &&
+        now - record.lastHealthMatch.at > HEALTH_RECOVERY_MS
+      ) {
+        record.health = 'ok';
+        this.changed(record);
+      }
+      const scannedUpTo = record.healthScannedSeq;
+      record.healthScannedSeq = record.output.lastSeq;
+      if (record.healthScannedSeq === scannedUpTo || record.healthPatterns().length === 0) {
+        continue;
+      }
+      this.matchHealth(
+        record,
+        record.output.linesBetween(scannedUpTo, record.healthScannedSeq, HEALTH_SCAN_MAX_LINES),
+        now,
+      );
+    }
+  }
+
+  private matchHealth(record: WorkerRecord, lines: readonly OutputLine[], now: number): void {
+    const patterns = record.healthPatterns();
+    for (let i = lines.length - 1; i >= 0; i--) {
+      const match = patterns.find((p) => p.regexp.test(lines[i].text));
+      if (!match) {
+        continue;
+      }
+      const wasOk = record.health === 'ok';
+      record.health = 'degraded';
+      record.lastHealthMatch = { pattern: match.pattern, line: stripAnsi(lines[i].text).slice(0, 500), at: now };
+      this.changed(record);
+      if (wasOk) {
+        this.activity.record(
+          'degraded',
+          record.id,
+          `${record.definition.label} matched ${match.pattern}: ${record.lastHealthMatch.line}`,
+        );
+      }
+      return;
+    }
+  }
+
+  private enforceMaxRuntime(now: number): void {
+    for (const record of this.records.values()) {
+      const limit = record.definition.maxRuntimeMs;
+      if (limit === undefined || !record.running || record.stopping || now - record.running.entry.startedAt <= limit) {
+        continue;
+      }
+      void this.tasks.run(`max runtime of ${record.id}`, async () => {
+        await this.stop(record.id);
+        const message = `ran longer than its limit of ${limit} ms and was stopped`;
+        this.transition(record, 'failed', message);
+        this.activity.record('failed', record.id, `${record.definition.label}: ${message}`);
+      });
+    }
+  }
+
+  private async sampleMetrics(): Promise<void> {
+    const byPgid = new Map<number, WorkerRecord>();
+    for (const record of this.records.values()) {
+      if (record.running) {
+        byPgid.set(record.running.entry.pgid, record);
+      }
+    }
+    const usage = await this.sampler.sample(new Set(byPgid.keys()));
+    for (const [pgid, record] of byPgid) {
+      const next = usage.get(pgid);
+      const before = record.usage;
+      if (record.running?.entry.pgid !== pgid || !next) {
+        continue;
+      }
+      if (
+        before?.cpuPercent !== next.cpuPercent ||
+        before?.rssBytes !== next.rssBytes ||
+        before?.processCount !== next.processCount
+      ) {
+        record.usage = next;
+        this.changed(record);
+      }
+    }
+  }
+
+  // ---- Internals: status file -------------------------------------------------------------
+
+  private statusContents(): StatusContents {
+    return {
+      version: 1,
+      writtenAt: Date.now(),
+      host: { pid: process.pid, startToken: this.hostStartToken },
+      workers: [...this.records.values()].map((record) => {
+        const entry = record.running?.entry;
+        const view = record.view();
+        return {
+          id: view.id,
+          label: view.label,
+          state: view.state,
+          command: view.commandLine,
+          pid: entry?.pid,
+          pgid: entry?.pgid,
+          startToken: entry?.startToken,
+          startedAt: entry?.startedAt,
+          restartCount: view.restartCount,
+        };
+      }),
+    };
+  }
+
+  private async maybeWriteStatus(now: number): Promise<void> {
+    if (!this.statusFile || !this.statusDirty || now - this.lastStatusWrite < this.statusFileIntervalMs) {
+      return;
+    }
+    this.hostStartToken ??= await readStartToken(process.pid);
+    this.statusDirty = false;
+    this.lastStatusWrite = now;
+    try {
+      await this.statusFile.write(this.statusContents());
+      if (this.lastStatusError) {
+        this.logger.info(`the status file ${this.statusFile.filePath} is writable again`);
+        this.lastStatusError = undefined;
+      }
+    } catch (error) {
+      this.statusDirty = true;
+      this.reportStatusError(error);
+    }
+  }
+
+  /** Writes the status file now; resolves false (after reporting) when the disk refused. */
+  async writeStatusNow(): Promise<boolean> {
+    this.lastStatusWrite = 0;
+    this.statusDirty = true;
+    await this.maybeWriteStatus(Date.now());
+    return !this.statusDirty;
+  }
+
+  private writeStatusSync(): void {
+    if (!this.statusFile) {
+      return;
+    }
+    try {
+      this.statusFile.writeSync(this.statusContents());
+    } catch (error) {
+      this.reportStatusError(error);
+    }
+  }
+
+  private reportStatusError(error: unknown): void {
+    const reason = describeError(error);
+    // The same failure names a new temp file each time; its code is what says it is the same.
+    const key = (error as NodeJS.ErrnoException).code ?? reason;
+    if (key === this.lastStatusError) {
+      return;
+    }
+    this.lastStatusError = key;
+    const message =
+      `Cannot write the status file ${this.statusFile?.filePath}: ${reason}. ` +
+      'Supervision goes on, but after a crash of the editor its workers cannot be found and stopped.';
+    this.logger.error(message);
+    this.activity.record('warning', undefined, message);
+  }
+
+  private recordOrphan(report: OrphanReport): void {
+    const what = `${report.label} (group ${report.pgid}) from a previous session`;
+    switch (report.outcome) {
+      case 'terminated':
+        this.activity.record('orphan-killed', report.workerId, `${what} was still running and has been stopped`);
+        return;
+      case 'pid-reused':
+        this.activity.record(
+          'orphan-skipped',
+          report.workerId,
+          `${what}: its PID now belongs to another process; left alone`,
+        );
+        return;
+      case 'owner-alive':
+        this.activity.record('orphan-skipped', report.workerId, `${what}: its window is still open; left alone`);
+        return;
+      case 'gone':
+        return;
+    }
+  }
+}

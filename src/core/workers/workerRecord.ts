@@ -1,0 +1,132 @@
+import { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { stripAnsi } from '../output/ansi';
+import { GroupUsage } from '../process/groupMetrics';
+import { LineWriter, OutputBuffer, OutputStream } from '../output/outputBuffer';
+import { redact } from '../base/secrets';
+import { SpawnEntry } from '../process/spawnRegistry';
+import { compileHealthPattern, WorkerDefinition } from '../definitions/workerDefinition';
+import { ExitRecord, HealthMatch, WorkerHealth, WorkerState, WorkerView } from './workerView';
+
+/** Lines kept on a failed worker so the user sees why it failed without opening the output. */
+export const FAILURE_TAIL_LINES = 20;
+
+function quoteArg(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The command line as a user would type it, with secrets masked. */
+export function displayCommandLine(definition: WorkerDefinition): string {
+  const line = definition.shell
+    ? [definition.command, ...definition.args].join(' ')
+    : [definition.command, ...definition.args].map(quoteArg).join(' ');
+  return redact(line, definition.env);
+}
+
+/** The process currently running for a worker and the stream state that belongs to it alone. */
+export interface RunningProcess {
+  readonly child: ChildProcessWithoutNullStreams;
+  readonly entry: SpawnEntry;
+  readonly writers: Record<OutputStream, LineWriter>;
+  /** Resolves once stdout and stderr have both closed. */
+  readonly streamsClosed: Promise<void>;
+}
+
+/**
+ * Everything the supervisor knows about one worker. Mutable, owned by the Supervisor; the outside
+ * world only ever sees the immutable WorkerView it produces.
+ */
+export class WorkerRecord {
+  state: WorkerState = 'stopped';
+  health: WorkerHealth = 'ok';
+  running: RunningProcess | undefined;
+  /** The definition the current process was started with. */
+  startedWith: WorkerDefinition | undefined;
+  startedAt: number | undefined;
+  usage: GroupUsage | undefined;
+  lastExit: ExitRecord | undefined;
+  restartCount = 0;
+  lastHealthMatch: HealthMatch | undefined;
+  message: string | undefined;
+  lastLines: readonly string[] = [];
+  nextRestartAt: number | undefined;
+  sessionState: string | undefined;
+  stopRequested = false;
+  starting: Promise<void> | undefined;
+  stopping: Promise<unknown> | undefined;
+  /** Cleanup of processes a dead leader left in its group; the next launch waits for it. */
+  remnantCleanup: Promise<unknown> | undefined;
+
+  readonly output: OutputBuffer;
+  /** Raw stdout listeners (protocol adapters), called per chunk before line splitting. */
+  readonly stdoutTaps = new Set<(chunk: Buffer) => void>();
+  /** Seq of the last line handed to output listeners. */
+  deliveredSeq = 0;
+  healthScannedSeq = 0;
+  private compiledPatterns:
+    { source: readonly string[]; regexps: Array<{ pattern: string; regexp: RegExp }> } | undefined;
+  private cachedView: WorkerView | undefined;
+
+  constructor(public definition: WorkerDefinition) {
+    this.output = new OutputBuffer(definition.outputBufferBytes);
+  }
+
+  get id(): string {
+    return this.definition.id;
+  }
+
+  /** Marks the view stale; the next view() recomputes it. */
+  invalidate(): void {
+    this.cachedView = undefined;
+  }
+
+  /** The health patterns of the current definition, compiled once. */
+  healthPatterns(): Array<{ pattern: string; regexp: RegExp }> {
+    const source = this.definition.healthPatterns;
+    if (this.compiledPatterns?.source !== source) {
+      this.compiledPatterns = {
+        source,
+        regexps: source.map((pattern) => ({ pattern, regexp: compileHealthPattern(pattern) })),
+      };
+    }
+    return this.compiledPatterns.regexps;
+  }
+
+  /** The last lines of output, plain, for a failure report. */
+  tail(count: number = FAILURE_TAIL_LINES): string[] {
+    return this.output.snapshot(count).map((line) => stripAnsi(line.text));
+  }
+
+  view(): WorkerView {
+    if (this.cachedView) {
+      return this.cachedView;
+    }
+    const definition = this.definition;
+    const entry = this.running?.entry;
+    this.cachedView = Object.freeze({
+      id: definition.id,
+      label: definition.label,
+      source: definition.source,
+      state: this.state,
+      health: this.health,
+      commandLine: displayCommandLine(definition),
+      cwd: definition.cwd,
+      envNames: Object.keys(definition.env),
+      pid: entry?.pid,
+      pgid: entry?.pgid,
+      startedAt: entry ? this.startedAt : undefined,
+      cpuPercent: entry ? this.usage?.cpuPercent : undefined,
+      rssBytes: entry ? this.usage?.rssBytes : undefined,
+      processCount: entry ? this.usage?.processCount : undefined,
+      lastExit: this.lastExit,
+      restartCount: this.restartCount,
+      lastHealthMatch: this.lastHealthMatch,
+      message: this.message,
+      lastLines: this.lastLines,
+      nextRestartAt: this.state === 'backoff' ? this.nextRestartAt : undefined,
+      droppedLines: this.output.droppedLines,
+      definitionChanged: this.startedWith !== undefined && entry !== undefined && this.startedWith !== definition,
+      sessionState: this.sessionState,
+    });
+    return this.cachedView;
+  }
+}

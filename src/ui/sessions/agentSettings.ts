@@ -1,0 +1,94 @@
+import * as os from 'node:os';
+import * as vscode from 'vscode';
+import { AgentConfig, defaultAgents, parseAgentConfig } from '../../core/sessions/agentConfig';
+import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_STALL_TIMEOUT_MS } from '../../core/sessions/sessionManager';
+import { DEFAULT_POOL_SIZE } from '../../core/sessions/warmPool';
+import { SECTION } from '../settings/configuration';
+
+/** The bundled demo agent: run with the extension host's own Node (Electron as Node on the desktop). */
+export interface DemoAgentLocation {
+  readonly nodePath: string;
+  readonly script: string;
+}
+
+export interface SessionSettings {
+  readonly idleTimeoutMs: number;
+  readonly stallTimeoutMs: number;
+  readonly poolSize: number;
+  /** Notify when a turn ends or an agent waits for input while its panel is hidden. */
+  readonly notifications: boolean;
+}
+
+const MINUTE_MS = 60_000;
+
+function baseDir(): string {
+  return vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? os.homedir();
+}
+
+/**
+ * The built-in agents with the user's `shepherd.agents` entries over them: an entry with the id of
+ * a built-in one (claude, pi, demo) replaces it. Each invalid entry is named in `problems` and
+ * skipped; the others still count.
+ */
+export function readAgents(demo: DemoAgentLocation, problems: string[]): AgentConfig[] {
+  const agents = new Map(defaultAgents(demo).map((agent) => [agent.id, agent]));
+  const raw = vscode.workspace.getConfiguration(SECTION).get<unknown>('agents');
+  if (raw === undefined) {
+    return [...agents.values()];
+  }
+  if (!Array.isArray(raw)) {
+    problems.push(`${SECTION}.agents must be an array of agent entries`);
+    return [...agents.values()];
+  }
+  raw.forEach((entry: unknown, index) => {
+    const parsed = parseAgentConfig(entry, baseDir());
+    if (!parsed.ok) {
+      const name =
+        typeof entry === 'object' && entry !== null && typeof (entry as { id?: unknown }).id === 'string'
+          ? `"${(entry as { id: string }).id}"`
+          : `#${index + 1}`;
+      problems.push(`${SECTION}.agents entry ${name}: ${parsed.errors.join('; ')}`);
+      return;
+    }
+    agents.set(parsed.value.id, parsed.value);
+  });
+  return [...agents.values()];
+}
+
+function minutesSetting(
+  config: vscode.WorkspaceConfiguration,
+  key: string,
+  fallbackMs: number,
+  problems: string[],
+): number {
+  const value = config.get<unknown>(key);
+  if (value === undefined) {
+    return fallbackMs;
+  }
+  if (typeof value === 'number' && Number.isFinite(value) && value > 0 && value <= 24 * 60) {
+    return Math.round(value * MINUTE_MS);
+  }
+  problems.push(
+    `${SECTION}.${key} must be a number of minutes above 0 and at most 1440; using ${fallbackMs / MINUTE_MS}`,
+  );
+  return fallbackMs;
+}
+
+export function readSessionSettings(problems: string[]): SessionSettings {
+  const config = vscode.workspace.getConfiguration(SECTION);
+  const pool = config.get<unknown>('sessions.poolSize');
+  let poolSize = DEFAULT_POOL_SIZE;
+  if (pool !== undefined) {
+    if (typeof pool === 'number' && Number.isInteger(pool) && pool >= 0 && pool <= 5) {
+      poolSize = pool;
+    } else {
+      problems.push(`${SECTION}.sessions.poolSize must be a whole number from 0 to 5; using ${DEFAULT_POOL_SIZE}`);
+    }
+  }
+  return {
+    idleTimeoutMs: minutesSetting(config, 'sessions.idleTimeoutMinutes', DEFAULT_IDLE_TIMEOUT_MS, problems),
+    stallTimeoutMs: minutesSetting(config, 'sessions.stallTimeoutMinutes', DEFAULT_STALL_TIMEOUT_MS, problems),
+    poolSize,
+    notifications: config.get<unknown>('sessions.notifications') !== false,
+  };
+}

@@ -1,0 +1,252 @@
+import * as vscode from 'vscode';
+import { Disposable, DisposableStore } from '../../core/base/events';
+import { describeError, Logger } from '../../core/base/logger';
+import { SessionManager } from '../../core/sessions/sessionManager';
+import {
+  ExtensionMessage,
+  isOpenableLink,
+  PanelState,
+  parseWebviewMessage,
+  WebviewMessage,
+} from '../../shared/sessionProtocol';
+import { sessionPageHtml } from '../../shared/sessionPage';
+import { nonce } from '../../shared/webviewSecurity';
+
+export const SESSION_VIEW_TYPE = 'shepherd.session';
+
+/** What a panel needs from the rest of the extension. */
+export interface SessionPanelDeps {
+  readonly manager: SessionManager;
+  readonly extensionUri: vscode.Uri;
+  readonly logger: Logger;
+  /** The folder an agent runs in when its configuration names none. */
+  readonly cwdFor: (sessionId: string) => string;
+  /** Runs background work so none is lost. */
+  readonly track: (name: string, work: () => Promise<unknown>) => void;
+  /** Settles once the sessions of the last window are restored, so a revived panel finds its session. */
+  readonly restored: Promise<unknown>;
+}
+
+export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+  return {
+    enableScripts: true,
+    enableCommandUris: false,
+    localResourceRoots: [
+      vscode.Uri.joinPath(extensionUri, 'dist', 'webview'),
+      vscode.Uri.joinPath(extensionUri, 'media'),
+    ],
+  };
+}
+
+function html(webview: vscode.Webview, extensionUri: vscode.Uri, title: string): string {
+  return sessionPageHtml({
+    cspSource: webview.cspSource,
+    scriptNonce: nonce(),
+    title,
+    asset: (...parts) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...parts)).toString(),
+  });
+}
+
+/**
+ * One session's webview. The extension owns the session; the page only renders what it is sent,
+ * and everything it sends back is validated here before anything happens.
+ */
+export class SessionPanel implements Disposable {
+  private readonly subscriptions = new DisposableStore();
+  private ready = false;
+  private disposed = false;
+  private readonly onDidDisposeCallbacks: Array<() => void> = [];
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    readonly sessionId: string,
+    private readonly deps: SessionPanelDeps,
+  ) {
+    const webview = panel.webview;
+    webview.options = webviewOptions(deps.extensionUri);
+    webview.html = html(webview, deps.extensionUri, panel.title);
+    this.subscriptions.add(webview.onDidReceiveMessage((message: unknown) => this.receive(message)));
+    this.subscriptions.add(panel.onDidDispose(() => this.dispose()));
+    this.subscriptions.add(
+      deps.manager.onDidChangeTranscript((event) => {
+        if (event.sessionId === sessionId) {
+          this.post({ type: 'transcript', change: event.change });
+        }
+      }),
+    );
+    this.subscriptions.add(
+      deps.manager.onDidChangeSession((change) => {
+        if (change.view.id !== sessionId) {
+          return;
+        }
+        if (change.kind === 'removed') {
+          panel.dispose();
+          return;
+        }
+        panel.title = change.view.title;
+        this.post({ type: 'session', session: change.view });
+      }),
+    );
+  }
+
+  get visible(): boolean {
+    return this.panel.visible;
+  }
+
+  onDidDispose(callback: () => void): void {
+    this.onDidDisposeCallbacks.push(callback);
+  }
+
+  reveal(): void {
+    this.panel.reveal();
+  }
+
+  dispose(): void {
+    if (this.disposed) {
+      return;
+    }
+    this.disposed = true;
+    this.subscriptions.dispose();
+    this.panel.dispose();
+    for (const callback of this.onDidDisposeCallbacks) {
+      callback();
+    }
+  }
+
+  /** Nothing is sent before the page said it is ready: it could not receive it. */
+  private post(message: ExtensionMessage): void {
+    if (!this.ready || this.disposed) {
+      return;
+    }
+    this.panel.webview.postMessage(message).then(
+      (delivered) =>
+        delivered || this.deps.logger.warn(`[session:${this.sessionId}] a message to the hidden panel was dropped`),
+      (error: unknown) =>
+        this.deps.logger.error(`[session:${this.sessionId}] posting to the panel failed: ${describeError(error)}`),
+    );
+  }
+
+  private receive(raw: unknown): void {
+    const parsed = parseWebviewMessage(raw);
+    if (!parsed.ok) {
+      this.deps.logger.warn(`[session:${this.sessionId}] refused a message from the webview: ${parsed.reason}`);
+      return;
+    }
+    try {
+      this.handle(parsed.message);
+    } catch (error) {
+      this.post({ type: 'problem', message: describeError(error) });
+    }
+  }
+
+  private handle(message: WebviewMessage): void {
+    const { manager, track } = this.deps;
+    switch (message.type) {
+      case 'ready': {
+        const session = manager.get(this.sessionId);
+        this.ready = true;
+        if (!session) {
+          this.post({ type: 'problem', message: 'This session no longer exists.' });
+          return;
+        }
+        this.post({ type: 'init', session, entries: manager.transcript(this.sessionId) });
+        return;
+      }
+      case 'send':
+        track(`send to session ${this.sessionId}`, () =>
+          manager.send(this.sessionId, message.text, this.deps.cwdFor(this.sessionId)),
+        );
+        return;
+      case 'interrupt':
+        manager.interrupt(this.sessionId);
+        return;
+      case 'permission':
+        if (!manager.respond(this.sessionId, message.requestId, message.decision)) {
+          this.post({ type: 'problem', message: 'That permission request is no longer pending.' });
+        }
+        return;
+      case 'openLink':
+        this.openLink(message.href);
+        return;
+    }
+  }
+
+  private openLink(href: string): void {
+    if (!isOpenableLink(href)) {
+      this.deps.logger.warn(
+        `[session:${this.sessionId}] refused to open a link that is not http(s): ${href.slice(0, 100)}`,
+      );
+      this.post({ type: 'problem', message: 'Only http and https links can be opened from a session.' });
+      return;
+    }
+    this.deps.track('open link', async () => vscode.env.openExternal(vscode.Uri.parse(href)));
+  }
+}
+
+/** The open panels, one per session, and their revival after a window reload. */
+export class SessionPanels implements Disposable, vscode.WebviewPanelSerializer<PanelState> {
+  private readonly panels = new Map<string, SessionPanel>();
+
+  constructor(private readonly deps: SessionPanelDeps) {}
+
+  /** Shows the session's panel, creating it if needed. */
+  open(sessionId: string, title: string): SessionPanel {
+    const existing = this.panels.get(sessionId);
+    if (existing) {
+      existing.reveal();
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      SESSION_VIEW_TYPE,
+      title,
+      vscode.ViewColumn.Active,
+      webviewOptions(this.deps.extensionUri),
+    );
+    panel.iconPath = vscode.Uri.joinPath(this.deps.extensionUri, 'media', 'shepherd.svg');
+    return this.adopt(panel, sessionId);
+  }
+
+  get(sessionId: string): SessionPanel | undefined {
+    return this.panels.get(sessionId);
+  }
+
+  isVisible(sessionId: string): boolean {
+    return this.panels.get(sessionId)?.visible ?? false;
+  }
+
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: PanelState | undefined): Promise<void> {
+    await this.deps.restored;
+    const sessionId = this.sessionToRevive(panel, state);
+    if (!sessionId) {
+      this.deps.logger.warn(`a restored session panel ("${panel.title}") matches no session; closing it`);
+      panel.dispose();
+      return;
+    }
+    this.adopt(panel, sessionId);
+  }
+
+  /**
+   * The panel's saved state names its session. In the browser workbench that state can miss the last
+   * save before a reload, so a panel without it is matched by title to a session that has no panel.
+   */
+  private sessionToRevive(panel: vscode.WebviewPanel, state: PanelState | undefined): string | undefined {
+    const fromState = typeof state?.sessionId === 'string' ? state.sessionId : undefined;
+    if (fromState) {
+      return this.deps.manager.get(fromState) ? fromState : undefined;
+    }
+    return this.deps.manager.list().find((view) => view.title === panel.title && !this.panels.has(view.id))?.id;
+  }
+
+  dispose(): void {
+    for (const panel of [...this.panels.values()]) {
+      panel.dispose();
+    }
+  }
+
+  private adopt(panel: vscode.WebviewPanel, sessionId: string): SessionPanel {
+    const sessionPanel = new SessionPanel(panel, sessionId, this.deps);
+    this.panels.set(sessionId, sessionPanel);
+    sessionPanel.onDidDispose(() => this.panels.delete(sessionId));
+    return sessionPanel;
+  }
+}

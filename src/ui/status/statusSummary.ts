@@ -1,0 +1,68 @@
+import { WorkerState, WorkerView } from '../../core/workers/workerView';
+
+/** What the status bar item says about all workers. No vscode here. */
+export interface StatusSummary {
+  readonly text: string;
+  readonly tooltip: string;
+  /** Some worker crashed or failed: the item asks for attention. */
+  readonly warning: boolean;
+}
+
+type Bucket = 'running' | 'waiting' | 'failed' | 'stopped';
+
+const BUCKETS: Record<WorkerState, Bucket> = {
+  starting: 'running',
+  running: 'running',
+  restarting: 'running',
+  stopping: 'running',
+  backoff: 'waiting',
+  crashed: 'failed',
+  failed: 'failed',
+  stopped: 'stopped',
+  exited: 'stopped',
+};
+
+const ICON = '$(server-process)';
+
+/** "$(server-process) 3 running · 1 failed", only the parts that are not zero. */
+export function summarizeWorkers(views: readonly WorkerView[]): StatusSummary {
+  const counts: Record<Bucket, number> = { running: 0, waiting: 0, failed: 0, stopped: 0 };
+  let degraded = 0;
+  for (const view of views) {
+    counts[BUCKETS[view.state]] += 1;
+    if (view.health === 'degraded') {
+      degraded += 1;
+    }
+  }
+  const shown: Array<[number, string]> = [
+    [counts.running, 'running'],
+    [counts.waiting, 'restarting'],
+    [counts.failed, 'failed'],
+  ];
+  const parts = shown.filter(([count]) => count > 0).map(([count, word]) => `${count} ${word}`);
+  const details: Array<[number, string]> = [...shown, [degraded, 'degraded'], [counts.stopped, 'stopped']];
+  const tooltipLines = details.filter(([count]) => count > 0).map(([count, word]) => `${count} ${word}`);
+  return {
+    text: parts.length > 0 ? `${ICON} ${parts.join(' · ')}` : `${ICON} Shepherd`,
+    tooltip: views.length === 0 ? 'Shepherd: no workers' : `Shepherd workers\n${tooltipLines.join('\n')}`,
+    warning: counts.failed > 0,
+  };
+}
+
+/** What all sessions have used, as the status bar tooltip shows it. */
+export interface SessionTotals {
+  readonly sessions: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly costUsd: number;
+}
+
+/** "Sessions: 2 · 12,345 tokens in / 678 out · $0.1234"; nothing when there are no sessions. */
+export function describeSessionTotals(totals: SessionTotals): string | undefined {
+  if (totals.sessions === 0) {
+    return undefined;
+  }
+  const count = (n: number): string => n.toLocaleString('en-US');
+  const tokens = `${count(totals.inputTokens)} tokens in / ${count(totals.outputTokens)} out`;
+  return `Sessions: ${totals.sessions} · ${tokens} · $${totals.costUsd.toFixed(4)}`;
+}

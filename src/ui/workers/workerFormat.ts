@@ -1,0 +1,185 @@
+import { SessionView } from '../../shared/sessionModel';
+import { canRestart, canStart, canStop, hasProcess } from '../../core/workers/workerCapabilities';
+import { ExitRecord, WorkerState, WorkerView } from '../../core/workers/workerView';
+import { WorkerSource } from '../../core/definitions/workerDefinition';
+
+/** Plain-text presentation of workers, shared by the tree, the picker and the status bar. No vscode here. */
+
+export type GroupBy = 'source' | 'state' | 'none';
+export const GROUP_BY_VALUES: readonly GroupBy[] = ['source', 'state', 'none'];
+
+const STATE_LABELS: Record<WorkerState, string> = {
+  starting: 'starting',
+  running: 'running',
+  stopping: 'stopping',
+  stopped: 'stopped',
+  exited: 'exited',
+  crashed: 'crashed',
+  backoff: 'waiting to restart',
+  restarting: 'restarting',
+  failed: 'failed',
+};
+
+export function stateLabel(state: WorkerState): string {
+  return STATE_LABELS[state];
+}
+
+/** "42s", "3m 12s", "2h 5m", "3d 4h": two units at most, enough to tell fresh from long-running. */
+export function formatDuration(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1_000));
+  const units: Array<[string, number]> = [
+    ['d', 86_400],
+    ['h', 3_600],
+    ['m', 60],
+    ['s', 1],
+  ];
+  const first = units.findIndex(([, size]) => seconds >= size);
+  if (first === -1) {
+    return '0s';
+  }
+  const [bigName, bigSize] = units[first];
+  const big = Math.floor(seconds / bigSize);
+  if (first === units.length - 1) {
+    return `${big}${bigName}`;
+  }
+  const [smallName, smallSize] = units[first + 1];
+  const small = Math.floor((seconds % bigSize) / smallSize);
+  return small === 0 ? `${big}${bigName}` : `${big}${bigName} ${small}${smallName}`;
+}
+
+/** Binary units, as `top` and the system monitor show memory. */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return unit === 0 ? `${value} B` : `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
+}
+
+export function describeExit(exit: ExitRecord): string {
+  return exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
+}
+
+/** What the tree shows beside a worker's label: its process figures when it runs, else its state. */
+export function describeWorker(view: WorkerView, now: number, restricted: boolean): string {
+  const parts: string[] = [];
+  if (view.pid !== undefined) {
+    if (view.state !== 'running') {
+      parts.push(stateLabel(view.state));
+    }
+    parts.push(`pid ${view.pid}`);
+    if (view.startedAt !== undefined) {
+      parts.push(formatDuration(now - view.startedAt));
+    }
+    if (view.cpuPercent !== undefined) {
+      parts.push(`${view.cpuPercent.toFixed(1)}% CPU`);
+    }
+    if (view.rssBytes !== undefined) {
+      parts.push(formatBytes(view.rssBytes));
+    }
+  } else {
+    parts.push(stateLabel(view.state));
+    if ((view.state === 'exited' || view.state === 'crashed') && view.lastExit) {
+      parts.push(describeExit(view.lastExit));
+    }
+  }
+  if (view.health === 'degraded') {
+    parts.push('degraded');
+  }
+  if (view.definitionChanged) {
+    parts.push('restart to apply changes');
+  }
+  if (restricted) {
+    parts.push('needs workspace trust');
+  }
+  return parts.join(' · ');
+}
+
+/** Facts about a worker that live outside the supervisor: who owns it and whether it may run. */
+export interface WorkerFlags {
+  /** The user may remove it (ad hoc and imported workers); configured ones follow their settings. */
+  readonly removable: boolean;
+  /** Defined by an untrusted workspace: listed, never started. */
+  readonly restricted: boolean;
+  /** The agent session this worker runs, if it is one. */
+  readonly session: SessionView | undefined;
+}
+
+/**
+ * `worker;<state>;<health>;<source>;` followed by the actions that apply, each closed by `;`, so
+ * menus can match whole words: `viewItem =~ /;stoppable;/`.
+ */
+export function workerContextValue(view: WorkerView, flags: WorkerFlags): string {
+  const words = ['worker', view.state, view.health, view.source];
+  if (canStart(view)) {
+    words.push('startable');
+  }
+  if (canStop(view)) {
+    words.push('stoppable');
+  }
+  if (canRestart(view)) {
+    words.push('restartable');
+  }
+  if (hasProcess(view)) {
+    words.push('haspid');
+  }
+  if (flags.removable) {
+    words.push('removable');
+  }
+  if (flags.restricted) {
+    words.push('restricted');
+  }
+  if (flags.session) {
+    words.push('session');
+  }
+  return `${words.join(';')};`;
+}
+
+export interface WorkerGroup {
+  readonly key: string;
+  readonly label: string;
+}
+
+const SOURCE_GROUPS: Record<WorkerSource, WorkerGroup> = {
+  settings: { key: 'settings', label: 'Settings' },
+  procfile: { key: 'procfile', label: 'Procfile' },
+  adhoc: { key: 'adhoc', label: 'Ad Hoc' },
+  session: { key: 'session', label: 'Sessions' },
+};
+
+const ATTENTION: WorkerGroup = { key: 'attention', label: 'Needs Attention' };
+const RUNNING: WorkerGroup = { key: 'running', label: 'Running' };
+const IDLE: WorkerGroup = { key: 'stopped', label: 'Stopped' };
+
+const STATE_GROUPS: Record<WorkerState, WorkerGroup> = {
+  crashed: ATTENTION,
+  failed: ATTENTION,
+  backoff: ATTENTION,
+  starting: RUNNING,
+  running: RUNNING,
+  restarting: RUNNING,
+  stopping: RUNNING,
+  stopped: IDLE,
+  exited: IDLE,
+};
+
+/** Groups in the order the tree shows them. */
+export const GROUP_ORDER: Record<Exclude<GroupBy, 'none'>, readonly WorkerGroup[]> = {
+  source: [SOURCE_GROUPS.settings, SOURCE_GROUPS.procfile, SOURCE_GROUPS.adhoc, SOURCE_GROUPS.session],
+  state: [ATTENTION, RUNNING, IDLE],
+};
+
+/** The group a worker belongs to; undefined when the tree is flat. */
+export function groupOf(view: WorkerView, groupBy: GroupBy): WorkerGroup | undefined {
+  switch (groupBy) {
+    case 'source':
+      return SOURCE_GROUPS[view.source];
+    case 'state':
+      return STATE_GROUPS[view.state];
+    case 'none':
+      return undefined;
+  }
+}

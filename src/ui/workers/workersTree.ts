@@ -1,0 +1,232 @@
+import * as vscode from 'vscode';
+import { DisposableStore } from '../../core/base/events';
+import { Supervisor, WorkerChange } from '../../core/workers/supervisor';
+import { WorkerView } from '../../core/workers/workerView';
+import { Coalescer } from '../common/coalescer';
+import { OPEN_CLICKED_ROW } from '../commands/commandIds';
+import { describeSession, sessionIcon, sessionStateLabel } from '../sessions/sessionPresentation';
+import {
+  describeWorker,
+  GROUP_ORDER,
+  GroupBy,
+  groupOf,
+  stateLabel,
+  WorkerFlags,
+  workerContextValue,
+} from './workerFormat';
+import { stateIcon, workerTooltip } from './workerPresentation';
+
+export interface GroupNode {
+  readonly kind: 'group';
+  readonly key: string;
+  readonly label: string;
+}
+
+export interface WorkerNode {
+  readonly kind: 'worker';
+  readonly id: string;
+}
+
+export type WorkersNode = GroupNode | WorkerNode;
+
+/** Changes within this window reach the tree as one refresh: smooth enough to watch, cheap in a crash loop. */
+export const TREE_REFRESH_MS = 150;
+
+export function isWorkerNode(value: unknown): value is WorkerNode {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as WorkerNode).kind === 'worker' &&
+    typeof (value as WorkerNode).id === 'string'
+  );
+}
+
+/**
+ * The Workers view. Nodes are cached per worker so a single node can be refreshed; a change to one
+ * worker refreshes that node only, and the whole tree is refreshed only when workers come or go or
+ * move between groups. Output never refreshes the tree.
+ */
+export class WorkersTreeProvider implements vscode.TreeDataProvider<WorkersNode>, vscode.Disposable {
+  private readonly changeEmitter = new vscode.EventEmitter<WorkersNode | WorkersNode[] | undefined>();
+  readonly onDidChangeTreeData = this.changeEmitter.event;
+
+  private readonly workerNodes = new Map<string, WorkerNode>();
+  private readonly groupNodes = new Map<string, GroupNode>();
+  /** The group each worker is in, to notice when a state change moves it to another. */
+  private readonly groupKeys = new Map<string, string | undefined>();
+  private structureChanged = false;
+  private readonly refresher = new Coalescer<string>(TREE_REFRESH_MS, (ids) => this.flush(ids));
+  private readonly disposables = new DisposableStore();
+
+  constructor(
+    private readonly supervisor: Supervisor,
+    private readonly flagsOf: (id: string) => WorkerFlags,
+    private groupBy: GroupBy,
+  ) {
+    this.disposables.add(this.changeEmitter);
+    this.disposables.add(this.refresher);
+    this.disposables.add(supervisor.onDidChangeWorker((change) => this.onWorkerChange(change)));
+  }
+
+  setGroupBy(groupBy: GroupBy): void {
+    if (groupBy !== this.groupBy) {
+      this.groupBy = groupBy;
+      this.groupKeys.clear();
+      for (const view of this.supervisor.snapshot()) {
+        this.groupKeys.set(view.id, groupOf(view, groupBy)?.key);
+      }
+      this.refreshAll();
+    }
+  }
+
+  /** Everything may look different (trust was granted): rebuild on the next refresh. */
+  refreshAll(): void {
+    this.structureChanged = true;
+    this.refresher.add('');
+  }
+
+  getChildren(element?: WorkersNode): WorkersNode[] {
+    const views = this.supervisor.snapshot();
+    if (element?.kind === 'worker') {
+      return [];
+    }
+    if (this.groupBy === 'none') {
+      return this.workerNodesOf(views);
+    }
+    if (element) {
+      return this.workerNodesOf(views.filter((view) => groupOf(view, this.groupBy)?.key === element.key));
+    }
+    const present = new Set(views.map((view) => groupOf(view, this.groupBy)?.key));
+    return GROUP_ORDER[this.groupBy]
+      .filter((group) => present.has(group.key))
+      .map((group) => this.groupNode(group.key, group.label));
+  }
+
+  getParent(element: WorkersNode): WorkersNode | undefined {
+    if (element.kind === 'group') {
+      return undefined;
+    }
+    const view = this.supervisor.get(element.id);
+    const group = view && groupOf(view, this.groupBy);
+    return group && this.groupNode(group.key, group.label);
+  }
+
+  getTreeItem(node: WorkersNode): vscode.TreeItem {
+    return node.kind === 'group' ? this.groupItem(node) : this.workerItem(node);
+  }
+
+  /** The tooltip is built only when the user hovers: it holds the most text and is rarely needed. */
+  resolveTreeItem(item: vscode.TreeItem, node: WorkersNode): vscode.TreeItem {
+    const view = node.kind === 'worker' ? this.supervisor.get(node.id) : undefined;
+    if (view) {
+      const flags = this.flagsOf(view.id);
+      item.tooltip = workerTooltip(view, flags.restricted, flags.session);
+    }
+    return item;
+  }
+
+  /** Redraws one worker's item: something outside the supervisor (its session) changed. */
+  refresh(id: string): void {
+    if (this.workerNodes.has(id)) {
+      this.refresher.add(id);
+    }
+  }
+
+  /** The node of a worker, for reveal(); undefined when the worker is unknown. */
+  nodeFor(id: string): WorkerNode | undefined {
+    return this.supervisor.get(id) ? this.workerNode(id) : undefined;
+  }
+
+  dispose(): void {
+    this.disposables.dispose();
+  }
+
+  private onWorkerChange(change: WorkerChange): void {
+    const id = change.view.id;
+    if (change.kind === 'removed') {
+      this.workerNodes.delete(id);
+      this.groupKeys.delete(id);
+      this.structureChanged = true;
+    } else {
+      const key = groupOf(change.view, this.groupBy)?.key;
+      if (change.kind === 'added' || key !== this.groupKeys.get(id)) {
+        this.structureChanged = true;
+      }
+      this.groupKeys.set(id, key);
+    }
+    this.refresher.add(id);
+  }
+
+  private flush(ids: ReadonlySet<string>): void {
+    if (this.structureChanged) {
+      this.structureChanged = false;
+      this.changeEmitter.fire(undefined);
+      return;
+    }
+    const nodes = [...ids]
+      .map((id) => this.workerNodes.get(id))
+      .filter((node): node is WorkerNode => node !== undefined);
+    if (nodes.length > 0) {
+      this.changeEmitter.fire(nodes);
+    }
+  }
+
+  private workerNodesOf(views: readonly WorkerView[]): WorkerNode[] {
+    return [...views]
+      .sort((a, b) => a.label.localeCompare(b.label) || a.id.localeCompare(b.id))
+      .map((view) => this.workerNode(view.id));
+  }
+
+  private workerNode(id: string): WorkerNode {
+    let node = this.workerNodes.get(id);
+    if (!node) {
+      node = { kind: 'worker', id };
+      this.workerNodes.set(id, node);
+    }
+    return node;
+  }
+
+  private groupNode(key: string, label: string): GroupNode {
+    let node = this.groupNodes.get(key);
+    if (!node) {
+      node = { kind: 'group', key, label };
+      this.groupNodes.set(key, node);
+    }
+    return node;
+  }
+
+  private groupItem(node: GroupNode): vscode.TreeItem {
+    const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
+    item.id = `group:${node.key}`;
+    item.contextValue = `group;${node.key};`;
+    const count = this.supervisor.snapshot().filter((view) => groupOf(view, this.groupBy)?.key === node.key).length;
+    item.description = String(count);
+    return item;
+  }
+
+  private workerItem(node: WorkerNode): vscode.TreeItem {
+    const view = this.supervisor.get(node.id);
+    const item = new vscode.TreeItem(view?.label ?? node.id, vscode.TreeItemCollapsibleState.None);
+    item.id = node.id;
+    if (!view) {
+      // Removed between the refresh and this call; the pending structure refresh drops it.
+      return item;
+    }
+    const flags = this.flagsOf(view.id);
+    item.contextValue = workerContextValue(view, flags);
+    const session = flags.session;
+    if (session) {
+      // An agent's worker reads as its session: the state that matters is the conversation's.
+      item.description = `${describeSession(session)} · ${describeWorker(view, Date.now(), flags.restricted)}`;
+      item.iconPath = sessionIcon(session.state);
+      item.accessibilityInformation = { label: `${view.label}, session ${sessionStateLabel(session.state)}` };
+      item.command = { command: OPEN_CLICKED_ROW, title: 'Open' };
+      return item;
+    }
+    item.description = describeWorker(view, Date.now(), flags.restricted);
+    item.iconPath = stateIcon(view, flags.restricted);
+    item.accessibilityInformation = { label: `${view.label}, ${stateLabel(view.state)}` };
+    item.command = { command: OPEN_CLICKED_ROW, title: 'Open' };
+    return item;
+  }
+}

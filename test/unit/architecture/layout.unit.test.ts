@@ -1,0 +1,66 @@
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+
+const SRC_DIR = path.resolve(__dirname, '..', '..', '..', '..', 'src');
+const MAX_LINE_LENGTH = 120;
+const RELATIVE_IMPORT = /(?:from\s+|import\s*\(\s*|require\(\s*)['"](\.{1,2}\/[^'"]+)['"]/g;
+
+async function listTs(dir: string): Promise<string[]> {
+  const entries = await fs.readdir(dir, { withFileTypes: true });
+  const nested = await Promise.all(
+    entries.map((e) =>
+      e.isDirectory()
+        ? listTs(path.join(dir, e.name))
+        : Promise.resolve(e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []),
+    ),
+  );
+  return nested.flat();
+}
+
+/** The folder under src a relative import lands in: core, ui, shared, webview, … */
+function layerOf(file: string): string {
+  return path.relative(SRC_DIR, file).split(path.sep)[0] ?? '';
+}
+
+describe('the source layout', () => {
+  it('has no line in src longer than 120 characters', async () => {
+    const files = await listTs(SRC_DIR);
+    assert.ok(files.length > 50, `found only ${files.length} source files`);
+    const long: string[] = [];
+    for (const file of files) {
+      (await fs.readFile(file, 'utf8')).split('\n').forEach((line, index) => {
+        if (line.length > MAX_LINE_LENGTH) {
+          long.push(`${path.relative(SRC_DIR, file)}:${index + 1} (${line.length})`);
+        }
+      });
+    }
+    assert.deepEqual(long, []);
+  });
+
+  it('keeps src/shared at the bottom: it imports nothing outside itself', async () => {
+    const outward: string[] = [];
+    for (const file of await listTs(path.join(SRC_DIR, 'shared'))) {
+      for (const match of (await fs.readFile(file, 'utf8')).matchAll(RELATIVE_IMPORT)) {
+        const target = path.resolve(path.dirname(file), match[1] ?? '');
+        if (layerOf(target) !== 'shared') {
+          outward.push(`${path.relative(SRC_DIR, file)} imports ${match[1]}`);
+        }
+      }
+    }
+    assert.deepEqual(outward, []);
+  });
+
+  it('keeps the core free of the UI and the extension', async () => {
+    const upward: string[] = [];
+    for (const file of await listTs(path.join(SRC_DIR, 'core'))) {
+      for (const match of (await fs.readFile(file, 'utf8')).matchAll(RELATIVE_IMPORT)) {
+        const layer = layerOf(path.resolve(path.dirname(file), match[1] ?? ''));
+        if (layer !== 'core' && layer !== 'shared') {
+          upward.push(`${path.relative(SRC_DIR, file)} imports ${match[1]}`);
+        }
+      }
+    }
+    assert.deepEqual(upward, []);
+  });
+});

@@ -1,0 +1,85 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DEFAULT_GRACE_MS } from '../../../src/core/process/processGroup';
+import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_STALL_TIMEOUT_MS } from '../../../src/core/sessions/sessionManager';
+import { DEFAULT_POOL_SIZE } from '../../../src/core/sessions/warmPool';
+import { DEFAULT_WORKER_DEFAULTS, RESTART_MODES } from '../../../src/core/definitions/workerDefinition';
+import { COMMANDS, SESSION_COMMANDS } from '../../../src/ui/commands/commandIds';
+import { GROUP_BY_VALUES } from '../../../src/ui/workers/workerFormat';
+
+interface Manifest {
+  activationEvents: string[];
+  contributes: {
+    commands: Array<{ command: string; title: string; category: string; icon: string }>;
+    menus: Record<string, Array<{ command: string; when?: string }>>;
+    viewsWelcome: Array<{ contents: string }>;
+    configuration: {
+      properties: Record<
+        string,
+        { default?: unknown; enum?: unknown[]; markdownDescription?: string; description?: string }
+      >;
+    };
+  };
+}
+
+const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../../package.json'), 'utf8')) as Manifest;
+const contributed = manifest.contributes.commands.map((entry) => entry.command);
+const properties = manifest.contributes.configuration.properties;
+
+describe('package.json contributions', () => {
+  it('contributes exactly the commands the code registers', () => {
+    assert.deepEqual([...contributed].sort(), [...Object.values(COMMANDS), ...Object.values(SESSION_COMMANDS)].sort());
+  });
+
+  it('gives every command the Shepherd category and a codicon', () => {
+    for (const entry of manifest.contributes.commands) {
+      assert.equal(entry.category, 'Shepherd', entry.command);
+      assert.match(entry.icon, /^\$\([a-z-]+\)$/, entry.command);
+    }
+  });
+
+  it('refers only to contributed commands in menus and welcome buttons', () => {
+    const known = new Set(contributed);
+    for (const [menu, items] of Object.entries(manifest.contributes.menus)) {
+      for (const item of items) {
+        assert.ok(known.has(item.command), `${menu} refers to ${item.command}`);
+      }
+    }
+    for (const link of manifest.contributes.viewsWelcome.flatMap((entry) =>
+      [...entry.contents.matchAll(/command:([\w.]+)/g)].map((m) => m[1]),
+    )) {
+      assert.ok(known.has(link), `viewsWelcome refers to ${link}`);
+    }
+  });
+
+  it('documents every setting and gives it a default', () => {
+    for (const [key, property] of Object.entries(properties)) {
+      assert.ok(key.startsWith('shepherd.'), key);
+      assert.ok('default' in property, `${key} has no default`);
+      assert.ok(property.markdownDescription ?? property.description, `${key} has no description`);
+    }
+  });
+
+  it('declares the same defaults the core uses', () => {
+    assert.equal(properties['shepherd.defaults.graceMs'].default, DEFAULT_GRACE_MS);
+    assert.equal(properties['shepherd.defaults.restart'].default, DEFAULT_WORKER_DEFAULTS.restart.mode);
+    assert.deepEqual(properties['shepherd.defaults.restart'].enum, RESTART_MODES);
+    assert.equal(properties['shepherd.defaults.maxRestarts'].default, DEFAULT_WORKER_DEFAULTS.restart.maxRestarts);
+    assert.equal(properties['shepherd.defaults.outputBufferBytes'].default, DEFAULT_WORKER_DEFAULTS.outputBufferBytes);
+    assert.deepEqual(properties['shepherd.defaults.healthPatterns'].default, DEFAULT_WORKER_DEFAULTS.healthPatterns);
+    assert.deepEqual(properties['shepherd.tree.groupBy'].enum, GROUP_BY_VALUES);
+    assert.equal(properties['shepherd.sessions.idleTimeoutMinutes'].default, DEFAULT_IDLE_TIMEOUT_MS / 60_000);
+    assert.equal(properties['shepherd.sessions.stallTimeoutMinutes'].default, DEFAULT_STALL_TIMEOUT_MS / 60_000);
+    assert.equal(properties['shepherd.sessions.poolSize'].default, DEFAULT_POOL_SIZE);
+  });
+
+  it('revives session panels after a reload', () => {
+    assert.ok(manifest.activationEvents.includes('onWebviewPanel:shepherd.session'));
+  });
+
+  it('activates lazily, never on startup', () => {
+    assert.ok(!manifest.activationEvents.includes('*'));
+    assert.ok(!manifest.activationEvents.includes('onStartupFinished'));
+  });
+});

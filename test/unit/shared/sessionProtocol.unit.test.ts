@@ -1,0 +1,52 @@
+import * as assert from 'node:assert/strict';
+import { isOpenableLink, MAX_PROMPT_CHARS, parseWebviewMessage } from '../../../src/shared/sessionProtocol';
+
+describe('messages from the session webview', () => {
+  it('accepts each well-formed message', () => {
+    assert.deepEqual(parseWebviewMessage({ type: 'ready' }), { ok: true, message: { type: 'ready' } });
+    assert.deepEqual(parseWebviewMessage({ type: 'send', text: 'hi', extra: 1 }), {
+      ok: true,
+      message: { type: 'send', text: 'hi' },
+    });
+    assert.deepEqual(parseWebviewMessage({ type: 'permission', requestId: 'r1', decision: 'allow-session' }), {
+      ok: true,
+      message: { type: 'permission', requestId: 'r1', decision: 'allow-session' },
+    });
+  });
+
+  it('refuses forged or malformed messages with a reason naming the problem', () => {
+    const reasons = [
+      'nonsense',
+      null,
+      [],
+      { type: 'runCommand', command: 'rm -rf /' },
+      { type: 'send' },
+      { type: 'send', text: '   ' },
+      { type: 'send', text: 'x'.repeat(MAX_PROMPT_CHARS + 1) },
+      { type: 'permission', requestId: 'r1', decision: 'always' },
+      { type: 'openLink', href: 42 },
+    ].map((value) => {
+      const parsed = parseWebviewMessage(value);
+      assert.equal(parsed.ok, false, JSON.stringify(value).slice(0, 80));
+      return parsed.ok ? '' : parsed.reason;
+    });
+    assert.equal(reasons[3], 'unknown message type "runCommand"');
+    assert.match(reasons[4], /"send" needs a non-empty "text"/);
+    assert.match(reasons[7], /"decision" of allow, deny, allow-session/);
+  });
+
+  it('lets only http(s) links out', () => {
+    assert.ok(isOpenableLink('https://code.visualstudio.com/api'));
+    assert.ok(isOpenableLink('http://127.0.0.1:3000/'));
+    for (const href of [
+      'javascript:alert(1)',
+      'command:workbench.action.terminal.new',
+      'file:///etc/passwd',
+      'vscode://x',
+      'data:text/html,x',
+      'not a url',
+    ]) {
+      assert.equal(isOpenableLink(href), false, href);
+    }
+  });
+});
