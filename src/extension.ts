@@ -5,6 +5,7 @@ import { DisposableStore } from './core/base/events';
 import { describeError, Logger } from './core/base/logger';
 import { SessionManager } from './core/sessions/sessionManager';
 import { TranscriptStore } from './core/sessions/transcripts/transcriptStore';
+import { createShepherdCore, ShepherdCore } from './core/shepherdCore';
 import { Supervisor } from './core/workers/supervisor';
 import { DemoAgentLocation, readAgents, readSessionSettings } from './ui/sessions/agentSettings';
 import { ActivityLogView } from './ui/status/activityLogView';
@@ -45,8 +46,7 @@ const STATUS_FILE_NAME = 'status.json';
 const TRANSCRIPTS_DIR = 'transcripts';
 
 /** The core of this activation and its last-resort exit hook, for deactivate(). */
-let active:
-  { supervisor: Supervisor; sessions: SessionManager | undefined; logger: Logger; onExit: () => void } | undefined;
+let active: { core: ShepherdCore; onExit: () => void } | undefined;
 
 /** Workspace storage keeps each window's files apart; an empty window has only global storage. */
 function storageDir(context: vscode.ExtensionContext): string {
@@ -79,14 +79,15 @@ interface SessionWiring {
   readonly panels: SessionPanels;
 }
 
-/** Sessions: the manager (core), its panels, commands and notifications (UI). */
+/** Sessions: the manager's panels, commands and notifications (UI). */
 function wireSessions(
   context: vscode.ExtensionContext,
-  core: { supervisor: Supervisor; logger: Logger; notifier: Notifier; tree: WorkersTreeProvider },
+  wiring: { core: ShepherdCore; notifier: Notifier; tree: WorkersTreeProvider; settingProblems: readonly string[] },
   store: DisposableStore,
   openSettings: () => Thenable<unknown>,
 ): SessionWiring {
-  const { supervisor, logger, notifier, tree } = core;
+  const { notifier, tree } = wiring;
+  const { logger, tasks, sessions: manager } = wiring.core;
   const demo: DemoAgentLocation = {
     nodePath: process.execPath,
     script: path.join(context.extensionPath, 'dist', 'demo-agent.js'),
@@ -97,27 +98,17 @@ function wireSessions(
     showProblems(problems, logger, notifier, openSettings);
     return read;
   };
-  const settingProblems: string[] = [];
-  const settings = readSessionSettings(settingProblems);
-  showProblems(settingProblems, logger, notifier, openSettings);
-  const manager = new SessionManager({
-    supervisor,
-    logger,
-    store: new TranscriptStore(path.join(storageDir(context), TRANSCRIPTS_DIR)),
-    idleTimeoutMs: settings.idleTimeoutMs,
-    stallTimeoutMs: settings.stallTimeoutMs,
-    poolSize: settings.poolSize,
-  });
+  showProblems(wiring.settingProblems, logger, notifier, openSettings);
   store.add(manager);
   const folders = new SessionFolders();
-  const restored = supervisor.tasks.run('restore sessions', () => manager.restore(agents()));
+  const restored = tasks.run('restore sessions', () => manager.restore(agents()));
   const panels = store.add(
     new SessionPanels({
       manager,
       extensionUri: context.extensionUri,
       logger,
       cwdFor: (sessionId) => folders.get(sessionId),
-      track: (name, work) => void supervisor.tasks.run(name, work),
+      track: (name, work) => void tasks.run(name, work),
       restored,
     }),
   );
@@ -177,21 +168,33 @@ function wire(
   logger: Logger,
   store: DisposableStore,
 ): Omit<ShepherdApi, 'activationMs'> {
-  const supervisor = new Supervisor({ logger, statusFilePath: statusFilePath(context) });
+  const settingProblems: string[] = [];
+  const sessionSettings = readSessionSettings(settingProblems);
+  const core = createShepherdCore({
+    logger,
+    supervisor: { statusFilePath: statusFilePath(context) },
+    sessions: {
+      store: new TranscriptStore(path.join(storageDir(context), TRANSCRIPTS_DIR)),
+      idleTimeoutMs: sessionSettings.idleTimeoutMs,
+      stallTimeoutMs: sessionSettings.stallTimeoutMs,
+      poolSize: sessionSettings.poolSize,
+    },
+  });
+  const { supervisor, tasks, activity } = core;
   // If the host dies without deactivate(), SIGKILL every group synchronously on the way out.
   const onExit = (): void => void supervisor.killAllSync();
   process.on('exit', onExit);
-  active = { supervisor, sessions: undefined, logger, onExit };
+  active = { core, onExit };
 
-  const notifier = new Notifier(supervisor.tasks);
+  const notifier = new Notifier(tasks);
   const trust = new WorkerTrust(notifier);
   const outputs = store.add(new WorkerOutputChannels(supervisor));
   const terminals = store.add(new WorkerTerminals(supervisor));
-  const activityLog = store.add(new ActivityLogView(supervisor.activity));
+  const activityLog = store.add(new ActivityLogView(activity));
   const control = new WorkerControl(supervisor, trust, notifier, logger, (id) => outputs.show(id));
   const openSettings = (): Thenable<unknown> => vscode.commands.executeCommand(COMMANDS.openSettings);
   const sync = store.add(
-    new WorkerSync({ supervisor, control, trust, notifier, logger, openSettings, showLog: () => log.show() }),
+    new WorkerSync({ supervisor, tasks, control, trust, notifier, logger, openSettings, showLog: () => log.show() }),
   );
   // Sessions are wired after the tree, which shows them; until then no worker can be an agent's.
   let sessions: SessionWiring | undefined;
@@ -205,17 +208,16 @@ function wire(
   const workersView = store.add(
     vscode.window.createTreeView('shepherd.workers', { treeDataProvider: tree, showCollapseAll: true }),
   );
-  sessions = wireSessions(context, { supervisor, logger, notifier, tree }, store, openSettings);
+  sessions = wireSessions(context, { core, notifier, tree, settingProblems }, store, openSettings);
   const manager = sessions.manager;
   registerRowClick(workersView, (id) => manager.sessionOfWorker(id) !== undefined, { logger, notifier }, store);
-  active.sessions = manager;
   store.add(
     new WorkersStatusBar(supervisor, {
       totals: () => ({ sessions: manager.list().length, ...manager.totals() }),
       onDidChange: (listener) => manager.onDidChangeSession(listener),
     }),
   );
-  store.add(new WorkerContextKeys(supervisor, supervisor.tasks));
+  store.add(new WorkerContextKeys(supervisor, tasks));
   const picker = new WorkerPicker(supervisor, flagsOf, notifier);
   registerCommands(
     {
@@ -255,7 +257,7 @@ function wire(
     }),
   );
 
-  void supervisor.tasks.run('startup', async () => {
+  void tasks.run('startup', async () => {
     await recoverOrphans(supervisor, notifier, logger, () => activityLog.show());
     await sync.reconcile('startup');
   });
@@ -288,7 +290,7 @@ export function activate(context: vscode.ExtensionContext): ShepherdApi {
     if (active) {
       // Nothing has been started yet (that is the last step of wiring): disposing is enough.
       process.off('exit', active.onExit);
-      active.supervisor.dispose();
+      active.core.dispose();
       active = undefined;
     }
     vscode.window.showErrorMessage(`Shepherd could not start: ${describeError(error)}`, 'Show Log').then(
@@ -303,16 +305,10 @@ export async function deactivate(): Promise<void> {
   if (!active) {
     return;
   }
-  const { supervisor, sessions, logger, onExit } = active;
+  const { core, onExit } = active;
   active = undefined;
   try {
-    // Sessions first: their transcripts are saved and their agents closed before the groups are killed.
-    await sessions
-      ?.shutdown()
-      .catch((error: unknown) =>
-        logger.error(`closing sessions failed: ${describeError(error)}; stopping their workers anyway`),
-      );
-    await supervisor.shutdown();
+    await core.shutdown();
   } finally {
     // Only now: until shutdown finished, the exit hook is still the safety net.
     process.off('exit', onExit);

@@ -9,6 +9,7 @@ import {
   WorkerDefinition,
 } from '../../src/core/definitions/workerDefinition';
 import { killRepProcesses, REP_MARKER_VAR } from '../orphans';
+import { createCoreServices } from '../../src/core/shepherdCore';
 
 /** What a scenario running in the host gets from its entry point. */
 export interface HostContext {
@@ -72,6 +73,7 @@ export async function withSupervisor<T>(
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'shepherd-bench-host-'));
   const supervisor = new Supervisor({
     logger: context.logger,
+    ...createCoreServices(context.logger),
     extraEnv: { [REP_MARKER_VAR]: context.repMarker },
     statusFilePath: path.join(dir, 'status.json'),
     registryCapacity: setup.registryCapacity,

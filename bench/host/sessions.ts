@@ -21,6 +21,7 @@ import {
   SessionTtftParams,
   SessionTtftResult,
 } from './protocol';
+import { TaskRegistry } from '../../src/core/base/taskRegistry';
 
 /** Speaks Claude Code's protocol (kind 'claude'), run by this very Node like the demo agent. */
 const BENCH_AGENT: AgentConfig = {
@@ -56,6 +57,7 @@ async function withSessions<T>(
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'shepherd-bench-sessions-'));
     const manager = new SessionManager({
       supervisor,
+      tasks: new TaskRegistry(context.logger),
       logger: context.logger,
       store: new TranscriptStore(path.join(dir, 'transcripts')),
       poolSize: setup.poolSize,

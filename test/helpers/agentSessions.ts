@@ -88,6 +88,7 @@ export function useCliSessions(): CliSessions {
       await fs.mkdir(workspace);
       manager = new SessionManager({
         supervisor: h.supervisor,
+        tasks: h.tasks,
         logger: h.logger,
         store: undefined,
         poolSize: 0,

@@ -3,10 +3,12 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
-import { ActivityEntry, ActivityKind } from '../../src/core/base/activityLog';
+import { ActivityEntry, ActivityKind, ActivityLog } from '../../src/core/base/activityLog';
 import { Supervisor, SupervisorOptions } from '../../src/core/workers/supervisor';
 import { findMarked, killMarked, MARKER_VAR, newMarker, waitFor } from './processes';
 import { RecordingLogger } from './supervisorFixture';
+import { createCoreServices } from '../../src/core/shepherdCore';
+import { TaskRegistry } from '../../src/core/base/taskRegistry';
 
 /**
  * The fault suite's shared bookkeeping and per-scenario guard rails. Every scenario ends with the
@@ -106,6 +108,7 @@ export interface FaultScenario {
   tempDir: string;
   statusPath: string;
   supervisor: Supervisor;
+  tasks: TaskRegistry;
   /** Every activity entry fired during the scenario, even those the bounded log has dropped since. */
   activity: ActivityEntry[];
   /** Runs before the supervisor shuts down (session managers, servers); last registered runs first. */
@@ -122,6 +125,8 @@ export interface FaultScenario {
   assertResponsive(what: string): Promise<number>;
   /** Creates an extra supervisor with this scenario's marker, shut down after the scenario. */
   extraSupervisor(options?: Partial<SupervisorOptions>): Supervisor;
+  /** The activity log of the scenario's supervisor or of one made by extraSupervisor. */
+  activityOf(supervisor: Supervisor): ActivityLog;
 }
 
 export interface ScenarioOptions extends Partial<SupervisorOptions> {
@@ -159,14 +164,24 @@ export function useFaultScenario(options: ScenarioOptions = {}): FaultScenario {
     deferred = [];
     extras = [];
     const { maxEventLoopDelayMs: _bound, withStatusFile, ...supervisorOptions } = options;
+    const services = createCoreServices(h.logger);
+    const logs = new Map<Supervisor, ActivityLog>();
+    h.tasks = services.tasks;
     h.supervisor = new Supervisor({
       logger: h.logger,
+      ...services,
       tickMs: 100,
       extraEnv: { [MARKER_VAR]: h.marker },
       ...(withStatusFile ? { statusFilePath: h.statusPath, statusFileIntervalMs: 100 } : {}),
       ...supervisorOptions,
     });
-    h.supervisor.activity.onDidAdd((entry) => h.activity.push(entry));
+    logs.set(h.supervisor, services.activity);
+    services.activity.onDidAdd((entry) => h.activity.push(entry));
+    h.activityOf = (supervisor) => {
+      const log = logs.get(supervisor);
+      assert.ok(log, 'a supervisor of this scenario');
+      return log;
+    };
     h.defer = (cleanup) => deferred.push(cleanup);
     h.badInputs = (count) => (faultReport.badInputs += count);
     h.faults = (count) => (faultReport.faultsSurvived += count);
@@ -191,13 +206,16 @@ export function useFaultScenario(options: ScenarioOptions = {}): FaultScenario {
       return ms;
     };
     h.extraSupervisor = (extra = {}) => {
+      const extraServices = createCoreServices(h.logger);
       const supervisor = new Supervisor({
         logger: h.logger,
+        ...extraServices,
         tickMs: 100,
         extraEnv: { [MARKER_VAR]: h.marker },
         ...extra,
       });
       extras.push(supervisor);
+      logs.set(supervisor, extraServices.activity);
       return supervisor;
     };
     rejectionsAtStart = rejections.length;

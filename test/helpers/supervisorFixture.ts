@@ -10,6 +10,9 @@ import {
   WorkerDefinition,
 } from '../../src/core/definitions/workerDefinition';
 import { findMarked, killMarked, MARKER_VAR, newMarker } from './processes';
+import { createCoreServices } from '../../src/core/shepherdCore';
+import { TaskRegistry } from '../../src/core/base/taskRegistry';
+import { ActivityLog } from '../../src/core/base/activityLog';
 
 /** A logger that keeps what it was told, so tests can assert on messages. */
 export class RecordingLogger implements Logger {
@@ -53,6 +56,8 @@ export function definition(
 
 export interface SupervisorHarness {
   supervisor: Supervisor;
+  tasks: TaskRegistry;
+  activity: ActivityLog;
   logger: RecordingLogger;
   marker: string;
   tempDir: string;
@@ -68,8 +73,12 @@ export function useSupervisor(options: Partial<SupervisorOptions> = {}): Supervi
     harness.marker = newMarker();
     harness.logger = new RecordingLogger();
     harness.tempDir = await fs.mkdtemp(path.join(os.tmpdir(), 'shepherd-test-'));
+    const services = createCoreServices(harness.logger);
+    harness.tasks = services.tasks;
+    harness.activity = services.activity;
     harness.supervisor = new Supervisor({
       logger: harness.logger,
+      ...services,
       extraEnv: { [MARKER_VAR]: harness.marker },
       ...options,
     });

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { Disposable, DisposableStore, Emitter, Event } from '../base/events';
 import { describeError, Logger } from '../base/logger';
+import { TaskRegistry } from '../base/taskRegistry';
 import { Supervisor } from '../workers/supervisor';
 import { AgentConfig, canResume } from './agentConfig';
 import { AgentConnection, AgentExitError, ConnectionOptions } from './agentConnection';
@@ -22,6 +23,8 @@ export const SESSION_TICK_MS = 1_000;
 
 export interface SessionManagerOptions {
   readonly supervisor: Supervisor;
+  /** Where the manager's background work is tracked; shared with the rest of the core. */
+  readonly tasks: TaskRegistry;
   readonly logger: Logger;
   /** Where transcripts persist; without it, sessions live only as long as the window. */
   readonly store: TranscriptStore | undefined;
@@ -67,6 +70,7 @@ export class SessionManager implements Disposable {
   private readonly mapLock = new Mutex();
   private readonly sessions = new Map<string, Session>();
   private readonly supervisor: Supervisor;
+  private readonly tasks: TaskRegistry;
   private readonly logger: Logger;
   private readonly store: TranscriptStore | undefined;
   private readonly pool: WarmPool;
@@ -80,6 +84,7 @@ export class SessionManager implements Disposable {
 
   constructor(options: SessionManagerOptions) {
     this.supervisor = options.supervisor;
+    this.tasks = options.tasks;
     this.logger = options.logger;
     this.store = options.store;
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
@@ -99,7 +104,7 @@ export class SessionManager implements Disposable {
           sessionFile: this.sessionFileFor(agent, workerId),
         }),
       options.poolSize ?? DEFAULT_POOL_SIZE,
-      this.supervisor.tasks,
+      this.tasks,
       this.logger,
     );
     this.timer = setInterval(() => this.tick(), options.tickMs ?? SESSION_TICK_MS);
@@ -439,7 +444,7 @@ export class SessionManager implements Disposable {
     session.attach(fresh, subscriptions);
     session.expectingExit = false;
     if (previous && previous !== fresh) {
-      void this.supervisor.tasks.run(`retire old agent of ${session.id}`, () => previous.close());
+      void this.tasks.run(`retire old agent of ${session.id}`, () => previous.close());
     }
     this.supervisor.setSessionState(fresh.workerId, session.state);
     return true;
@@ -537,7 +542,7 @@ export class SessionManager implements Disposable {
     }
     const previous = this.saving.get(session.id) ?? Promise.resolve();
     const next = previous.then(() =>
-      this.supervisor.tasks.run(`save transcript ${session.id}`, () =>
+      this.tasks.run(`save transcript ${session.id}`, () =>
         store.save(
           {
             version: 1,
@@ -605,6 +610,6 @@ export class SessionManager implements Disposable {
     session.transcript.addNotice(
       `Stopped the idle agent after ${Math.round(this.idleTimeoutMs / 60_000)} min; your next message resumes it.`,
     );
-    void this.supervisor.tasks.run(`stop idle agent of ${session.id}`, () => connection.stopProcess());
+    void this.tasks.run(`stop idle agent of ${session.id}`, () => connection.stopProcess());
   }
 }

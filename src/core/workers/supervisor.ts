@@ -40,6 +40,10 @@ const HEALTH_SCAN_MAX_LINES = 5_000;
 
 export interface SupervisorOptions {
   readonly logger: Logger;
+  /** Where the supervisor's background work is tracked; shared with the rest of the core. */
+  readonly tasks: TaskRegistry;
+  /** Where lifecycle events are recorded; shared with the rest of the core. */
+  readonly activity: ActivityLog;
   readonly registryCapacity?: number;
   readonly tickMs?: number;
   readonly outputBatchMs?: number;
@@ -136,8 +140,9 @@ function describeOutcome(result: TerminationResult): string {
  */
 export class Supervisor implements Disposable {
   readonly registry: SpawnRegistry;
-  readonly tasks: TaskRegistry;
-  readonly activity: ActivityLog;
+
+  private readonly tasks: TaskRegistry;
+  private readonly activity: ActivityLog;
 
   private readonly logger: Logger;
   private readonly records = new Map<string, WorkerRecord>();
@@ -175,8 +180,8 @@ export class Supervisor implements Disposable {
     const onListenerError = (error: unknown): void =>
       this.logger.error(`a listener of the supervisor threw: ${describeError(error)}`);
     this.registry = new SpawnRegistry(options.registryCapacity);
-    this.tasks = new TaskRegistry(this.logger);
-    this.activity = new ActivityLog(onListenerError);
+    this.tasks = options.tasks;
+    this.activity = options.activity;
     this.scheduler = new DeadlineScheduler(this.logger);
     this.changeEmitter = new Emitter<WorkerChange>(onListenerError);
     this.outputEmitter = new Emitter<OutputBatch>(onListenerError);

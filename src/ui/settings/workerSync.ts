@@ -9,8 +9,10 @@ import { DesiredWorker, DesiredWorkers, ProcfileLocation, readDesiredWorkers } f
 import { Notifier } from '../common/notifier';
 import { WorkerTrust } from './trust';
 import { WorkerControl } from '../workers/workerControl';
+import { TaskRegistry } from '../../core/base/taskRegistry';
 
 export interface WorkerSyncDeps {
+  readonly tasks: TaskRegistry;
   readonly supervisor: Supervisor;
   readonly control: WorkerControl;
   readonly trust: WorkerTrust;
@@ -45,9 +47,7 @@ export class WorkerSync implements vscode.Disposable {
 
   /** Queues a pass; resolves once it (and any queued before it) has been applied. */
   reconcile(reason: string): Promise<void> {
-    const pass = this.queue.then(() =>
-      this.deps.supervisor.tasks.run(`reconcile (${reason})`, () => this.reconcileOnce()),
-    );
+    const pass = this.queue.then(() => this.deps.tasks.run(`reconcile (${reason})`, () => this.reconcileOnce()));
     this.queue = pass.then(() => undefined);
     return this.queue;
   }
@@ -103,7 +103,7 @@ export class WorkerSync implements vscode.Disposable {
   }
 
   private autoStart(definition: WorkerDefinition): void {
-    void this.deps.supervisor.tasks.run(`auto-start of ${definition.id}`, () =>
+    void this.deps.tasks.run(`auto-start of ${definition.id}`, () =>
       this.deps.control.start(definition.id, { quiet: true }),
     );
   }

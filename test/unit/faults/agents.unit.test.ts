@@ -32,6 +32,7 @@ describe('fault injection: agents (claude protocol through the SessionManager)',
     store = new TranscriptStore(path.join(h.tempDir, 'sessions'));
     manager = new SessionManager({
       supervisor: h.supervisor,
+      tasks: h.tasks,
       logger: h.logger,
       store,
       poolSize: 0,

@@ -113,7 +113,7 @@ describe('fault injection: start/stop cycles', function () {
     assert.deepEqual(await findMarked(h.marker), []);
     assert.equal(h.supervisor.registry.size, 0);
     assert.deepEqual(h.supervisor.restartBookkeeping(), { trackers: 0, scheduled: 0 });
-    assert.ok(h.supervisor.tasks.size <= 1, `background tasks left: ${h.supervisor.tasks.names().join(', ')}`);
+    assert.ok(h.tasks.size <= 1, `background tasks left: ${h.tasks.names().join(', ')}`);
     // Every cycle: one "spawned", and one end (exited on its own, or stopped).
     const cycled = h.activity.slice(warmEntries);
     const spawned = cycled.filter((e) => e.kind === 'spawned').length;
@@ -121,7 +121,10 @@ describe('fault injection: start/stop cycles', function () {
     h.lost(Math.max(0, CYCLES - spawned) + Math.max(0, CYCLES - ended));
     assert.equal(spawned, CYCLES, 'spawned entries');
     assert.equal(ended, CYCLES, 'end entries');
-    assert.ok(h.supervisor.activity.list().length <= h.supervisor.activity.capacity, 'the kept log stays bounded');
+    assert.ok(
+      h.activityOf(h.supervisor).list().length <= h.activityOf(h.supervisor).capacity,
+      'the kept log stays bounded',
+    );
     const heapGrowth = after.heapMb - before.heapMb;
     assert.ok(heapGrowth < MAX_HEAP_GROWTH_MB, `the JS heap grew by ${heapGrowth.toFixed(2)} MB over ${CYCLES} cycles`);
     const growth = after.rssMb - before.rssMb;

@@ -103,7 +103,7 @@ describe('fault injection: the extension host killed with SIGKILL', function () 
       reused: 'pid-reused',
     });
     assert.deepEqual(await findMarked(h.marker), [stranger.pid], 'only the stranger is left');
-    const log = recovering.activity.list();
+    const log = h.activityOf(recovering).list();
     assert.equal(
       log.filter((e) => e.kind === 'orphan-killed' && /from a previous session was still running/.test(e.message))
         .length,

@@ -19,7 +19,8 @@ describe('fault injection: the status file', function () {
     await fs.writeFile(h.statusPath, content);
     const supervisor = h.extraSupervisor({ statusFilePath: h.statusPath });
     const reports = await supervisor.recoverOrphans(200);
-    const warnings = supervisor.activity
+    const warnings = h
+      .activityOf(supervisor)
       .list()
       .filter((e) => e.kind === 'warning')
       .map((e) => e.message);
@@ -189,7 +190,13 @@ describe('fault injection: the status file', function () {
       complaints[0],
       /Supervision goes on, but after a crash of the editor its workers cannot be found and stopped/,
     );
-    assert.equal(supervisor.activity.list().filter((e) => e.kind === 'warning').length, 1);
+    assert.equal(
+      h
+        .activityOf(supervisor)
+        .list()
+        .filter((e) => e.kind === 'warning').length,
+      1,
+    );
     await makeWritable();
     await waitFor('the file to be written', async () =>
       (await new StatusFile(file).read()).kind === 'ok' ? true : undefined,

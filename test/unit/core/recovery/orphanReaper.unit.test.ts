@@ -9,6 +9,7 @@ import { StatusContents, StatusFile } from '../../../../src/core/recovery/status
 import { Supervisor } from '../../../../src/core/workers/supervisor';
 import { findMarked, fixture, killMarked, MARKER_VAR, newMarker, waitFor } from '../../../helpers/processes';
 import { definition, RecordingLogger } from '../../../helpers/supervisorFixture';
+import { createCoreServices } from '../../../../src/core/shepherdCore';
 
 describe('orphan recovery and the status file', () => {
   let marker: string;
@@ -107,14 +108,16 @@ describe('orphan recovery and the status file', () => {
     const pid = await orphanGroup();
     const file = path.join(dir, 'status.json');
     await new StatusFile(file).write(contents(pid, await readStartToken(pid)));
-    const supervisor = new Supervisor({ logger: new RecordingLogger(), statusFilePath: file });
+    const logger = new RecordingLogger();
+    const services = createCoreServices(logger);
+    const supervisor = new Supervisor({ logger, ...services, statusFilePath: file });
     try {
       const reports = await supervisor.recoverOrphans(200);
       assert.deepEqual(
         reports.map((r) => r.outcome),
         ['terminated'],
       );
-      assert.ok(supervisor.activity.list().some((e) => e.kind === 'orphan-killed' && e.message.includes('group')));
+      assert.ok(services.activity.list().some((e) => e.kind === 'orphan-killed' && e.message.includes('group')));
       assert.deepEqual(await findMarked(marker), []);
     } finally {
       await supervisor.shutdown(200);
@@ -125,7 +128,7 @@ describe('orphan recovery and the status file', () => {
     const file = path.join(dir, 'status.json');
     await fs.writeFile(file, '{"version":1,"workers":[{"id":"a","pid":12');
     const logger = new RecordingLogger();
-    const supervisor = new Supervisor({ logger, statusFilePath: file });
+    const supervisor = new Supervisor({ logger, ...createCoreServices(logger), statusFilePath: file });
     try {
       assert.deepEqual(await supervisor.recoverOrphans(200), []);
       assert.ok(logger.lines.some((l) => l.includes('is unreadable (it is not valid JSON')));
@@ -146,7 +149,12 @@ describe('orphan recovery and the status file', () => {
       process.getuid?.() === 0 ? path.join(dir, 'blocker', 'status.json') : path.join(dir, 'ro', 'status.json');
     await fs.mkdir(path.join(dir, 'ro'), { mode: 0o500 });
     const logger = new RecordingLogger();
-    const supervisor = new Supervisor({ logger, statusFilePath: file, extraEnv: { [MARKER_VAR]: marker } });
+    const supervisor = new Supervisor({
+      logger,
+      ...createCoreServices(logger),
+      statusFilePath: file,
+      extraEnv: { [MARKER_VAR]: marker },
+    });
     try {
       supervisor.upsert(definition('survivor', 'sleep', ['1000']));
       assert.equal((await supervisor.start('survivor')).state, 'running');

@@ -26,6 +26,7 @@ describe('SessionManager', () => {
   function makeManager(options: Partial<SessionManagerOptions> = {}): SessionManager {
     manager = new SessionManager({
       supervisor: h.supervisor,
+      tasks: h.tasks,
       logger: h.logger,
       store: undefined,
       poolSize: 0,

@@ -74,7 +74,7 @@ describe('Supervisor', () => {
     for (const state of ['running', 'crashed', 'backoff', 'restarting'] as const) {
       assert.ok(states.includes(state), `went through ${state}: ${states.join(' → ')}`);
     }
-    assert.ok(h.supervisor.activity.list().some((e) => e.kind === 'failed' && e.workerId === 'crasher'));
+    assert.ok(h.activity.list().some((e) => e.kind === 'failed' && e.workerId === 'crasher'));
   });
 
   it('does not restart a worker that exits 0 under on-failure, and forgets its bookkeeping', async () => {
@@ -233,7 +233,7 @@ describe('Supervisor', () => {
     await h.supervisor.start('leaky');
     await waitForState('leaky', 'failed');
     await waitFor('remnants to be killed', async () => ((await findMarked(h.marker)).length === 0 ? true : undefined));
-    assert.ok(h.supervisor.activity.list().some((e) => e.kind === 'orphan-killed'));
+    assert.ok(h.activity.list().some((e) => e.kind === 'orphan-killed'));
   });
 
   it('deletes restart bookkeeping on stop during backoff and on removal', async () => {
@@ -303,6 +303,8 @@ describe('Supervisor', () => {
     const { Supervisor } = await import('../../../../src/core/workers/supervisor');
     const supervisor = new Supervisor({
       logger: h.logger,
+      tasks: h.tasks,
+      activity: h.activity,
       statusFilePath: statusPath,
       extraEnv: { SHEPHERD_TEST_MARKER: h.marker },
     });
