@@ -10,7 +10,10 @@ import { GROUP_BY_VALUES } from '../../../src/ui/workers/workerFormat';
 
 interface Manifest {
   activationEvents: string[];
+  icon: string;
+  extensionKind: string[];
   contributes: {
+    keybindings: Array<{ command: string; key: string; mac?: string; when?: string }>;
     commands: Array<{ command: string; title: string; category: string; icon: string }>;
     menus: Record<string, Array<{ command: string; when?: string }>>;
     viewsWelcome: Array<{ contents: string }>;
@@ -81,5 +84,24 @@ describe('package.json contributions', () => {
   it('activates lazily, never on startup', () => {
     assert.ok(!manifest.activationEvents.includes('*'));
     assert.ok(!manifest.activationEvents.includes('onStartupFinished'));
+  });
+
+  it('runs where the workspace lives, so remote set-ups supervise remote processes', () => {
+    assert.deepEqual(manifest.extensionKind, ['workspace']);
+  });
+
+  it('ships a 128×128 PNG icon', () => {
+    const png = fs.readFileSync(path.resolve(__dirname, '../../../..', manifest.icon));
+    assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG');
+    // The IHDR chunk: width and height as big-endian 32-bit integers at bytes 16 and 20.
+    assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [128, 128]);
+  });
+
+  it('binds keys only to contributed commands, each scoped by a when clause', () => {
+    assert.ok(manifest.contributes.keybindings.length >= 2);
+    for (const binding of manifest.contributes.keybindings) {
+      assert.ok(contributed.includes(binding.command), binding.command);
+      assert.ok(binding.when && binding.when.length > 0, `${binding.command} has no when clause`);
+    }
   });
 });
