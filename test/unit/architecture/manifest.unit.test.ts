@@ -14,6 +14,10 @@ interface Manifest {
   extensionKind: string[];
   contributes: {
     keybindings: Array<{ command: string; key: string; mac?: string; when?: string }>;
+    walkthroughs: Array<{
+      id: string;
+      steps: Array<{ id: string; description: string; media: { image: string }; completionEvents: string[] }>;
+    }>;
     commands: Array<{ command: string; title: string; category: string; icon: string }>;
     menus: Record<string, Array<{ command: string; when?: string }>>;
     viewsWelcome: Array<{ contents: string }>;
@@ -102,6 +106,22 @@ describe('package.json contributions', () => {
     for (const binding of manifest.contributes.keybindings) {
       assert.ok(contributed.includes(binding.command), binding.command);
       assert.ok(binding.when && binding.when.length > 0, `${binding.command} has no when clause`);
+    }
+  });
+
+  it('walks a newcomer through 4 or 5 steps, each with an image, a working button and a completion event', () => {
+    const [walkthrough] = manifest.contributes.walkthroughs;
+    assert.ok(walkthrough, 'a walkthrough is contributed');
+    assert.ok(walkthrough.steps.length >= 4 && walkthrough.steps.length <= 5, `${walkthrough.steps.length} steps`);
+    const builtIn = ['workbench.view.extension.shepherd'];
+    for (const step of walkthrough.steps) {
+      assert.ok(fs.existsSync(path.resolve(__dirname, '../../../..', step.media.image)), step.media.image);
+      const buttons = [...step.description.matchAll(/\(command:([\w.]+)\)/g)].map((match) => match[1] ?? '');
+      assert.ok(buttons.length > 0, `${step.id} has a button`);
+      for (const command of buttons) {
+        assert.ok(contributed.includes(command) || builtIn.includes(command), `${step.id}: ${command}`);
+      }
+      assert.ok(step.completionEvents.length > 0, `${step.id} can be completed`);
     }
   });
 });
