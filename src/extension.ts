@@ -7,27 +7,18 @@ import { SessionManager } from './core/sessions/sessionManager';
 import { TranscriptStore } from './core/sessions/transcripts/transcriptStore';
 import { createShepherdCore, ShepherdCore } from './core/shepherdCore';
 import { Supervisor } from './core/workers/supervisor';
-import { DemoAgentLocation, readAgents, readSessionSettings } from './ui/sessions/agentSettings';
-import { ActivityLogView } from './ui/status/activityLogView';
-import { COMMANDS } from './ui/commands/commandIds';
 import { registerCommands } from './ui/commands/commands';
-import { readGroupBy, readStatusFileSetting, SECTION } from './ui/settings/configuration';
 import { WorkerContextKeys } from './ui/common/contextKeys';
 import { channelLogger } from './ui/common/logger';
-import { Notifier } from './ui/common/notifier';
-import { registerRowClick } from './ui/workers/rowClick';
+import { createShepherdContext, ShepherdContext } from './ui/context';
+import { readSessionSettings } from './ui/sessions/agentSettings';
 import { SessionAttention } from './ui/sessions/sessionAttention';
-import { registerSessionCommands, SessionFolders } from './ui/sessions/sessionCommands';
+import { registerSessionCommands } from './ui/sessions/sessionCommands';
 import { SESSION_VIEW_TYPE, SessionPanels } from './ui/sessions/sessionPanel';
+import { readGroupBy, readStatusFileSetting, SECTION } from './ui/settings/configuration';
 import { WorkersStatusBar } from './ui/status/statusBar';
-import { WorkerTerminals } from './ui/workers/terminal';
-import { WorkerTrust } from './ui/settings/trust';
-import { WorkerControl } from './ui/workers/workerControl';
-import { WorkerFlags } from './ui/workers/workerFormat';
-import { WorkerOutputChannels } from './ui/workers/workerOutput';
-import { WorkerPicker } from './ui/workers/workerPicker';
+import { registerRowClick } from './ui/workers/rowClick';
 import { WorkersNode, WorkersTreeProvider } from './ui/workers/workersTree';
-import { WorkerSync } from './ui/settings/workerSync';
 
 /** What activate() returns: enough for the extension-host tests to drive and observe Shepherd. */
 export interface ShepherdApi {
@@ -57,106 +48,109 @@ function statusFilePath(context: vscode.ExtensionContext): string {
   return readStatusFileSetting() ?? path.join(storageDir(context), STATUS_FILE_NAME);
 }
 
-function showProblems(
-  problems: readonly string[],
-  logger: Logger,
-  notifier: Notifier,
-  openSettings: () => unknown,
-): void {
-  for (const problem of problems) {
-    logger.warn(problem);
-  }
-  if (problems.length > 0) {
-    notifier.warn(
-      `Shepherd: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more in the log)` : ''}`,
-      { title: 'Open Settings', run: openSettings },
-    );
-  }
+/** Builds the core from the settings; problems with the session settings land in `problems`. */
+function buildCore(context: vscode.ExtensionContext, logger: Logger, problems: string[]): ShepherdCore {
+  const sessionSettings = readSessionSettings(problems);
+  return createShepherdCore({
+    logger,
+    supervisor: { statusFilePath: statusFilePath(context) },
+    sessions: {
+      store: new TranscriptStore(path.join(storageDir(context), TRANSCRIPTS_DIR)),
+      idleTimeoutMs: sessionSettings.idleTimeoutMs,
+      stallTimeoutMs: sessionSettings.stallTimeoutMs,
+      poolSize: sessionSettings.poolSize,
+    },
+  });
 }
 
-interface SessionWiring {
-  readonly manager: SessionManager;
-  readonly panels: SessionPanels;
+function warnSettingProblems(ctx: ShepherdContext, problems: readonly string[]): void {
+  ctx.notifier.warnProblems(problems, { actions: [{ title: 'Open Settings', run: ctx.openSettings }] });
 }
 
-/** Sessions: the manager's panels, commands and notifications (UI). */
-function wireSessions(
-  context: vscode.ExtensionContext,
-  wiring: { core: ShepherdCore; notifier: Notifier; tree: WorkersTreeProvider; settingProblems: readonly string[] },
+/** The Workers view, its row clicks and the status bar item. */
+function wireWorkersView(
+  ctx: ShepherdContext,
   store: DisposableStore,
-  openSettings: () => Thenable<unknown>,
-): SessionWiring {
-  const { notifier, tree } = wiring;
-  const { logger, tasks, sessions: manager } = wiring.core;
-  const demo: DemoAgentLocation = {
-    nodePath: process.execPath,
-    script: path.join(context.extensionPath, 'dist', 'demo-agent.js'),
-  };
-  const agents = (): ReturnType<typeof readAgents> => {
-    const problems: string[] = [];
-    const read = readAgents(demo, problems);
-    showProblems(problems, logger, notifier, openSettings);
-    return read;
-  };
-  showProblems(wiring.settingProblems, logger, notifier, openSettings);
-  store.add(manager);
-  const folders = new SessionFolders();
-  const restored = tasks.run('restore sessions', () => manager.restore(agents()));
-  const panels = store.add(
-    new SessionPanels({
-      manager,
-      extensionUri: context.extensionUri,
-      logger,
-      cwdFor: (sessionId) => folders.get(sessionId),
-      track: (name, work) => void tasks.run(name, work),
-      restored,
+): { tree: WorkersTreeProvider; workersView: vscode.TreeView<WorkersNode> } {
+  const { supervisor, sessions } = ctx;
+  const tree = store.add(new WorkersTreeProvider(supervisor, ctx.flagsOf, readGroupBy()));
+  const workersView = store.add(
+    vscode.window.createTreeView('shepherd.workers', { treeDataProvider: tree, showCollapseAll: true }),
+  );
+  registerRowClick(workersView, ctx, store);
+  store.add(sessions.onDidChangeSession((change) => change.view.workerId && tree.refresh(change.view.workerId)));
+  store.add(
+    new WorkersStatusBar(supervisor, {
+      totals: () => ({ sessions: sessions.list().length, ...sessions.totals() }),
+      onDidChange: (listener) => sessions.onDidChangeSession(listener),
     }),
   );
+  store.add(new WorkerContextKeys(supervisor, ctx.tasks));
+  return { tree, workersView };
+}
+
+/** Session panels' revival, session commands and the notices about sessions that need the user. */
+function wireSessions(ctx: ShepherdContext, store: DisposableStore): void {
+  const { sessions, panels } = ctx;
   store.add(vscode.window.registerWebviewPanelSerializer(SESSION_VIEW_TYPE, panels));
-  registerSessionCommands({ manager, panels, notifier, logger, agents, openSettings }, folders, store);
+  registerSessionCommands(ctx, store);
   store.add(
     new SessionAttention(
-      manager,
-      notifier,
+      sessions,
+      ctx.notifier,
       (id) => panels.isVisible(id),
       () => readSessionSettings([]).notifications,
-      (id) => panels.open(id, manager.get(id)?.title ?? 'Session'),
+      (id) => panels.open(id, sessions.get(id)?.title ?? 'Session'),
     ),
   );
-  store.add(manager.onDidChangeSession((change) => change.view.workerId && tree.refresh(change.view.workerId)));
+}
+
+/** Applies settings edits, workspace folder changes and granted trust as they happen. */
+function watchSettings(ctx: ShepherdContext, tree: WorkersTreeProvider, store: DisposableStore): void {
+  const { sync, sessions } = ctx;
   store.add(
     vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration(`${SECTION}.tree.groupBy`)) {
+        tree.setGroupBy(readGroupBy());
+      }
+      if (['workers', 'procfile', 'defaults'].some((key) => event.affectsConfiguration(`${SECTION}.${key}`))) {
+        void sync.reconcile('settings changed');
+      }
+      if (event.affectsConfiguration(`${SECTION}.statusFile`)) {
+        ctx.notifier.info('Shepherd: the new status file location applies after a reload of the window.');
+      }
       if (event.affectsConfiguration(`${SECTION}.sessions`)) {
         const problems: string[] = [];
         const next = readSessionSettings(problems);
-        showProblems(problems, logger, notifier, openSettings);
-        manager.idleTimeoutMs = next.idleTimeoutMs;
-        manager.stallTimeoutMs = next.stallTimeoutMs;
-        manager.setPoolSize(next.poolSize);
+        warnSettingProblems(ctx, problems);
+        sessions.idleTimeoutMs = next.idleTimeoutMs;
+        sessions.stallTimeoutMs = next.stallTimeoutMs;
+        sessions.setPoolSize(next.poolSize);
       }
     }),
   );
-  return { manager, panels };
+  store.add(vscode.workspace.onDidChangeWorkspaceFolders(() => void sync.reconcile('workspace folders changed')));
+  store.add(
+    ctx.trust.onDidGrant(() => {
+      tree.refreshAll();
+      sync.startHeldBack();
+    }),
+  );
 }
 
 /** Stops what a crashed previous run left behind, before any worker of this run starts. */
-async function recoverOrphans(
-  supervisor: Supervisor,
-  notifier: Notifier,
-  logger: Logger,
-  showActivityLog: () => void,
-): Promise<void> {
-  const reports = await supervisor.recoverOrphans();
+async function recoverOrphans(ctx: ShepherdContext): Promise<void> {
+  const reports = await ctx.supervisor.recoverOrphans();
   const stopped = reports.filter((report) => report.outcome === 'terminated').length;
   if (reports.length > 0) {
-    logger.info(`orphan recovery: ${reports.length} recorded group(s) checked, ${stopped} stopped`);
+    ctx.logger.info(`orphan recovery: ${reports.length} recorded group(s) checked, ${stopped} stopped`);
   }
   if (stopped > 0) {
-    notifier.info(
+    ctx.notifier.info(
       `Shepherd stopped ${stopped} worker${stopped === 1 ? '' : 's'} that a previous session left running.`,
       {
         title: 'Show Activity Log',
-        run: showActivityLog,
+        run: () => ctx.activityLog.show(),
       },
     );
   }
@@ -169,105 +163,30 @@ function wire(
   store: DisposableStore,
 ): Omit<ShepherdApi, 'activationMs'> {
   const settingProblems: string[] = [];
-  const sessionSettings = readSessionSettings(settingProblems);
-  const core = createShepherdCore({
-    logger,
-    supervisor: { statusFilePath: statusFilePath(context) },
-    sessions: {
-      store: new TranscriptStore(path.join(storageDir(context), TRANSCRIPTS_DIR)),
-      idleTimeoutMs: sessionSettings.idleTimeoutMs,
-      stallTimeoutMs: sessionSettings.stallTimeoutMs,
-      poolSize: sessionSettings.poolSize,
-    },
-  });
-  const { supervisor, tasks, activity } = core;
+  const core = buildCore(context, logger, settingProblems);
   // If the host dies without deactivate(), SIGKILL every group synchronously on the way out.
-  const onExit = (): void => void supervisor.killAllSync();
+  const onExit = (): void => void core.supervisor.killAllSync();
   process.on('exit', onExit);
   active = { core, onExit };
 
-  const notifier = new Notifier(tasks);
-  const trust = new WorkerTrust(notifier);
-  const outputs = store.add(new WorkerOutputChannels(supervisor));
-  const terminals = store.add(new WorkerTerminals(supervisor));
-  const activityLog = store.add(new ActivityLogView(activity));
-  const control = new WorkerControl(supervisor, trust, notifier, logger, (id) => outputs.show(id));
-  const openSettings = (): Thenable<unknown> => vscode.commands.executeCommand(COMMANDS.openSettings);
-  const sync = store.add(
-    new WorkerSync({ supervisor, tasks, control, trust, notifier, logger, openSettings, showLog: () => log.show() }),
-  );
-  // Sessions are wired after the tree, which shows them; until then no worker can be an agent's.
-  let sessions: SessionWiring | undefined;
-  const flagsOf = (id: string): WorkerFlags => ({
-    removable: !sync.owns(id) && supervisor.get(id)?.source !== 'session',
-    restricted: trust.isRestricted(id),
-    session: sessions?.manager.sessionOfWorker(id),
-  });
+  const ctx = createShepherdContext(core, context, log, store);
+  warnSettingProblems(ctx, settingProblems);
+  const { tree, workersView } = wireWorkersView(ctx, store);
+  wireSessions(ctx, store);
+  registerCommands(ctx, store);
+  watchSettings(ctx, tree, store);
 
-  const tree = store.add(new WorkersTreeProvider(supervisor, flagsOf, readGroupBy()));
-  const workersView = store.add(
-    vscode.window.createTreeView('shepherd.workers', { treeDataProvider: tree, showCollapseAll: true }),
-  );
-  sessions = wireSessions(context, { core, notifier, tree, settingProblems }, store, openSettings);
-  const manager = sessions.manager;
-  registerRowClick(workersView, (id) => manager.sessionOfWorker(id) !== undefined, { logger, notifier }, store);
-  store.add(
-    new WorkersStatusBar(supervisor, {
-      totals: () => ({ sessions: manager.list().length, ...manager.totals() }),
-      onDidChange: (listener) => manager.onDidChangeSession(listener),
-    }),
-  );
-  store.add(new WorkerContextKeys(supervisor, tasks));
-  const picker = new WorkerPicker(supervisor, flagsOf, notifier);
-  registerCommands(
-    {
-      supervisor,
-      control,
-      trust,
-      picker,
-      outputs,
-      terminals,
-      activityLog,
-      notifier,
-      logger,
-      flagsOf,
-      extensionId: context.extension.id,
-    },
-    store,
-  );
-
-  store.add(
-    vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration(`${SECTION}.tree.groupBy`)) {
-        tree.setGroupBy(readGroupBy());
-      }
-      if (['workers', 'procfile', 'defaults'].some((key) => event.affectsConfiguration(`${SECTION}.${key}`))) {
-        void sync.reconcile('settings changed');
-      }
-      if (event.affectsConfiguration(`${SECTION}.statusFile`)) {
-        notifier.info('Shepherd: the new status file location applies after a reload of the window.');
-      }
-    }),
-  );
-  store.add(vscode.workspace.onDidChangeWorkspaceFolders(() => void sync.reconcile('workspace folders changed')));
-  store.add(
-    trust.onDidGrant(() => {
-      tree.refreshAll();
-      sync.startHeldBack();
-    }),
-  );
-
-  void tasks.run('startup', async () => {
-    await recoverOrphans(supervisor, notifier, logger, () => activityLog.show());
-    await sync.reconcile('startup');
+  void ctx.tasks.run('startup', async () => {
+    await recoverOrphans(ctx);
+    await ctx.sync.reconcile('startup');
   });
   return {
-    supervisor,
-    sessions: manager,
-    panels: sessions.panels,
+    supervisor: ctx.supervisor,
+    sessions: ctx.sessions,
+    panels: ctx.panels,
     tree,
     workersView,
-    reconcile: () => sync.reconcile('requested'),
+    reconcile: () => ctx.sync.reconcile('requested'),
   };
 }
 

@@ -4,6 +4,7 @@ import { maskValues } from '../base/secrets';
 import { Supervisor } from '../workers/supervisor';
 import { DEFAULT_WORKER_DEFAULTS, WorkerDefinition } from '../definitions/workerDefinition';
 import { WorkerView } from '../workers/workerView';
+import { RESTING_STATES } from '../workers/workerStates';
 import { AgentEvent } from './protocols/agentEvents';
 import { PermissionDecision } from '../../shared/sessionModel';
 import { AgentConfig, createProtocol, installHint } from './agentConfig';
@@ -42,8 +43,6 @@ export interface ConnectionOptions {
   /** pi keeps a conversation in a session file; Shepherd names it so a later process can continue it. */
   readonly sessionFile: string | undefined;
 }
-
-const TERMINAL_WORKER_STATES = new Set(['exited', 'crashed', 'failed', 'stopped']);
 
 function describeWorkerEnd(view: WorkerView): string {
   if (view.lastExit?.signal) {
@@ -219,7 +218,7 @@ export class AgentConnection implements Disposable {
     this.subscriptions.add(this.supervisor.tapStdout(this.workerId, (chunk) => this.onStdout(chunk)));
     this.subscriptions.add(
       this.supervisor.onDidChangeWorker((change) => {
-        if (change.view.id === this.workerId && TERMINAL_WORKER_STATES.has(change.view.state) && this.isAlive) {
+        if (change.view.id === this.workerId && RESTING_STATES.has(change.view.state) && this.isAlive) {
           this.onProcessEnd(describeWorkerEnd(change.view));
         }
       }),

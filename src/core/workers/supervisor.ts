@@ -2,6 +2,7 @@ import { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { ActivityLog } from '../base/activityLog';
 import { stripAnsi } from '../output/ansi';
 import { DeadlineScheduler } from './deadlineScheduler';
+import { describeExit, describeOutcome } from './exitWording';
 import { describeEscapee, findEscapees, GroupMember, groupFamily } from '../process/escapes';
 import { Disposable, Emitter, Event } from '../base/events';
 import { GroupMetricsSampler } from '../process/groupMetrics';
@@ -16,6 +17,7 @@ import { isCleanExit, RestartTracker } from './restartTracker';
 import { SpawnEntry, SpawnRegistry } from '../process/spawnRegistry';
 import { StatusContents, StatusFile } from '../recovery/statusFile';
 import { TaskRegistry } from '../base/taskRegistry';
+import { UnknownWorkerError } from './unknownWorkerError';
 import { withTimeout } from '../base/timeouts';
 import { WorkerDefinition } from '../definitions/workerDefinition';
 import { RunningProcess, WorkerRecord } from './workerRecord';
@@ -115,23 +117,6 @@ interface StopEscalation {
 
 function sameDefinition(a: WorkerDefinition, b: WorkerDefinition): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
-}
-
-function describeExit(code: number | null, signal: string | null): string {
-  return signal ? `killed by ${signal}` : `exit code ${code}`;
-}
-
-function describeOutcome(result: TerminationResult): string {
-  switch (result.outcome) {
-    case 'already-gone':
-      return 'its processes were already gone';
-    case 'exited':
-      return `exited on SIGTERM in ${result.elapsedMs} ms`;
-    case 'killed':
-      return `killed with SIGKILL after ${result.elapsedMs} ms`;
-    case 'survived':
-      return `some processes survived SIGKILL (uninterruptible sleep?) after ${result.elapsedMs} ms`;
-  }
 }
 
 /**
@@ -528,7 +513,7 @@ export class Supervisor implements Disposable {
   private require(id: string): WorkerRecord {
     const record = this.records.get(id);
     if (!record) {
-      throw new Error(`There is no worker "${id}".`);
+      throw new UnknownWorkerError(id);
     }
     return record;
   }
@@ -708,7 +693,7 @@ export class Supervisor implements Disposable {
   ): void {
     const definition = record.definition;
     const clean = isCleanExit(exit);
-    const exitText = describeExit(exit.code, exit.signal);
+    const exitText = describeExit(exit);
     const tracker = this.restartTrackers.get(definition.id) ?? new RestartTracker();
     const decision = tracker.decide(definition.restart, exit);
     if (decision.kind === 'done') {

@@ -3,14 +3,6 @@ import { WorkerSource } from '../definitions/workerDefinition';
 export type WorkerState =
   'starting' | 'running' | 'stopping' | 'stopped' | 'exited' | 'crashed' | 'backoff' | 'restarting' | 'failed';
 
-/** States in which the worker's process group may be alive. */
-export const LIVE_STATES: ReadonlySet<WorkerState> = new Set<WorkerState>([
-  'starting',
-  'running',
-  'restarting',
-  'stopping',
-]);
-
 export type WorkerHealth = 'ok' | 'degraded';
 
 export interface ExitRecord {

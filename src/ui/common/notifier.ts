@@ -1,10 +1,19 @@
 import * as vscode from 'vscode';
+import { Logger } from '../../core/base/logger';
 import { TaskRegistry } from '../../core/base/taskRegistry';
+import { summarizeProblems } from './problemSummary';
 
 /** A button on a notification and what it does. */
 export interface NotificationAction {
   readonly title: string;
   run(): unknown;
+}
+
+/** How a notice about bad input ends: what the user should know next, and what they can do. */
+export interface ProblemNotice {
+  /** Said after the problem, e.g. "The other workers are not affected." */
+  readonly consequence?: string;
+  readonly actions?: readonly NotificationAction[];
 }
 
 type Show = (message: string, ...items: string[]) => Thenable<string | undefined>;
@@ -14,7 +23,10 @@ type Show = (message: string, ...items: string[]) => Thenable<string | undefined
  * so it runs as a tracked task: a failing button action is logged, never lost.
  */
 export class Notifier {
-  constructor(private readonly tasks: TaskRegistry) {}
+  constructor(
+    private readonly tasks: TaskRegistry,
+    private readonly logger: Logger,
+  ) {}
 
   info(message: string, ...actions: NotificationAction[]): void {
     this.show('info', vscode.window.showInformationMessage, message, actions);
@@ -26,6 +38,18 @@ export class Notifier {
 
   error(message: string, ...actions: NotificationAction[]): void {
     this.show('error', vscode.window.showErrorMessage, message, actions);
+  }
+
+  /** Logs every problem and warns about the first, counting the rest; says nothing when there are none. */
+  warnProblems(problems: readonly string[], notice: ProblemNotice = {}): void {
+    for (const problem of problems) {
+      this.logger.warn(problem);
+    }
+    const summary = summarizeProblems(problems);
+    if (summary !== undefined) {
+      const consequence = notice.consequence === undefined ? '' : `. ${notice.consequence}`;
+      this.warn(`Shepherd: ${summary}${consequence}`, ...(notice.actions ?? []));
+    }
   }
 
   private show(kind: string, show: Show, message: string, actions: readonly NotificationAction[]): void {

@@ -1,49 +1,23 @@
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { DisposableStore } from '../../core/base/events';
-import { Logger } from '../../core/base/logger';
 import { AgentConfig, installHint } from '../../core/sessions/agentConfig';
 import { SessionManager } from '../../core/sessions/sessionManager';
+import type { ShepherdContext } from '../context';
 import { SessionView } from '../../shared/sessionModel';
 import { CommandHandler, registerGuardedCommand } from '../commands/commandGuard';
 import { SESSION_COMMANDS, SessionCommandKey } from '../commands/commandIds';
 import { pickFolder } from '../common/folderPick';
-import { Notifier } from '../common/notifier';
-import { SessionPanels } from './sessionPanel';
 import { describeSession } from './sessionPresentation';
 import { isWorkerNode } from '../workers/workersTree';
 
 const DEMO_DESCRIPTION = 'demo: canned replies, no API key needed';
 
-export interface SessionCommandDeps {
-  readonly manager: SessionManager;
-  readonly panels: SessionPanels;
-  readonly notifier: Notifier;
-  readonly logger: Logger;
-  /** The configured agents, read when asked so settings edits apply at once. */
-  readonly agents: () => readonly AgentConfig[];
-  readonly openSettings: () => Thenable<unknown>;
-}
-
-/**
- * Where each session's agent runs: chosen when the session was created, the first workspace folder
- * for sessions restored from an earlier window.
- */
-export class SessionFolders {
-  private readonly folders = new Map<string, string>();
-
-  set(sessionId: string, cwd: string): void {
-    this.folders.set(sessionId, cwd);
-  }
-
-  delete(sessionId: string): void {
-    this.folders.delete(sessionId);
-  }
-
-  get(sessionId: string): string {
-    return this.folders.get(sessionId) ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? os.homedir();
-  }
-}
+/** What the session commands use of the context. */
+export type SessionCommandContext = Pick<
+  ShepherdContext,
+  'sessions' | 'panels' | 'folders' | 'notifier' | 'logger' | 'agents' | 'openSettings'
+>;
 
 interface AgentItem extends vscode.QuickPickItem {
   readonly agent: AgentConfig;
@@ -93,33 +67,29 @@ async function pickSession(manager: SessionManager, placeHolder: string): Promis
 
 /** A session command gets its session from the tree (an agent's worker), from a caller (an id), or by asking. */
 async function resolveSession(
-  deps: SessionCommandDeps,
+  ctx: SessionCommandContext,
   arg: unknown,
   placeHolder: string,
 ): Promise<SessionView | undefined> {
   if (isWorkerNode(arg)) {
-    const session = deps.manager.sessionOfWorker(arg.id);
+    const session = ctx.sessions.sessionOfWorker(arg.id);
     if (!session) {
       throw new Error(`The worker "${arg.id}" runs no session.`);
     }
     return session;
   }
   if (typeof arg === 'string') {
-    const session = deps.manager.get(arg);
+    const session = ctx.sessions.get(arg);
     if (!session) {
       throw new Error(`There is no session "${arg}".`);
     }
     return session;
   }
-  return pickSession(deps.manager, placeHolder);
+  return pickSession(ctx.sessions, placeHolder);
 }
 
-async function newSession(
-  deps: SessionCommandDeps,
-  folders: SessionFolders,
-  arg: unknown,
-): Promise<string | undefined> {
-  const agents = deps.agents();
+async function newSession(ctx: SessionCommandContext, arg: unknown): Promise<string | undefined> {
+  const agents = ctx.agents();
   const agent = typeof arg === 'string' ? agents.find((candidate) => candidate.id === arg) : await pickAgent(agents);
   if (!agent) {
     if (typeof arg === 'string') {
@@ -128,7 +98,7 @@ async function newSession(
     return undefined;
   }
   if (!allowedHere(agent)) {
-    deps.notifier.warn(
+    ctx.notifier.warn(
       `${agent.label} reads this workspace's own configuration, and the workspace is not trusted. ` +
         `Trust it to start ${agent.label}; the demo agent works either way.`,
       {
@@ -145,54 +115,50 @@ async function newSession(
   const cwd = agent.cwd ?? where.folder?.uri.fsPath ?? os.homedir();
   const session = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: `Starting ${agent.label}…` },
-    () => deps.manager.create(agent, cwd),
+    () => ctx.sessions.create(agent, cwd),
   );
-  folders.set(session.id, cwd);
-  deps.panels.open(session.id, session.title);
+  ctx.folders.set(session.id, cwd);
+  ctx.panels.open(session.id, session.title);
   if (session.state === 'failed') {
-    deps.notifier.error(
+    ctx.notifier.error(
       `${agent.label} could not start: ${session.message ?? 'unknown reason'}. ${installHint(agent)}`,
       {
         title: 'Open Settings',
-        run: deps.openSettings,
+        run: ctx.openSettings,
       },
     );
   }
   return session.id;
 }
 
-function handlers(deps: SessionCommandDeps, folders: SessionFolders): Record<SessionCommandKey, CommandHandler> {
+function handlers(ctx: SessionCommandContext): Record<SessionCommandKey, CommandHandler> {
   return {
-    newSession: (arg) => newSession(deps, folders, arg),
+    newSession: (arg) => newSession(ctx, arg),
     openSession: async (arg) => {
-      const session = await resolveSession(deps, arg, 'Open which session?');
+      const session = await resolveSession(ctx, arg, 'Open which session?');
       if (session) {
-        deps.panels.open(session.id, session.title);
+        ctx.panels.open(session.id, session.title);
       }
       return session?.id;
     },
     closeSession: async (arg) => {
       const session = await resolveSession(
-        deps,
+        ctx,
         arg,
         'Close which session? Its agent stops and its transcript is deleted.',
       );
       if (session) {
-        await deps.manager.close(session.id);
-        folders.delete(session.id);
+        await ctx.sessions.close(session.id);
+        ctx.folders.delete(session.id);
       }
     },
   };
 }
 
 /** Registers the session commands. */
-export function registerSessionCommands(
-  deps: SessionCommandDeps,
-  folders: SessionFolders,
-  store: DisposableStore,
-): void {
-  const table = handlers(deps, folders);
+export function registerSessionCommands(ctx: SessionCommandContext, store: DisposableStore): void {
+  const table = handlers(ctx);
   for (const key of Object.keys(SESSION_COMMANDS) as SessionCommandKey[]) {
-    registerGuardedCommand(store, SESSION_COMMANDS[key], table[key], deps);
+    registerGuardedCommand(store, SESSION_COMMANDS[key], table[key], ctx);
   }
 }

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { Disposable, DisposableStore } from '../../core/base/events';
-import { describeError, Logger } from '../../core/base/logger';
-import { SessionManager } from '../../core/sessions/sessionManager';
+import { describeError } from '../../core/base/logger';
+import type { ShepherdContext } from '../context';
 import {
   ExtensionMessage,
   isOpenableLink,
@@ -14,18 +14,8 @@ import { nonce } from '../../shared/webviewSecurity';
 
 export const SESSION_VIEW_TYPE = 'shepherd.session';
 
-/** What a panel needs from the rest of the extension. */
-export interface SessionPanelDeps {
-  readonly manager: SessionManager;
-  readonly extensionUri: vscode.Uri;
-  readonly logger: Logger;
-  /** The folder an agent runs in when its configuration names none. */
-  readonly cwdFor: (sessionId: string) => string;
-  /** Runs background work so none is lost. */
-  readonly track: (name: string, work: () => Promise<unknown>) => void;
-  /** Settles once the sessions of the last window are restored, so a revived panel finds its session. */
-  readonly restored: Promise<unknown>;
-}
+/** What a panel uses of the context. */
+export type SessionPanelContext = Pick<ShepherdContext, 'sessions' | 'extensionUri' | 'logger' | 'tasks' | 'folders'>;
 
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
   return {
@@ -60,22 +50,22 @@ export class SessionPanel implements Disposable {
   constructor(
     readonly panel: vscode.WebviewPanel,
     readonly sessionId: string,
-    private readonly deps: SessionPanelDeps,
+    private readonly ctx: SessionPanelContext,
   ) {
     const webview = panel.webview;
-    webview.options = webviewOptions(deps.extensionUri);
-    webview.html = html(webview, deps.extensionUri, panel.title);
+    webview.options = webviewOptions(ctx.extensionUri);
+    webview.html = html(webview, ctx.extensionUri, panel.title);
     this.subscriptions.add(webview.onDidReceiveMessage((message: unknown) => this.receive(message)));
     this.subscriptions.add(panel.onDidDispose(() => this.dispose()));
     this.subscriptions.add(
-      deps.manager.onDidChangeTranscript((event) => {
+      ctx.sessions.onDidChangeTranscript((event) => {
         if (event.sessionId === sessionId) {
           this.post({ type: 'transcript', change: event.change });
         }
       }),
     );
     this.subscriptions.add(
-      deps.manager.onDidChangeSession((change) => {
+      ctx.sessions.onDidChangeSession((change) => {
         if (change.view.id !== sessionId) {
           return;
         }
@@ -120,16 +110,16 @@ export class SessionPanel implements Disposable {
     }
     this.panel.webview.postMessage(message).then(
       (delivered) =>
-        delivered || this.deps.logger.warn(`[session:${this.sessionId}] a message to the hidden panel was dropped`),
+        delivered || this.ctx.logger.warn(`[session:${this.sessionId}] a message to the hidden panel was dropped`),
       (error: unknown) =>
-        this.deps.logger.error(`[session:${this.sessionId}] posting to the panel failed: ${describeError(error)}`),
+        this.ctx.logger.error(`[session:${this.sessionId}] posting to the panel failed: ${describeError(error)}`),
     );
   }
 
   private receive(raw: unknown): void {
     const parsed = parseWebviewMessage(raw);
     if (!parsed.ok) {
-      this.deps.logger.warn(`[session:${this.sessionId}] refused a message from the webview: ${parsed.reason}`);
+      this.ctx.logger.warn(`[session:${this.sessionId}] refused a message from the webview: ${parsed.reason}`);
       return;
     }
     try {
@@ -140,28 +130,28 @@ export class SessionPanel implements Disposable {
   }
 
   private handle(message: WebviewMessage): void {
-    const { manager, track } = this.deps;
+    const { sessions, tasks, folders } = this.ctx;
     switch (message.type) {
       case 'ready': {
-        const session = manager.get(this.sessionId);
+        const session = sessions.get(this.sessionId);
         this.ready = true;
         if (!session) {
           this.post({ type: 'problem', message: 'This session no longer exists.' });
           return;
         }
-        this.post({ type: 'init', session, entries: manager.transcript(this.sessionId) });
+        this.post({ type: 'init', session, entries: sessions.transcript(this.sessionId) });
         return;
       }
       case 'send':
-        track(`send to session ${this.sessionId}`, () =>
-          manager.send(this.sessionId, message.text, this.deps.cwdFor(this.sessionId)),
+        void tasks.run(`send to session ${this.sessionId}`, () =>
+          sessions.send(this.sessionId, message.text, folders.get(this.sessionId)),
         );
         return;
       case 'interrupt':
-        manager.interrupt(this.sessionId);
+        sessions.interrupt(this.sessionId);
         return;
       case 'permission':
-        if (!manager.respond(this.sessionId, message.requestId, message.decision)) {
+        if (!sessions.respond(this.sessionId, message.requestId, message.decision)) {
           this.post({ type: 'problem', message: 'That permission request is no longer pending.' });
         }
         return;
@@ -173,13 +163,13 @@ export class SessionPanel implements Disposable {
 
   private openLink(href: string): void {
     if (!isOpenableLink(href)) {
-      this.deps.logger.warn(
+      this.ctx.logger.warn(
         `[session:${this.sessionId}] refused to open a link that is not http(s): ${href.slice(0, 100)}`,
       );
       this.post({ type: 'problem', message: 'Only http and https links can be opened from a session.' });
       return;
     }
-    this.deps.track('open link', async () => vscode.env.openExternal(vscode.Uri.parse(href)));
+    void this.ctx.tasks.run('open link', async () => vscode.env.openExternal(vscode.Uri.parse(href)));
   }
 }
 
@@ -187,7 +177,11 @@ export class SessionPanel implements Disposable {
 export class SessionPanels implements Disposable, vscode.WebviewPanelSerializer<PanelState> {
   private readonly panels = new Map<string, SessionPanel>();
 
-  constructor(private readonly deps: SessionPanelDeps) {}
+  /** `restored` settles once the sessions of the last window are restored, so a revived panel finds its session. */
+  constructor(
+    private readonly ctx: SessionPanelContext,
+    private readonly restored: Promise<unknown>,
+  ) {}
 
   /** Shows the session's panel, creating it if needed. */
   open(sessionId: string, title: string): SessionPanel {
@@ -200,9 +194,9 @@ export class SessionPanels implements Disposable, vscode.WebviewPanelSerializer<
       SESSION_VIEW_TYPE,
       title,
       vscode.ViewColumn.Active,
-      webviewOptions(this.deps.extensionUri),
+      webviewOptions(this.ctx.extensionUri),
     );
-    panel.iconPath = vscode.Uri.joinPath(this.deps.extensionUri, 'media', 'shepherd.svg');
+    panel.iconPath = vscode.Uri.joinPath(this.ctx.extensionUri, 'media', 'shepherd.svg');
     return this.adopt(panel, sessionId);
   }
 
@@ -215,10 +209,10 @@ export class SessionPanels implements Disposable, vscode.WebviewPanelSerializer<
   }
 
   async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: PanelState | undefined): Promise<void> {
-    await this.deps.restored;
+    await this.restored;
     const sessionId = this.sessionToRevive(panel, state);
     if (!sessionId) {
-      this.deps.logger.warn(`a restored session panel ("${panel.title}") matches no session; closing it`);
+      this.ctx.logger.warn(`a restored session panel ("${panel.title}") matches no session; closing it`);
       panel.dispose();
       return;
     }
@@ -232,9 +226,9 @@ export class SessionPanels implements Disposable, vscode.WebviewPanelSerializer<
   private sessionToRevive(panel: vscode.WebviewPanel, state: PanelState | undefined): string | undefined {
     const fromState = typeof state?.sessionId === 'string' ? state.sessionId : undefined;
     if (fromState) {
-      return this.deps.manager.get(fromState) ? fromState : undefined;
+      return this.ctx.sessions.get(fromState) ? fromState : undefined;
     }
-    return this.deps.manager.list().find((view) => view.title === panel.title && !this.panels.has(view.id))?.id;
+    return this.ctx.sessions.list().find((view) => view.title === panel.title && !this.panels.has(view.id))?.id;
   }
 
   dispose(): void {
@@ -244,7 +238,7 @@ export class SessionPanels implements Disposable, vscode.WebviewPanelSerializer<
   }
 
   private adopt(panel: vscode.WebviewPanel, sessionId: string): SessionPanel {
-    const sessionPanel = new SessionPanel(panel, sessionId, this.deps);
+    const sessionPanel = new SessionPanel(panel, sessionId, this.ctx);
     this.panels.set(sessionId, sessionPanel);
     sessionPanel.onDidDispose(() => this.panels.delete(sessionId));
     return sessionPanel;

@@ -1,26 +1,16 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DisposableStore } from '../../core/base/events';
-import { Logger } from '../../core/base/logger';
 import { diffDefinitions } from '../../core/definitions/reconcile';
-import { Supervisor } from '../../core/workers/supervisor';
 import { WorkerDefinition } from '../../core/definitions/workerDefinition';
+import type { ShepherdContext } from '../context';
 import { DesiredWorker, DesiredWorkers, ProcfileLocation, readDesiredWorkers } from './configuration';
-import { Notifier } from '../common/notifier';
-import { WorkerTrust } from './trust';
-import { WorkerControl } from '../workers/workerControl';
-import { TaskRegistry } from '../../core/base/taskRegistry';
 
-export interface WorkerSyncDeps {
-  readonly tasks: TaskRegistry;
-  readonly supervisor: Supervisor;
-  readonly control: WorkerControl;
-  readonly trust: WorkerTrust;
-  readonly notifier: Notifier;
-  readonly logger: Logger;
-  readonly openSettings: () => unknown;
-  readonly showLog: () => unknown;
-}
+/** What the settings sync uses of the context. */
+export type WorkerSyncContext = Pick<
+  ShepherdContext,
+  'tasks' | 'supervisor' | 'control' | 'trust' | 'notifier' | 'logger' | 'openSettings' | 'showLog'
+>;
 
 /**
  * Keeps the supervisor's configured workers equal to what settings and Procfiles ask for. Each pass
@@ -38,7 +28,7 @@ export class WorkerSync implements vscode.Disposable {
   private watchers = new DisposableStore();
   private disposed = false;
 
-  constructor(private readonly deps: WorkerSyncDeps) {}
+  constructor(private readonly ctx: WorkerSyncContext) {}
 
   /** True for workers that settings or a Procfile define: they follow their source, not the user's Remove. */
   owns(id: string): boolean {
@@ -47,7 +37,7 @@ export class WorkerSync implements vscode.Disposable {
 
   /** Queues a pass; resolves once it (and any queued before it) has been applied. */
   reconcile(reason: string): Promise<void> {
-    const pass = this.queue.then(() => this.deps.tasks.run(`reconcile (${reason})`, () => this.reconcileOnce()));
+    const pass = this.queue.then(() => this.ctx.tasks.run(`reconcile (${reason})`, () => this.reconcileOnce()));
     this.queue = pass.then(() => undefined);
     return this.queue;
   }
@@ -57,8 +47,8 @@ export class WorkerSync implements vscode.Disposable {
     for (const { definition } of this.applied) {
       if (
         definition.autoStart &&
-        this.deps.trust.isWorkspaceDefined(definition.id) &&
-        this.deps.supervisor.get(definition.id)?.state === 'stopped'
+        this.ctx.trust.isWorkspaceDefined(definition.id) &&
+        this.ctx.supervisor.get(definition.id)?.state === 'stopped'
       ) {
         this.autoStart(definition);
       }
@@ -75,7 +65,7 @@ export class WorkerSync implements vscode.Disposable {
     this.reportProblems(desired.problems);
     this.watchProcfiles(desired.procfiles);
     for (const { definition, origin } of desired.workers) {
-      this.deps.trust.setOrigin(definition.id, origin);
+      this.ctx.trust.setOrigin(definition.id, origin);
     }
     const diff = diffDefinitions(
       this.applied.map((worker) => worker.definition),
@@ -84,17 +74,17 @@ export class WorkerSync implements vscode.Disposable {
     this.applied = desired.workers;
     this.appliedIds = new Set(desired.workers.map((worker) => worker.definition.id));
     // Removals first and awaited: a worker removed and re-added under the same id must not vanish.
-    await Promise.all(diff.removed.map((id) => this.deps.control.remove(id)));
+    await Promise.all(diff.removed.map((id) => this.ctx.control.remove(id)));
     for (const definition of diff.added) {
-      this.deps.supervisor.upsert(definition);
+      this.ctx.supervisor.upsert(definition);
       if (definition.autoStart) {
         this.autoStart(definition);
       }
     }
     for (const definition of diff.changed) {
       if (
-        this.deps.supervisor.upsert(definition) === 'changed' &&
-        this.deps.supervisor.get(definition.id)?.definitionChanged
+        this.ctx.supervisor.upsert(definition) === 'changed' &&
+        this.ctx.supervisor.get(definition.id)?.definitionChanged
       ) {
         this.offerRestart(definition);
       }
@@ -103,43 +93,39 @@ export class WorkerSync implements vscode.Disposable {
   }
 
   private autoStart(definition: WorkerDefinition): void {
-    void this.deps.tasks.run(`auto-start of ${definition.id}`, () =>
-      this.deps.control.start(definition.id, { quiet: true }),
+    void this.ctx.tasks.run(`auto-start of ${definition.id}`, () =>
+      this.ctx.control.start(definition.id, { quiet: true }),
     );
   }
 
   private offerRestart(definition: WorkerDefinition): void {
-    this.deps.notifier.info(
+    this.ctx.notifier.info(
       `Shepherd: the definition of "${definition.label}" changed. Restart it to apply the change.`,
       {
         title: 'Restart',
-        run: () => this.deps.control.restart(definition.id),
+        run: () => this.ctx.control.restart(definition.id),
       },
     );
   }
 
   /** Says what is wrong with the settings once per distinct set of problems, not on every pass. */
   private reportProblems(problems: readonly string[]): void {
-    for (const problem of problems) {
-      this.deps.logger.warn(problem);
-    }
     const key = problems.join('\n');
-    if (key === this.shownProblems) {
+    if (key !== this.shownProblems) {
+      this.shownProblems = key;
+      this.ctx.notifier.warnProblems(problems, {
+        consequence: 'The other workers are not affected.',
+        actions: [
+          { title: 'Open Settings', run: this.ctx.openSettings },
+          { title: 'Show Log', run: this.ctx.showLog },
+        ],
+      });
       return;
     }
-    this.shownProblems = key;
-    if (problems.length === 0) {
-      return;
+    // Already shown: the log still gets them on every pass, so it tells when they were fixed.
+    for (const problem of problems) {
+      this.ctx.logger.warn(problem);
     }
-    const more =
-      problems.length > 1
-        ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''}: see the Shepherd log)`
-        : '';
-    this.deps.notifier.warn(
-      `Shepherd: ${problems[0]}${more}. The other workers are not affected.`,
-      { title: 'Open Settings', run: this.deps.openSettings },
-      { title: 'Show Log', run: this.deps.showLog },
-    );
   }
 
   /** Procfile edits apply like settings edits; the watchers change only when the set of Procfiles does. */
@@ -163,7 +149,7 @@ export class WorkerSync implements vscode.Disposable {
 
   private logSummary(desired: DesiredWorkers, added: number, removed: number, changed: number): void {
     if (added + removed + changed > 0) {
-      this.deps.logger.info(
+      this.ctx.logger.info(
         `configuration applied: ${desired.workers.length} configured worker(s); ` +
           `${added} added, ${removed} removed, ${changed} changed`,
       );

@@ -1,9 +1,8 @@
 import * as vscode from 'vscode';
 import { DisposableStore } from '../../core/base/events';
-import { Logger } from '../../core/base/logger';
 import { COMMANDS, OPEN_CLICKED_ROW, SESSION_COMMANDS } from '../commands/commandIds';
 import { registerGuardedCommand } from '../commands/commandGuard';
-import { Notifier } from '../common/notifier';
+import type { ShepherdContext } from '../context';
 import { isWorkerNode, WorkersNode } from './workersTree';
 
 /**
@@ -17,8 +16,7 @@ import { isWorkerNode, WorkersNode } from './workersTree';
  */
 export function registerRowClick(
   view: vscode.TreeView<WorkersNode>,
-  isSession: (workerId: string) => boolean,
-  report: { logger: Logger; notifier: Notifier },
+  ctx: Pick<ShepherdContext, 'sessions' | 'logger' | 'notifier'>,
   store: DisposableStore,
 ): void {
   registerGuardedCommand(
@@ -27,14 +25,14 @@ export function registerRowClick(
     () => {
       const node = view.selection.find(isWorkerNode);
       if (!node) {
-        report.logger.warn(`${OPEN_CLICKED_ROW} ran with no worker selected in the Workers view`);
+        ctx.logger.warn(`${OPEN_CLICKED_ROW} ran with no worker selected in the Workers view`);
         return undefined;
       }
       return vscode.commands.executeCommand(
-        isSession(node.id) ? SESSION_COMMANDS.openSession : COMMANDS.showOutput,
+        ctx.sessions.sessionOfWorker(node.id) !== undefined ? SESSION_COMMANDS.openSession : COMMANDS.showOutput,
         node,
       );
     },
-    report,
+    ctx,
   );
 }

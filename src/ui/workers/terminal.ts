@@ -3,7 +3,9 @@ import { stripAnsi } from '../../core/output/ansi';
 import { DisposableStore } from '../../core/base/events';
 import { OutputLine } from '../../core/output/outputBuffer';
 import { Supervisor, WorkerChange } from '../../core/workers/supervisor';
-import { LIVE_STATES, WorkerView } from '../../core/workers/workerView';
+import { requireWorker } from '../../core/workers/unknownWorkerError';
+import { WorkerView } from '../../core/workers/workerView';
+import { LIVE_STATES } from '../../core/workers/workerStates';
 import { stateLabel } from './workerFormat';
 
 const DIM = '\x1b[2m';
@@ -165,10 +167,7 @@ export class WorkerTerminals implements vscode.Disposable {
   }
 
   show(id: string): void {
-    const view = this.supervisor.get(id);
-    if (!view) {
-      throw new Error(`There is no worker "${id}".`);
-    }
+    const view = requireWorker(this.supervisor, id);
     let terminal = this.terminals.get(id);
     if (!terminal) {
       terminal = vscode.window.createTerminal({

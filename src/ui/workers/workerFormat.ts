@@ -1,6 +1,8 @@
 import { SessionView } from '../../shared/sessionModel';
 import { canRestart, canStart, canStop, hasProcess } from '../../core/workers/workerCapabilities';
-import { ExitRecord, WorkerState, WorkerView } from '../../core/workers/workerView';
+import { describeExit } from '../../core/workers/exitWording';
+import { EXITED_STATES } from '../../core/workers/workerStates';
+import { WorkerState, WorkerView } from '../../core/workers/workerView';
 import { WorkerSource } from '../../core/definitions/workerDefinition';
 
 /** Plain-text presentation of workers, shared by the tree, the picker and the status bar. No vscode here. */
@@ -59,10 +61,6 @@ export function formatBytes(bytes: number): string {
   return unit === 0 ? `${value} B` : `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
 }
 
-export function describeExit(exit: ExitRecord): string {
-  return exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
-}
-
 /** What the tree shows beside a worker's label: its process figures when it runs, else its state. */
 export function describeWorker(view: WorkerView, now: number, restricted: boolean): string {
   const parts: string[] = [];
@@ -82,7 +80,7 @@ export function describeWorker(view: WorkerView, now: number, restricted: boolea
     }
   } else {
     parts.push(stateLabel(view.state));
-    if ((view.state === 'exited' || view.state === 'crashed') && view.lastExit) {
+    if (EXITED_STATES.has(view.state) && view.lastExit) {
       parts.push(describeExit(view.lastExit));
     }
   }

@@ -3,6 +3,7 @@ import { stripAnsi } from '../../core/output/ansi';
 import { DisposableStore } from '../../core/base/events';
 import { OutputLine } from '../../core/output/outputBuffer';
 import { OutputBatch, Supervisor } from '../../core/workers/supervisor';
+import { requireWorker } from '../../core/workers/unknownWorkerError';
 
 interface OpenChannel {
   readonly channel: vscode.OutputChannel;
@@ -56,10 +57,7 @@ export class WorkerOutputChannels implements vscode.Disposable {
     if (existing) {
       return existing;
     }
-    const view = this.supervisor.get(id);
-    if (!view) {
-      throw new Error(`There is no worker "${id}".`);
-    }
+    const view = requireWorker(this.supervisor, id);
     const lines = this.supervisor.output(id);
     const opened: OpenChannel = {
       channel: vscode.window.createOutputChannel(`Shepherd: ${view.label}`, 'log'),

@@ -11,7 +11,7 @@ interface WorkerPick extends vscode.QuickPickItem {
 
 export interface PickOptions {
   /** Only workers for which the action makes sense are offered. */
-  readonly filter: (view: WorkerView) => boolean;
+  readonly filter: (view: WorkerView, flags: WorkerFlags) => boolean;
   readonly placeHolder: string;
   /** Said when no worker qualifies, e.g. "No worker is running." */
   readonly noneMessage: string;
@@ -33,17 +33,15 @@ export class WorkerPicker {
     const now = Date.now();
     const items: WorkerPick[] = this.supervisor
       .snapshot()
-      .filter(options.filter)
-      .map((view) => {
-        const restricted = this.flagsOf(view.id).restricted;
-        return {
-          id: view.id,
-          label: view.label,
-          iconPath: stateIcon(view, restricted),
-          description: describeWorker(view, now, restricted),
-          detail: view.commandLine,
-        };
-      });
+      .map((view) => ({ view, flags: this.flagsOf(view.id) }))
+      .filter(({ view, flags }) => options.filter(view, flags))
+      .map(({ view, flags }) => ({
+        id: view.id,
+        label: view.label,
+        iconPath: stateIcon(view, flags.restricted),
+        description: describeWorker(view, now, flags.restricted),
+        detail: view.commandLine,
+      }));
     if (items.length === 0) {
       this.notifier.info(options.noneMessage);
       return undefined;

@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
 import { SessionView } from '../../shared/sessionModel';
+import { describeExit } from '../../core/workers/exitWording';
+import { FAILURE_STATES } from '../../core/workers/workerStates';
 import { WorkerView } from '../../core/workers/workerView';
 import { describeSession } from '../sessions/sessionPresentation';
-import { describeExit, formatBytes, formatDuration, stateLabel } from './workerFormat';
+import { formatBytes, formatDuration, stateLabel } from './workerFormat';
 
 const RED = new vscode.ThemeColor('charts.red');
 const YELLOW = new vscode.ThemeColor('charts.yellow');
@@ -93,7 +95,7 @@ export function workerTooltip(view: WorkerView, restricted: boolean, session?: S
     line('Last health match', `${match.pattern} at ${time(match.at)}: ${match.line}`);
   }
   if (view.message) {
-    line(view.state === 'failed' || view.state === 'crashed' ? 'Failure' : 'Note', view.message);
+    line(FAILURE_STATES.has(view.state) ? 'Failure' : 'Note', view.message);
   }
   if (view.definitionChanged) {
     line('Settings', 'changed since it started; restart to apply');

@@ -1,0 +1,124 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { DisposableStore } from '../core/base/events';
+import { AgentConfig } from '../core/sessions/agentConfig';
+import { ShepherdCore } from '../core/shepherdCore';
+import { COMMANDS } from './commands/commandIds';
+import { Notifier } from './common/notifier';
+import { readAgents } from './sessions/agentSettings';
+import { SessionFolders } from './sessions/sessionFolders';
+import { SessionPanels } from './sessions/sessionPanel';
+import { WorkerTrust } from './settings/trust';
+import { WorkerSync } from './settings/workerSync';
+import { ActivityLogView } from './status/activityLogView';
+import { WorkerTerminals } from './workers/terminal';
+import { WorkerControl } from './workers/workerControl';
+import { WorkerFlags } from './workers/workerFormat';
+import { WorkerOutputChannels } from './workers/workerOutput';
+import { WorkerPicker } from './workers/workerPicker';
+
+/**
+ * What the UI adapters share, built once per activation (rust-analyzer's Ctx): the core's pieces and
+ * the long-lived UI services. An adapter takes a Pick of it naming what it uses. Shutting the core
+ * down stays with extension.ts, which owns it.
+ */
+export interface ShepherdContext extends Pick<ShepherdCore, 'logger' | 'tasks' | 'supervisor' | 'sessions'> {
+  readonly extensionId: string;
+  readonly extensionUri: vscode.Uri;
+  readonly notifier: Notifier;
+  readonly openSettings: () => Thenable<unknown>;
+  readonly showLog: () => void;
+  readonly trust: WorkerTrust;
+  readonly control: WorkerControl;
+  readonly outputs: WorkerOutputChannels;
+  readonly terminals: WorkerTerminals;
+  readonly activityLog: ActivityLogView;
+  readonly sync: WorkerSync;
+  readonly picker: WorkerPicker;
+  /** Facts about a worker that live outside the supervisor: who owns it, whether it may run, its session. */
+  readonly flagsOf: (id: string) => WorkerFlags;
+  /** The configured agents, read when asked so settings edits apply at once; bad entries are reported. */
+  readonly agents: () => readonly AgentConfig[];
+  readonly folders: SessionFolders;
+  readonly panels: SessionPanels;
+}
+
+type BaseContext = Pick<
+  ShepherdContext,
+  | 'logger'
+  | 'tasks'
+  | 'supervisor'
+  | 'sessions'
+  | 'extensionId'
+  | 'extensionUri'
+  | 'notifier'
+  | 'openSettings'
+  | 'showLog'
+>;
+
+type WorkerServices = Pick<
+  ShepherdContext,
+  'trust' | 'control' | 'outputs' | 'terminals' | 'activityLog' | 'sync' | 'picker' | 'flagsOf'
+>;
+
+type SessionServices = Pick<ShepherdContext, 'agents' | 'folders' | 'panels'>;
+
+function workerServices(base: BaseContext, core: ShepherdCore, store: DisposableStore): WorkerServices {
+  const { supervisor, notifier, logger, sessions } = base;
+  const trust = new WorkerTrust(notifier);
+  const outputs = store.add(new WorkerOutputChannels(supervisor));
+  const terminals = store.add(new WorkerTerminals(supervisor));
+  const activityLog = store.add(new ActivityLogView(core.activity));
+  const control = new WorkerControl(supervisor, trust, notifier, logger, (id) => outputs.show(id));
+  const sync = store.add(new WorkerSync({ ...base, control, trust }));
+  const flagsOf = (id: string): WorkerFlags => ({
+    removable: !sync.owns(id) && supervisor.get(id)?.source !== 'session',
+    restricted: trust.isRestricted(id),
+    session: sessions.sessionOfWorker(id),
+  });
+  const picker = new WorkerPicker(supervisor, flagsOf, notifier);
+  return { trust, control, outputs, terminals, activityLog, sync, picker, flagsOf };
+}
+
+/** Starts restoring the sessions of the last window; panels revived by VS Code wait for it. */
+function sessionServices(base: BaseContext, extensionPath: string, store: DisposableStore): SessionServices {
+  const { sessions, notifier, openSettings, tasks } = base;
+  const demo = { nodePath: process.execPath, script: path.join(extensionPath, 'dist', 'demo-agent.js') };
+  const agents = (): readonly AgentConfig[] => {
+    const problems: string[] = [];
+    const read = readAgents(demo, problems);
+    notifier.warnProblems(problems, { actions: [{ title: 'Open Settings', run: openSettings }] });
+    return read;
+  };
+  store.add(sessions);
+  const folders = new SessionFolders();
+  const restored = tasks.run('restore sessions', () => sessions.restore(agents()));
+  const panels = store.add(new SessionPanels({ ...base, folders }, restored));
+  return { agents, folders, panels };
+}
+
+/** Builds the context over the core; everything disposable it creates goes into `store`. */
+export function createShepherdContext(
+  core: ShepherdCore,
+  extension: vscode.ExtensionContext,
+  log: vscode.LogOutputChannel,
+  store: DisposableStore,
+): ShepherdContext {
+  const { logger, tasks, supervisor, sessions } = core;
+  const base: BaseContext = {
+    logger,
+    tasks,
+    supervisor,
+    sessions,
+    extensionId: extension.extension.id,
+    extensionUri: extension.extensionUri,
+    notifier: new Notifier(tasks, logger),
+    openSettings: () => vscode.commands.executeCommand(COMMANDS.openSettings),
+    showLog: () => log.show(),
+  };
+  return {
+    ...base,
+    ...workerServices(base, core, store),
+    ...sessionServices(base, extension.extensionPath, store),
+  };
+}
