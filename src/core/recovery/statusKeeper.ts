@@ -64,7 +64,8 @@ export class StatusKeeper {
 
   /** Writes the file now; resolves false (after reporting) when the disk refused or there is no file. */
   async writeNow(): Promise<boolean> {
-    this.lastWrite = 0;
+    // Not 0: an interval longer than the epoch (tick writes switched off) would still hold it back.
+    this.lastWrite = Number.NEGATIVE_INFINITY;
     this.dirty = true;
     await this.maybeWrite(Date.now());
     return !this.dirty;

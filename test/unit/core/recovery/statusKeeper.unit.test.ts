@@ -97,6 +97,12 @@ describe('StatusKeeper', () => {
     assert.deepEqual(await none.recoverOrphans(100), []);
   });
 
+  it('writeNow writes even when the interval is longer than the clock has run (tick writes switched off)', async () => {
+    const status = keeper(Number.MAX_SAFE_INTEGER);
+    assert.equal(await status.writeNow(), true);
+    assert.equal((await written())?.host.pid, process.pid);
+  });
+
   it('writes synchronously for exit paths', async () => {
     const status = keeper();
     workers = [
