@@ -34,6 +34,20 @@ export interface TerminationResult {
   readonly elapsedMs: number;
 }
 
+/** What a termination did, in words for the activity log. */
+export function describeTermination(result: TerminationResult): string {
+  switch (result.outcome) {
+    case 'already-gone':
+      return 'its processes were already gone';
+    case 'exited':
+      return `exited on SIGTERM in ${result.elapsedMs} ms`;
+    case 'killed':
+      return `killed with SIGKILL after ${result.elapsedMs} ms`;
+    case 'survived':
+      return `some processes survived SIGKILL (uninterruptible sleep?) after ${result.elapsedMs} ms`;
+  }
+}
+
 export interface TerminateOptions {
   /** How long the group gets between SIGTERM and SIGKILL. */
   readonly graceMs?: number;

@@ -1,21 +1,28 @@
 import { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { ActivityLog } from '../base/activityLog';
-import { stripAnsi } from '../output/ansi';
 import { DeadlineScheduler } from './deadlineScheduler';
-import { describeExit, describeOutcome } from './exitWording';
-import { describeEscapee, findEscapees, GroupMember, groupFamily } from '../process/escapes';
+import { describeExit } from './exitWording';
 import { Disposable, Emitter, Event } from '../base/events';
 import { GroupMetricsSampler } from '../process/groupMetrics';
+import { HealthScanner } from './healthScan';
 import { describeError, Logger } from '../base/logger';
-import { reapOrphans, OrphanReport } from '../recovery/orphanReaper';
-import { LineWriter, OutputBuffer, OutputLine, OutputStream } from '../output/outputBuffer';
-import { GroupProbe, killGroupSync, signalGroup, terminateGroup, TerminationResult } from '../process/processGroup';
+import { OrphanReport } from '../recovery/orphanReaper';
+import { OutputBatch, OutputBatcher } from './outputBatcher';
+import { OutputLine } from '../output/outputBuffer';
+import {
+  describeTermination,
+  killGroupSync,
+  signalGroup,
+  terminateGroup,
+  TerminationResult,
+} from '../process/processGroup';
 import { LaunchedWorker, LaunchEnvironment, LaunchError, launchWorker } from '../process/processLauncher';
 import { readStartToken } from '../process/procfs';
-import { ReadThrottle } from '../output/readThrottle';
+import { RemnantReporter } from '../process/remnants';
 import { isCleanExit, RestartTracker } from './restartTracker';
 import { SpawnEntry, SpawnRegistry } from '../process/spawnRegistry';
-import { StatusContents, StatusFile } from '../recovery/statusFile';
+import { StatusKeeper } from '../recovery/statusKeeper';
+import { StopEscalation } from './stopEscalation';
 import { TaskRegistry } from '../base/taskRegistry';
 import { UnknownWorkerError } from './unknownWorkerError';
 import { withTimeout } from '../base/timeouts';
@@ -23,22 +30,17 @@ import { WorkerDefinition } from '../definitions/workerDefinition';
 import { RunningProcess, WorkerRecord } from './workerRecord';
 import { WorkerState, WorkerView } from './workerView';
 
+/** Part of the supervisor's API (onDidOutput); defined beside the batcher that builds it. */
+export type { OutputBatch } from './outputBatcher';
+
 /** Two seconds keeps uptime, CPU and RSS current in the tree while one /proc scan stays cheap. */
 export const DEFAULT_TICK_MS = 2_000;
-/** Output reaches listeners at most this often per worker: smooth to watch, cheap under a flood. */
-export const DEFAULT_OUTPUT_BATCH_MS = 75;
-/** The status file only has to be fresh enough to find orphans after a crash. */
-export const DEFAULT_STATUS_FILE_INTERVAL_MS = 5_000;
-/** A degraded worker that prints no further matching line for this long is healthy again. */
-export const HEALTH_RECOVERY_MS = 5 * 60_000;
 /** How long an exit waits for the last output to drain before deciding on a restart. */
 export const EXIT_DRAIN_MS = 250;
 /** Grace used when the editor shuts down: quick, because VS Code gives deactivate() only seconds. */
 export const SHUTDOWN_GRACE_MS = 1_500;
 /** Why a start was refused once the editor began shutting Shepherd down. */
 const SHUTTING_DOWN = 'Shepherd is shutting down: the worker was not started';
-/** Bounds the health scan per tick so a flood cannot make one tick expensive. */
-const HEALTH_SCAN_MAX_LINES = 5_000;
 
 export interface SupervisorOptions {
   readonly logger: Logger;
@@ -63,38 +65,6 @@ export interface WorkerChange {
   readonly view: WorkerView;
 }
 
-/** New output of one worker since the previous batch. */
-export interface OutputBatch {
-  readonly workerId: string;
-  /** Seq of the last line the batch covers; it covers every line after the previous batch's. */
-  readonly lastSeq: number;
-  /** When that last line was complete (epoch ms). */
-  readonly lastAt: number;
-  /** Lines printed since the previous batch, including any the buffer dropped before this one. */
-  readonly count: number;
-  /**
-   * The batch's lines that the buffer still keeps, decoded on first read. Read them while the event
-   * runs: later output may push them out of the buffer.
-   */
-  readonly lines: readonly OutputLine[];
-}
-
-/** A batch whose lines become strings only if a listener reads them (most workers' output is never shown). */
-function outputBatch(workerId: string, output: OutputBuffer, afterSeq: number): OutputBatch {
-  const lastSeq = output.lastSeq;
-  let lines: OutputLine[] | undefined;
-  return {
-    workerId,
-    lastSeq,
-    lastAt: output.lastAt,
-    count: lastSeq - afterSeq,
-    get lines(): OutputLine[] {
-      lines ??= output.linesBetween(afterSeq, lastSeq);
-      return lines;
-    },
-  };
-}
-
 export interface StopOptions {
   /** Overrides the definition's grace period. */
   readonly graceMs?: number;
@@ -108,12 +78,6 @@ export interface StopAllOptions extends StopOptions {
 }
 
 export type UpsertResult = 'added' | 'changed' | 'unchanged';
-
-interface StopEscalation {
-  readonly controller: AbortController;
-  /** Undo the timers and listeners that may abort it, once the stop is over. */
-  readonly cleanups: Array<() => void>;
-}
 
 function sameDefinition(a: WorkerDefinition, b: WorkerDefinition): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
@@ -134,24 +98,15 @@ export class Supervisor implements Disposable {
   private readonly restartTrackers = new Map<string, RestartTracker>();
   private readonly scheduler: DeadlineScheduler;
   private readonly sampler = new GroupMetricsSampler();
-  private readonly statusFile: StatusFile | undefined;
+  private readonly status: StatusKeeper;
+  private readonly batcher: OutputBatcher;
+  private readonly healthScanner: HealthScanner;
+  private readonly remnants: RemnantReporter;
   private readonly changeEmitter: Emitter<WorkerChange>;
-  private readonly outputEmitter: Emitter<OutputBatch>;
-  private readonly outputBatchMs: number;
-  private readonly statusFileIntervalMs: number;
   private readonly extraEnv: LaunchEnvironment;
   private readonly tickTimer: NodeJS.Timeout;
-  private flushTimer: NodeJS.Timeout | undefined;
-  private readonly pendingOutput = new Set<WorkerRecord>();
-  /** Bounds how much output one turn of the event loop handles, so a flood cannot freeze the host. */
-  private readonly readThrottle = new ReadThrottle();
   private cachedSnapshot: readonly WorkerView[] | undefined;
   private ticking = false;
-  private statusDirty = true;
-  private lastStatusWrite = 0;
-  private lastStatusError: string | undefined;
-  /** Read once: lets a later run tell this host from a process that reused its PID. */
-  private hostStartToken: string | undefined;
   private disposed = false;
   /** Set by killAllSync and shutdown: from then on nothing new may start. */
   private closing = false;
@@ -169,11 +124,26 @@ export class Supervisor implements Disposable {
     this.activity = options.activity;
     this.scheduler = new DeadlineScheduler(this.logger);
     this.changeEmitter = new Emitter<WorkerChange>(onListenerError);
-    this.outputEmitter = new Emitter<OutputBatch>(onListenerError);
-    this.outputBatchMs = options.outputBatchMs ?? DEFAULT_OUTPUT_BATCH_MS;
-    this.statusFileIntervalMs = options.statusFileIntervalMs ?? DEFAULT_STATUS_FILE_INTERVAL_MS;
     this.extraEnv = options.extraEnv ?? {};
-    this.statusFile = options.statusFilePath ? new StatusFile(options.statusFilePath) : undefined;
+    this.status = new StatusKeeper({
+      logger: this.logger,
+      activity: this.activity,
+      filePath: options.statusFilePath,
+      intervalMs: options.statusFileIntervalMs,
+      workers: () => [...this.records.values()].map((record) => record.statusEntry()),
+    });
+    this.batcher = new OutputBatcher({
+      logger: this.logger,
+      onListenerError,
+      batchMs: options.outputBatchMs,
+      droppedLines: (record) => this.changed(record),
+    });
+    this.healthScanner = new HealthScanner({ activity: this.activity, changed: (record) => this.changed(record) });
+    this.remnants = new RemnantReporter({
+      logger: this.logger,
+      activity: this.activity,
+      seenBefore: (pgid) => this.sampler.membersAtLastSample(pgid),
+    });
     this.tickTimer = setInterval(() => this.tick(), options.tickMs ?? DEFAULT_TICK_MS);
     // The tick must never be what keeps a process (a test run, a CLI) alive.
     this.tickTimer.unref();
@@ -186,7 +156,7 @@ export class Supervisor implements Disposable {
 
   /** Fires at most once per worker per batch interval, with the lines printed since. */
   get onDidOutput(): Event<OutputBatch> {
-    return this.outputEmitter.event;
+    return this.batcher.onDidOutput;
   }
 
   // ---- Read model -------------------------------------------------------------------------
@@ -254,7 +224,7 @@ export class Supervisor implements Disposable {
     }
     this.records.delete(id);
     this.forgetRestarts(id);
-    this.pendingOutput.delete(record);
+    this.batcher.forget(record);
     this.cachedSnapshot = undefined;
     this.changeEmitter.fire({ kind: 'removed', view: record.view() });
   }
@@ -325,45 +295,22 @@ export class Supervisor implements Disposable {
     if (record.stopping && inFlight) {
       // A second, more urgent stop (shutdown's short grace, a forced kill) must not wait out the
       // grace of the stop already under way: it shortens it instead.
-      this.escalateStop(inFlight, options.graceMs, options.forceKill);
+      inFlight.escalate(options.graceMs, options.forceKill);
       return record.stopping as Promise<TerminationResult | undefined>;
     }
     if (!record.stopping) {
-      const escalation: StopEscalation = { controller: new AbortController(), cleanups: [] };
+      const escalation = new StopEscalation();
       this.stopEscalations.set(record, escalation);
-      this.escalateStop(escalation, undefined, options.forceKill);
-      record.stopping = this.stopRecord(record, {
-        graceMs: options.graceMs,
-        forceKill: escalation.controller.signal,
-      }).finally(() => {
-        record.stopping = undefined;
-        this.stopEscalations.delete(record);
-        for (const cleanup of escalation.cleanups.splice(0)) {
-          cleanup();
-        }
-      });
+      escalation.escalate(undefined, options.forceKill);
+      record.stopping = this.stopRecord(record, { graceMs: options.graceMs, forceKill: escalation.signal }).finally(
+        () => {
+          record.stopping = undefined;
+          this.stopEscalations.delete(record);
+          escalation.dispose();
+        },
+      );
     }
     return record.stopping as Promise<TerminationResult | undefined>;
-  }
-
-  /** Makes an in-flight stop send SIGKILL after `graceMs` from now, or as soon as `forceKill` aborts. */
-  private escalateStop(
-    escalation: StopEscalation,
-    graceMs: number | undefined,
-    forceKill: AbortSignal | undefined,
-  ): void {
-    const abort = (): void => escalation.controller.abort();
-    if (forceKill?.aborted) {
-      abort();
-    } else if (forceKill) {
-      forceKill.addEventListener('abort', abort, { once: true });
-      escalation.cleanups.push(() => forceKill.removeEventListener('abort', abort));
-    }
-    if (graceMs !== undefined) {
-      const timer = setTimeout(abort, graceMs);
-      timer.unref();
-      escalation.cleanups.push(() => clearTimeout(timer));
-    }
   }
 
   async restart(id: string): Promise<WorkerView> {
@@ -431,7 +378,7 @@ export class Supervisor implements Disposable {
         this.logger.error(`[worker:${id}] could not kill group ${pgid}: ${describeError(error)}`);
       }
     }
-    this.writeStatusSync();
+    this.status.writeSync();
     return entries.length;
   }
 
@@ -456,41 +403,13 @@ export class Supervisor implements Disposable {
    * Reads the status file a previous run left and terminates the groups it recorded that are still
    * verifiably running; each finding goes to the activity log.
    */
-  async recoverOrphans(graceMs: number = SHUTDOWN_GRACE_MS): Promise<OrphanReport[]> {
-    if (!this.statusFile) {
-      return [];
-    }
-    let read;
-    try {
-      read = await this.statusFile.read();
-    } catch (error) {
-      // A folder in its place, no permission: the caller (start-up) must go on to start the workers.
-      const message =
-        `The status file ${this.statusFile.filePath} cannot be read (${describeError(error)}). ` +
-        'Orphans of the previous run, if any, cannot be found.';
-      this.logger.warn(message);
-      this.activity.record('warning', undefined, message);
-      this.statusDirty = true;
-      return [];
-    }
-    if (read.kind === 'missing') {
-      return [];
-    }
-    if (read.kind === 'corrupt') {
-      const message =
-        `The status file ${this.statusFile.filePath} is unreadable (${read.reason}); it will be rewritten. ` +
-        'Orphans of the previous run, if any, cannot be found.';
-      this.logger.warn(message);
-      this.activity.record('warning', undefined, message);
-      this.statusDirty = true;
-      return [];
-    }
-    const reports = await reapOrphans(read.contents, graceMs);
-    for (const report of reports) {
-      this.recordOrphan(report);
-    }
-    this.statusDirty = true;
-    return reports;
+  recoverOrphans(graceMs: number = SHUTDOWN_GRACE_MS): Promise<OrphanReport[]> {
+    return this.status.recoverOrphans(graceMs);
+  }
+
+  /** Writes the status file now; resolves false (after reporting) when the disk refused. */
+  writeStatusNow(): Promise<boolean> {
+    return this.status.writeNow();
   }
 
   dispose(): void {
@@ -500,11 +419,10 @@ export class Supervisor implements Disposable {
     this.disposed = true;
     this.closing = true;
     clearInterval(this.tickTimer);
-    clearTimeout(this.flushTimer);
+    this.batcher.dispose();
     this.scheduler.dispose();
     this.restartTrackers.clear();
     this.changeEmitter.dispose();
-    this.outputEmitter.dispose();
     this.activity.dispose();
   }
 
@@ -521,7 +439,7 @@ export class Supervisor implements Disposable {
   private changed(record: WorkerRecord, kind: WorkerChangeKind = 'updated'): void {
     record.invalidate();
     this.cachedSnapshot = undefined;
-    this.statusDirty = true;
+    this.status.markDirty();
     this.changeEmitter.fire({ kind, view: record.view() });
   }
 
@@ -529,6 +447,14 @@ export class Supervisor implements Disposable {
     record.state = state;
     record.message = message;
     this.changed(record);
+  }
+
+  /** The worker failed for good: no restart is pending, its view says why, and so do the logs. */
+  private fail(record: WorkerRecord, message: string): void {
+    this.forgetRestarts(record.id);
+    this.transition(record, 'failed', message);
+    this.activity.record('failed', record.id, `${record.label}: ${message}`);
+    this.logger.error(`[worker:${record.id}] ${message}`);
   }
 
   private forgetRestarts(id: string): void {
@@ -544,10 +470,7 @@ export class Supervisor implements Disposable {
   }
 
   private async spawnRecord(record: WorkerRecord, via: 'starting' | 'restarting'): Promise<void> {
-    record.stopRequested = false;
-    record.lastLines = [];
-    record.health = 'ok';
-    record.lastHealthMatch = undefined;
+    record.resetForLaunch();
     this.transition(record, via);
     const definition = record.definition;
     try {
@@ -558,11 +481,7 @@ export class Supervisor implements Disposable {
       const { launched, entry } = await this.admit(definition);
       this.attach(record, launched, entry);
     } catch (error) {
-      this.forgetRestarts(definition.id);
-      const message = describeError(error);
-      this.transition(record, 'failed', message);
-      this.activity.record('failed', definition.id, `${definition.label}: ${message}`);
-      this.logger.error(`[worker:${definition.id}] ${message}`);
+      this.fail(record, describeError(error));
       return;
     }
     record.startedWith = definition;
@@ -602,53 +521,40 @@ export class Supervisor implements Disposable {
     }
   }
 
+  /**
+   * The one place a process group becomes a worker's running process: after admission to the
+   * registry, before start() resolves. Its output is read from here on and its exit is awaited.
+   */
   private attach(record: WorkerRecord, launched: LaunchedWorker, entry: SpawnEntry): void {
     const child = launched.child;
-    const writers: Record<OutputStream, LineWriter> = {
-      stdout: record.output.writer('stdout'),
-      stderr: record.output.writer('stderr'),
-    };
     // A worker that exited at once may have closed its pipes before this runs: 'close' is past.
     const streamClosed = (stream: ChildProcessWithoutNullStreams['stdout']): Promise<void> =>
       stream.closed ? Promise.resolve() : new Promise((resolve) => stream.once('close', () => resolve()));
     const running: RunningProcess = {
       child,
       entry,
-      writers,
+      writers: { stdout: record.output.writer('stdout'), stderr: record.output.writer('stderr') },
       streamsClosed: Promise.all([streamClosed(child.stdout), streamClosed(child.stderr)]).then(() => undefined),
     };
     record.running = running;
     record.startedAt = entry.startedAt;
     record.usage = undefined;
-    for (const stream of ['stdout', 'stderr'] as const) {
-      const readable = child[stream];
-      const onData = (chunk: Buffer): void => {
-        if (stream === 'stdout') {
-          this.tap(record, chunk);
-        }
-        this.outputAdded(record, writers[stream].push(chunk, Date.now()));
-        this.readThrottle.charge(readable, chunk.length);
-      };
-      const onEnd = (): void => this.outputAdded(record, writers[stream].end(Date.now()));
-      // Synchronous from here to the end of the loop body, so no chunk can slip between the
-      // hand-over of the early output and the listener that takes its place.
-      readable.on('data', onData);
-      for (const chunk of launched.early[stream].take()) {
-        onData(chunk);
-      }
-      if (readable.readableEnded) {
-        onEnd();
-      } else {
-        readable.on('end', onEnd);
-      }
-      readable.on('error', (error) => this.logger.warn(`[worker:${record.id}] ${stream}: ${describeError(error)}`));
-    }
+    this.batcher.follow(record, { child, early: launched.early, writers: running.writers });
     // A worker that closes stdin (or exits) while we write must not crash the extension host with EPIPE.
     child.stdin.on('error', (error) => this.logger.warn(`[worker:${record.id}] stdin: ${describeError(error)}`));
     void this.tasks.run(`exit of ${record.id}`, async () => {
       const { code, signal } = await launched.exited;
       await this.handleExit(record, running, code, signal);
     });
+  }
+
+  /**
+   * The one place a process group stops being supervised: its registry entry goes. Reached from the
+   * leader's exit and from the end of a stop, whichever comes first; the second finds nothing left
+   * (release answers false), as does the tick's sweep of a group that vanished without an exit event.
+   */
+  private groupEnded(running: RunningProcess): void {
+    this.registry.release(running.entry);
   }
 
   // ---- Internals: exits and restarts ------------------------------------------------------
@@ -659,13 +565,13 @@ export class Supervisor implements Disposable {
     code: number | null,
     signal: NodeJS.Signals | null,
   ): Promise<void> {
-    this.registry.release(running.entry);
+    this.groupEnded(running);
     record.lastExit = { code, signal, at: Date.now() };
     record.invalidate();
     const uptimeMs = Date.now() - running.entry.startedAt;
     if (!record.stopRequested) {
       record.remnantCleanup = this.tasks.run(`remnants of ${record.id}`, () =>
-        this.cleanRemnants(record, running.entry),
+        this.remnants.cleanUp(record, running.entry.pgid, record.definition.graceMs),
       );
     }
     // Let the last lines arrive before deciding: a crash report without its final words is useless.
@@ -678,10 +584,8 @@ export class Supervisor implements Disposable {
     if (record.running !== running) {
       return;
     }
-    record.running = undefined;
-    record.usage = undefined;
+    record.detach();
     if (record.stopRequested || this.records.get(record.id) !== record) {
-      record.invalidate();
       return;
     }
     this.decideAfterExit(record, { code, signal, uptimeMs });
@@ -703,13 +607,9 @@ export class Supervisor implements Disposable {
       return;
     }
     if (decision.kind === 'give-up') {
-      this.forgetRestarts(definition.id);
       record.lastLines = record.tail();
       const limit = `${decision.restarts} restarts within ${Math.round(decision.windowMs / 1_000)} s`;
-      const message = `crash loop: ${limit}, not restarting again (last: ${exitText})`;
-      this.transition(record, 'failed', message);
-      this.activity.record('failed', definition.id, `${definition.label}: ${message}`);
-      this.logger.error(`[worker:${definition.id}] ${message}`);
+      this.fail(record, `crash loop: ${limit}, not restarting again (last: ${exitText})`);
       return;
     }
     this.restartTrackers.set(definition.id, tracker);
@@ -734,52 +634,6 @@ export class Supervisor implements Disposable {
     await this.launch(record, 'restarting');
   }
 
-  /** A leader that died may leave children in its group: terminate them so nothing runs unsupervised. */
-  private async cleanRemnants(record: WorkerRecord, entry: SpawnEntry): Promise<void> {
-    const family = await this.familyOf(record, entry.pgid);
-    if (await new GroupProbe(entry.pgid).isAlive()) {
-      const result = await terminateGroup(entry.pgid, { graceMs: record.definition.graceMs });
-      if (result.outcome !== 'already-gone') {
-        this.activity.record(
-          'orphan-killed',
-          record.id,
-          `${record.definition.label}: the leader exited but its group lived on; ${describeOutcome(result)}`,
-        );
-      }
-    }
-    await this.reportEscapees(record, entry.pgid, family);
-  }
-
-  /** The group's processes and their descendants, read before a stop; never fails the stop. */
-  private async familyOf(record: WorkerRecord, pgid: number): Promise<readonly GroupMember[]> {
-    try {
-      return await groupFamily(pgid, this.sampler.membersAtLastSample(pgid));
-    } catch (error) {
-      this.logger.warn(
-        `[worker:${record.id}] could not read the process table before stopping: ${describeError(error)}`,
-      );
-      return [];
-    }
-  }
-
-  /** Says which processes of the family left the group and outlived its stop: Shepherd cannot reach them. */
-  private async reportEscapees(record: WorkerRecord, pgid: number, family: readonly GroupMember[]): Promise<void> {
-    let escapees;
-    try {
-      escapees = await findEscapees(pgid, family);
-    } catch (error) {
-      this.logger.warn(
-        `[worker:${record.id}] could not check for processes that left the group: ${describeError(error)}`,
-      );
-      return;
-    }
-    for (const escapee of escapees) {
-      const message = describeEscapee(record.definition.label, escapee);
-      this.activity.record('escaped', record.id, message);
-      this.logger.warn(`[worker:${record.id}] ${message}`);
-    }
-  }
-
   private async stopRecord(record: WorkerRecord, options: StopOptions): Promise<TerminationResult | undefined> {
     record.stopRequested = true;
     this.forgetRestarts(record.id);
@@ -795,59 +649,18 @@ export class Supervisor implements Disposable {
       return undefined;
     }
     this.transition(record, 'stopping');
-    const family = await this.familyOf(record, running.entry.pgid);
+    const family = await this.remnants.familyOf(record, running.entry.pgid);
     const result = await terminateGroup(running.entry.pgid, {
       graceMs: options.graceMs ?? record.definition.graceMs,
       forceKill: options.forceKill,
     });
-    record.running = undefined;
-    record.usage = undefined;
-    this.registry.release(running.entry);
-    const text = describeOutcome(result);
+    record.detach();
+    this.groupEnded(running);
+    const text = describeTermination(result);
     this.transition(record, 'stopped', result.outcome === 'survived' ? text : undefined);
     this.activity.record('stopped', record.id, `${record.definition.label} stopped: ${text}`);
-    await this.reportEscapees(record, running.entry.pgid, family);
+    await this.remnants.reportEscapees(record, running.entry.pgid, family);
     return result;
-  }
-
-  // ---- Internals: output ------------------------------------------------------------------
-
-  private tap(record: WorkerRecord, chunk: Buffer): void {
-    for (const listener of record.stdoutTaps) {
-      try {
-        listener(chunk);
-      } catch (error) {
-        this.logger.error(`[worker:${record.id}] a stdout listener threw: ${describeError(error)}`);
-      }
-    }
-  }
-
-  private outputAdded(record: WorkerRecord, lines: number): void {
-    if (lines === 0) {
-      return;
-    }
-    this.pendingOutput.add(record);
-    if (!this.flushTimer && !this.disposed) {
-      this.flushTimer = setTimeout(() => this.flushOutput(), this.outputBatchMs);
-    }
-  }
-
-  private flushOutput(): void {
-    this.flushTimer = undefined;
-    const records = [...this.pendingOutput];
-    this.pendingOutput.clear();
-    for (const record of records) {
-      const afterSeq = record.deliveredSeq;
-      record.deliveredSeq = record.output.lastSeq;
-      // Views are cached until something changes; dropping lines is a change the view reports, and
-      // an idle worker after a flood would otherwise show a stale count until its next state change.
-      if (record.view().droppedLines !== record.output.droppedLines) {
-        this.changed(record);
-      }
-      if (record.deliveredSeq > afterSeq) {
-        this.outputEmitter.fire(outputBatch(record.id, record.output, afterSeq));
-      }
-    }
   }
 
   // ---- Internals: the global tick ---------------------------------------------------------
@@ -860,60 +673,15 @@ export class Supervisor implements Disposable {
     void this.tasks
       .run('tick', async () => {
         const now = Date.now();
-        this.scanHealth(now);
+        this.healthScanner.scan(this.records.values(), now);
         this.enforceMaxRuntime(now);
         await this.sweepDead();
         await this.sampleMetrics();
-        await this.maybeWriteStatus(now);
+        await this.status.maybeWrite(now);
       })
       .finally(() => {
         this.ticking = false;
       });
-  }
-
-  private scanHealth(now: number): void {
-    for (const record of this.records.values()) {
-      if (
-        record.health === 'degraded' &&
-        record.lastHealthMatch &&
-        now - record.lastHealthMatch.at > HEALTH_RECOVERY_MS
-      ) {
-        record.health = 'ok';
-        this.changed(record);
-      }
-      const scannedUpTo = record.healthScannedSeq;
-      record.healthScannedSeq = record.output.lastSeq;
-      if (record.healthScannedSeq === scannedUpTo || record.healthPatterns().length === 0) {
-        continue;
-      }
-      this.matchHealth(
-        record,
-        record.output.linesBetween(scannedUpTo, record.healthScannedSeq, HEALTH_SCAN_MAX_LINES),
-        now,
-      );
-    }
-  }
-
-  private matchHealth(record: WorkerRecord, lines: readonly OutputLine[], now: number): void {
-    const patterns = record.healthPatterns();
-    for (let i = lines.length - 1; i >= 0; i--) {
-      const match = patterns.find((p) => p.regexp.test(lines[i].text));
-      if (!match) {
-        continue;
-      }
-      const wasOk = record.health === 'ok';
-      record.health = 'degraded';
-      record.lastHealthMatch = { pattern: match.pattern, line: stripAnsi(lines[i].text).slice(0, 500), at: now };
-      this.changed(record);
-      if (wasOk) {
-        this.activity.record(
-          'degraded',
-          record.id,
-          `${record.definition.label} matched ${match.pattern}: ${record.lastHealthMatch.line}`,
-        );
-      }
-      return;
-    }
   }
 
   private enforceMaxRuntime(now: number): void {
@@ -924,9 +692,7 @@ export class Supervisor implements Disposable {
       }
       void this.tasks.run(`max runtime of ${record.id}`, async () => {
         await this.stop(record.id);
-        const message = `ran longer than its limit of ${limit} ms and was stopped`;
-        this.transition(record, 'failed', message);
-        this.activity.record('failed', record.id, `${record.definition.label}: ${message}`);
+        this.fail(record, `ran longer than its limit of ${limit} ms and was stopped`);
       });
     }
   }
@@ -953,105 +719,6 @@ export class Supervisor implements Disposable {
         record.usage = next;
         this.changed(record);
       }
-    }
-  }
-
-  // ---- Internals: status file -------------------------------------------------------------
-
-  private statusContents(): StatusContents {
-    return {
-      version: 1,
-      writtenAt: Date.now(),
-      host: { pid: process.pid, startToken: this.hostStartToken },
-      workers: [...this.records.values()].map((record) => {
-        const entry = record.running?.entry;
-        const view = record.view();
-        return {
-          id: view.id,
-          label: view.label,
-          state: view.state,
-          command: view.commandLine,
-          pid: entry?.pid,
-          pgid: entry?.pgid,
-          startToken: entry?.startToken,
-          startedAt: entry?.startedAt,
-          restartCount: view.restartCount,
-        };
-      }),
-    };
-  }
-
-  private async maybeWriteStatus(now: number): Promise<void> {
-    if (!this.statusFile || !this.statusDirty || now - this.lastStatusWrite < this.statusFileIntervalMs) {
-      return;
-    }
-    this.hostStartToken ??= await readStartToken(process.pid);
-    this.statusDirty = false;
-    this.lastStatusWrite = now;
-    try {
-      await this.statusFile.write(this.statusContents());
-      if (this.lastStatusError) {
-        this.logger.info(`the status file ${this.statusFile.filePath} is writable again`);
-        this.lastStatusError = undefined;
-      }
-    } catch (error) {
-      this.statusDirty = true;
-      this.reportStatusError(error);
-    }
-  }
-
-  /** Writes the status file now; resolves false (after reporting) when the disk refused. */
-  async writeStatusNow(): Promise<boolean> {
-    this.lastStatusWrite = 0;
-    this.statusDirty = true;
-    await this.maybeWriteStatus(Date.now());
-    return !this.statusDirty;
-  }
-
-  private writeStatusSync(): void {
-    if (!this.statusFile) {
-      return;
-    }
-    try {
-      this.statusFile.writeSync(this.statusContents());
-    } catch (error) {
-      this.reportStatusError(error);
-    }
-  }
-
-  private reportStatusError(error: unknown): void {
-    const reason = describeError(error);
-    // The same failure names a new temp file each time; its code is what says it is the same.
-    const key = (error as NodeJS.ErrnoException).code ?? reason;
-    if (key === this.lastStatusError) {
-      return;
-    }
-    this.lastStatusError = key;
-    const message =
-      `Cannot write the status file ${this.statusFile?.filePath}: ${reason}. ` +
-      'Supervision goes on, but after a crash of the editor its workers cannot be found and stopped.';
-    this.logger.error(message);
-    this.activity.record('warning', undefined, message);
-  }
-
-  private recordOrphan(report: OrphanReport): void {
-    const what = `${report.label} (group ${report.pgid}) from a previous session`;
-    switch (report.outcome) {
-      case 'terminated':
-        this.activity.record('orphan-killed', report.workerId, `${what} was still running and has been stopped`);
-        return;
-      case 'pid-reused':
-        this.activity.record(
-          'orphan-skipped',
-          report.workerId,
-          `${what}: its PID now belongs to another process; left alone`,
-        );
-        return;
-      case 'owner-alive':
-        this.activity.record('orphan-skipped', report.workerId, `${what}: its window is still open; left alone`);
-        return;
-      case 'gone':
-        return;
     }
   }
 }

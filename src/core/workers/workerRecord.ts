@@ -4,6 +4,7 @@ import { GroupUsage } from '../process/groupMetrics';
 import { LineWriter, OutputBuffer, OutputStream } from '../output/outputBuffer';
 import { redact } from '../base/secrets';
 import { SpawnEntry } from '../process/spawnRegistry';
+import { StatusWorker } from '../recovery/statusFile';
 import { compileHealthPattern, WorkerDefinition } from '../definitions/workerDefinition';
 import { ExitRecord, HealthMatch, WorkerHealth, WorkerState, WorkerView } from './workerView';
 
@@ -74,9 +75,28 @@ export class WorkerRecord {
     return this.definition.id;
   }
 
+  get label(): string {
+    return this.definition.label;
+  }
+
   /** Marks the view stale; the next view() recomputes it. */
   invalidate(): void {
     this.cachedView = undefined;
+  }
+
+  /** Clears what belonged to the previous run (stop request, failure tail, health) before a new launch. */
+  resetForLaunch(): void {
+    this.stopRequested = false;
+    this.lastLines = [];
+    this.health = 'ok';
+    this.lastHealthMatch = undefined;
+  }
+
+  /** Forgets the process once it has ended: no pid, no usage. */
+  detach(): void {
+    this.running = undefined;
+    this.usage = undefined;
+    this.invalidate();
   }
 
   /** The health patterns of the current definition, compiled once. */
@@ -94,6 +114,23 @@ export class WorkerRecord {
   /** The last lines of output, plain, for a failure report. */
   tail(count: number = FAILURE_TAIL_LINES): string[] {
     return this.output.snapshot(count).map((line) => stripAnsi(line.text));
+  }
+
+  /** This worker as the status file records it: enough for a later run to find and verify its group. */
+  statusEntry(): StatusWorker {
+    const entry = this.running?.entry;
+    const view = this.view();
+    return {
+      id: view.id,
+      label: view.label,
+      state: view.state,
+      command: view.commandLine,
+      pid: entry?.pid,
+      pgid: entry?.pgid,
+      startToken: entry?.startToken,
+      startedAt: entry?.startedAt,
+      restartCount: view.restartCount,
+    };
   }
 
   view(): WorkerView {

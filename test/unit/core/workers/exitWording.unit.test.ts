@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { describeExit, describeOutcome } from '../../../../src/core/workers/exitWording';
+import { describeTermination } from '../../../../src/core/process/processGroup';
+import { describeExit } from '../../../../src/core/workers/exitWording';
 
 describe('exit wording', () => {
   it('names the signal when there was one, else the exit code', () => {
@@ -10,7 +11,7 @@ describe('exit wording', () => {
 
   it('says how each stop outcome went, with its time', () => {
     const result = (outcome: 'already-gone' | 'exited' | 'killed' | 'survived'): string =>
-      describeOutcome({ pgid: 4242, outcome, elapsedMs: 120 });
+      describeTermination({ pgid: 4242, outcome, elapsedMs: 120 });
     assert.equal(result('already-gone'), 'its processes were already gone');
     assert.equal(result('exited'), 'exited on SIGTERM in 120 ms');
     assert.equal(result('killed'), 'killed with SIGKILL after 120 ms');

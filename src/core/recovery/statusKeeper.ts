@@ -1,0 +1,171 @@
+import { ActivityLog } from '../base/activityLog';
+import { describeError, Logger } from '../base/logger';
+import { readStartToken } from '../process/procfs';
+import { OrphanReport, reapOrphans } from './orphanReaper';
+import { StatusContents, StatusFile, StatusWorker } from './statusFile';
+
+/** The status file only has to be fresh enough to find orphans after a crash. */
+export const DEFAULT_STATUS_FILE_INTERVAL_MS = 5_000;
+
+export interface StatusKeeperOptions {
+  readonly logger: Logger;
+  readonly activity: ActivityLog;
+  /** Where the status file lives; without one, nothing is written and no orphans are recovered. */
+  readonly filePath: string | undefined;
+  readonly intervalMs?: number;
+  /** The supervised workers as they are to be recorded, read at each write. */
+  readonly workers: () => readonly StatusWorker[];
+}
+
+/**
+ * Keeps the status file that lets a later run find the process groups of a crashed one, and does
+ * that finding. The supervisor only marks the file dirty when something changed; this decides when
+ * a write is due (at most once per interval), reports a disk that refuses once per distinct error
+ * rather than every tick, and writes synchronously on exit paths where the event loop may not run again.
+ */
+export class StatusKeeper {
+  private readonly file: StatusFile | undefined;
+  private readonly intervalMs: number;
+  private dirty = true;
+  private lastWrite = 0;
+  private lastError: string | undefined;
+  /** Read once: lets a later run tell this host from a process that reused its PID. */
+  private hostStartToken: string | undefined;
+
+  constructor(private readonly options: StatusKeeperOptions) {
+    this.file = options.filePath ? new StatusFile(options.filePath) : undefined;
+    this.intervalMs = options.intervalMs ?? DEFAULT_STATUS_FILE_INTERVAL_MS;
+  }
+
+  /** Something the file records changed: the next due write goes to disk. */
+  markDirty(): void {
+    this.dirty = true;
+  }
+
+  /** Writes the file if something changed and the interval since the last write has passed. */
+  async maybeWrite(now: number): Promise<void> {
+    if (!this.file || !this.dirty || now - this.lastWrite < this.intervalMs) {
+      return;
+    }
+    this.hostStartToken ??= await readStartToken(process.pid);
+    this.dirty = false;
+    this.lastWrite = now;
+    try {
+      await this.file.write(this.contents());
+      if (this.lastError) {
+        this.options.logger.info(`the status file ${this.file.filePath} is writable again`);
+        this.lastError = undefined;
+      }
+    } catch (error) {
+      this.dirty = true;
+      this.reportError(this.file, error);
+    }
+  }
+
+  /** Writes the file now; resolves false (after reporting) when the disk refused or there is no file. */
+  async writeNow(): Promise<boolean> {
+    // Not 0: an interval longer than the epoch (tick writes switched off) would still hold it back.
+    this.lastWrite = Number.NEGATIVE_INFINITY;
+    this.dirty = true;
+    await this.maybeWrite(Date.now());
+    return !this.dirty;
+  }
+
+  /** The same write, synchronously, for exit paths where the event loop may never run again. */
+  writeSync(): void {
+    if (!this.file) {
+      return;
+    }
+    try {
+      this.file.writeSync(this.contents());
+    } catch (error) {
+      this.reportError(this.file, error);
+    }
+  }
+
+  /**
+   * Reads the status file a previous run left and terminates the groups it recorded that are still
+   * verifiably running; each finding goes to the activity log.
+   */
+  async recoverOrphans(graceMs: number): Promise<OrphanReport[]> {
+    if (!this.file) {
+      return [];
+    }
+    let read;
+    try {
+      read = await this.file.read();
+    } catch (error) {
+      // A folder in its place, no permission: the caller (start-up) must go on to start the workers.
+      this.warnUnreadable(`The status file ${this.file.filePath} cannot be read (${describeError(error)}).`);
+      return [];
+    }
+    if (read.kind === 'missing') {
+      return [];
+    }
+    if (read.kind === 'corrupt') {
+      this.warnUnreadable(
+        `The status file ${this.file.filePath} is unreadable (${read.reason}); it will be rewritten.`,
+      );
+      return [];
+    }
+    const reports = await reapOrphans(read.contents, graceMs);
+    for (const report of reports) {
+      this.recordOrphan(report);
+    }
+    this.dirty = true;
+    return reports;
+  }
+
+  private contents(): StatusContents {
+    return {
+      version: 1,
+      writtenAt: Date.now(),
+      host: { pid: process.pid, startToken: this.hostStartToken },
+      workers: this.options.workers(),
+    };
+  }
+
+  private warnUnreadable(problem: string): void {
+    const message = `${problem} Orphans of the previous run, if any, cannot be found.`;
+    this.options.logger.warn(message);
+    this.options.activity.record('warning', undefined, message);
+    this.dirty = true;
+  }
+
+  private reportError(file: StatusFile, error: unknown): void {
+    const reason = describeError(error);
+    // The same failure names a new temp file each time; its code is what says it is the same.
+    const key = (error as NodeJS.ErrnoException).code ?? reason;
+    if (key === this.lastError) {
+      return;
+    }
+    this.lastError = key;
+    const message =
+      `Cannot write the status file ${file.filePath}: ${reason}. ` +
+      'Supervision goes on, but after a crash of the editor its workers cannot be found and stopped.';
+    this.options.logger.error(message);
+    this.options.activity.record('warning', undefined, message);
+  }
+
+  private recordOrphan(report: OrphanReport): void {
+    const what = `${report.label} (group ${report.pgid}) from a previous session`;
+    const activity = this.options.activity;
+    switch (report.outcome) {
+      case 'terminated':
+        activity.record('orphan-killed', report.workerId, `${what} was still running and has been stopped`);
+        return;
+      case 'pid-reused':
+        activity.record(
+          'orphan-skipped',
+          report.workerId,
+          `${what}: its PID now belongs to another process; left alone`,
+        );
+        return;
+      case 'owner-alive':
+        activity.record('orphan-skipped', report.workerId, `${what}: its window is still open; left alone`);
+        return;
+      case 'gone':
+        return;
+    }
+  }
+}
