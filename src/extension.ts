@@ -130,8 +130,7 @@ function wireSessions(
         const problems: string[] = [];
         const next = readSessionSettings(problems);
         showProblems(problems, logger, notifier, openSettings);
-        manager.idleTimeoutMs = next.idleTimeoutMs;
-        manager.stallTimeoutMs = next.stallTimeoutMs;
+        manager.applySettings({ idleTimeoutMs: next.idleTimeoutMs, stallTimeoutMs: next.stallTimeoutMs });
         manager.setPoolSize(next.poolSize);
       }
     }),
