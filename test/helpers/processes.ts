@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
 
 /**
  * Every process a test starts carries a marker in its environment (children inherit it), so the
@@ -90,26 +91,43 @@ export function isLive(info: ProcInfo | undefined): info is ProcInfo {
 }
 
 /**
- * Live processes whose environment holds exactly `variable=value`. Synchronous, so a process 'exit'
- * handler can use it too; /proc files live in memory, a scan takes milliseconds.
+ * Looks at every process in turn for the environment entry `variable=value`, yielding after each
+ * one: a live match, or undefined. Synchronous reads (/proc files live in memory) let the harness's
+ * process 'exit' hook scan too; the pauses let an async caller give the event loop its turns.
  */
-export function scanMarked(value: string, variable: string = MARKER_VAR): ProcInfo[] {
+function* scanProcesses(value: string, variable: string): Generator<ProcInfo | undefined> {
   const entry = `${variable}=${value}`;
-  const found: ProcInfo[] = [];
   for (const pid of otherPids()) {
-    if (readProcFile(pid, 'environ')?.split('\0').includes(entry)) {
-      const info = readProcInfo(pid);
-      if (isLive(info)) {
-        found.push(info);
-      }
+    const info = readProcFile(pid, 'environ')?.split('\0').includes(entry) ? readProcInfo(pid) : undefined;
+    yield isLive(info) ? info : undefined;
+  }
+}
+
+/** Live processes whose environment holds exactly `variable=value`, found in one blocking scan. */
+export function scanMarked(value: string, variable: string = MARKER_VAR): ProcInfo[] {
+  return [...scanProcesses(value, variable)].filter(isLive);
+}
+
+/**
+ * A /proc scan takes tens of ms on a loaded machine; tests that bound the event loop's delay poll
+ * for marked processes, so the async scan hands the loop a turn at least this often.
+ */
+const SCAN_SLICE_MS = 2;
+
+/** PIDs of the live processes that carry the marker, found without holding the event loop. */
+export async function findMarked(value: string, variable: string = MARKER_VAR): Promise<number[]> {
+  const found: number[] = [];
+  let sliceStart = performance.now();
+  for (const info of scanProcesses(value, variable)) {
+    if (info) {
+      found.push(info.pid);
+    }
+    if (performance.now() - sliceStart > SCAN_SLICE_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
     }
   }
   return found;
-}
-
-/** PIDs of the live processes that carry the marker. */
-export async function findMarked(value: string, variable: string = MARKER_VAR): Promise<number[]> {
-  return scanMarked(value, variable).map((info) => info.pid);
 }
 
 /** SIGKILLs whatever carries the marker: the cleanup of last resort, run even when a test failed. */
