@@ -6,7 +6,8 @@
 import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { BenchConfig, readConfig } from './config';
-import { findRunProcesses, killRunProcesses, newMarker, RUN_MARKER_VAR } from './orphans';
+import { RUN_MARKER_VAR } from '../test/helpers/processes';
+import { findRunProcesses, killRunProcesses, newMarker } from './orphans';
 import { RESULTS_DIR } from './paths';
 import { disposeAllPm2 } from './pm2';
 import { BenchResults, ScenarioReport, toMarkdown, writeResults } from './report';

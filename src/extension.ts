@@ -123,8 +123,7 @@ function watchSettings(ctx: ShepherdContext, tree: WorkersTreeProvider, store: D
         const problems: string[] = [];
         const next = readSessionSettings(problems);
         warnSettingProblems(ctx, problems);
-        sessions.idleTimeoutMs = next.idleTimeoutMs;
-        sessions.stallTimeoutMs = next.stallTimeoutMs;
+        sessions.applySettings({ idleTimeoutMs: next.idleTimeoutMs, stallTimeoutMs: next.stallTimeoutMs });
         sessions.setPoolSize(next.poolSize);
       }
     }),

@@ -7,6 +7,8 @@
  *   anything     "you said: <text>" in three deltas, at once (first-token latency)
  * It ignores the flags Shepherd passes (-p, --input-format ...): it only ever speaks stream-json.
  */
+import { readStdinLines } from '../../src/demo-agent/stdinLines';
+
 const sessionId = `bench-${process.pid}`;
 let initialised = false;
 let interrupted = false;
@@ -64,27 +66,22 @@ interface IncomingMessage {
 }
 
 let queue: Promise<void> = Promise.resolve();
-let buffered = '';
-process.stdin.setEncoding('utf8');
-process.stdin.on('data', (chunk: string) => {
-  buffered += chunk;
-  for (let index = buffered.indexOf('\n'); index >= 0; index = buffered.indexOf('\n')) {
-    const line = buffered.slice(0, index);
-    buffered = buffered.slice(index + 1);
-    let message: IncomingMessage;
-    try {
-      message = JSON.parse(line) as IncomingMessage;
-    } catch (error) {
-      // Shepherd only writes JSON lines; anything else is reported and skipped, as Claude Code would.
-      process.stderr.write(`bench agent: ignoring a line that is not JSON (${(error as Error).message})\n`);
-      continue;
-    }
-    if (message.type === 'user' && typeof message.message?.content === 'string') {
-      const content = message.message.content;
-      queue = queue.then(() => turn(content));
-    } else if (message.type === 'control_request') {
-      interrupted = true;
-    }
+
+function handleLine(line: string): void {
+  let message: IncomingMessage;
+  try {
+    message = JSON.parse(line) as IncomingMessage;
+  } catch (error) {
+    // Shepherd only writes JSON lines; anything else is reported and skipped, as Claude Code would.
+    process.stderr.write(`bench agent: ignoring a line that is not JSON (${(error as Error).message})\n`);
+    return;
   }
-});
-process.stdin.on('end', () => process.exit(0));
+  if (message.type === 'user' && typeof message.message?.content === 'string') {
+    const content = message.message.content;
+    queue = queue.then(() => turn(content));
+  } else if (message.type === 'control_request') {
+    interrupted = true;
+  }
+}
+
+readStdinLines(handleLine, () => process.exit(0));

@@ -8,7 +8,8 @@ import {
   DEFAULT_WORKER_DEFAULTS,
   WorkerDefinition,
 } from '../../src/core/definitions/workerDefinition';
-import { killRepProcesses, REP_MARKER_VAR } from '../orphans';
+import { killRepProcesses } from '../orphans';
+import { MARKER_VAR } from '../../test/helpers/processes';
 import { createCoreServices } from '../../src/core/shepherdCore';
 
 /** What a scenario running in the host gets from its entry point. */
@@ -74,7 +75,7 @@ export async function withSupervisor<T>(
   const supervisor = new Supervisor({
     logger: context.logger,
     ...createCoreServices(context.logger),
-    extraEnv: { [REP_MARKER_VAR]: context.repMarker },
+    extraEnv: { [MARKER_VAR]: context.repMarker },
     statusFilePath: path.join(dir, 'status.json'),
     registryCapacity: setup.registryCapacity,
   });

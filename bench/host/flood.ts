@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { LoopDelayProbe } from '../eventLoop';
-import { killRepProcesses, REP_MARKER_VAR } from '../orphans';
+import { killRepProcesses } from '../orphans';
+import { MARKER_VAR } from '../../test/helpers/processes';
 import { FLOOD_WRITER } from '../paths';
 import { sleep, waitUntil } from '../processes';
 import { benchDefinition, HostContext, withSupervisor } from './context';
@@ -146,7 +147,7 @@ export async function floodNodeOnly(context: HostContext, params: NodeFloodParam
   const children = received.map((_, index) => {
     const child = spawn(process.execPath, writerArgs(params, startAt), {
       stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, [REP_MARKER_VAR]: context.repMarker },
+      env: { ...process.env, [MARKER_VAR]: context.repMarker },
     });
     child.stdout.on('data', (chunk: Buffer) => {
       received[index] += chunk.length;

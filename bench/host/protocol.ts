@@ -166,7 +166,7 @@ export type HostKind = keyof HostApi;
 export interface HostRequest<K extends HostKind = HostKind> {
   readonly kind: K;
   readonly params: HostApi[K]['params'];
-  /** Set as SHEPHERD_BENCH_REP on every worker of this repetition. */
+  /** Set as SHEPHERD_TEST_MARKER (MARKER_VAR) on every worker of this repetition. */
   readonly repMarker: string;
 }
 

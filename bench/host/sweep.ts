@@ -3,7 +3,8 @@ import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { readStartToken } from '../../src/core/process/procfs';
 import { SpawnRegistry } from '../../src/core/process/spawnRegistry';
-import { killRepProcesses, REP_MARKER_VAR } from '../orphans';
+import { killRepProcesses } from '../orphans';
+import { MARKER_VAR } from '../../test/helpers/processes';
 import { SLEEP } from '../paths';
 import { sleep } from '../processes';
 import { maxOf, median, percentile } from '../stats';
@@ -23,7 +24,7 @@ const BASELINE_MS = 100;
 export async function sweep(context: HostContext, params: SweepParams): Promise<SweepResult> {
   const registry = new SpawnRegistry(params.entries);
   const children = new Map<string, ChildProcess>();
-  const env = { ...process.env, [REP_MARKER_VAR]: context.repMarker };
+  const env = { ...process.env, [MARKER_VAR]: context.repMarker };
   const ids = Array.from({ length: params.entries }, (_, i) => `entry-${i}`);
 
   const admit = (id: string): Promise<unknown> =>

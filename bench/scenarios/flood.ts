@@ -5,7 +5,8 @@ import { DEFAULT_OUTPUT_BUFFER_BYTES } from '../../src/core/definitions/workerDe
 import { runOnHost } from '../hostClient';
 import { floodLines } from '../host/flood';
 import { FloodResult } from '../host/protocol';
-import { killRepProcesses, newMarker, REP_MARKER_VAR } from '../orphans';
+import { killRepProcesses, newMarker } from '../orphans';
+import { MARKER_VAR } from '../../test/helpers/processes';
 import { FLOOD_WRITER } from '../paths';
 import { readMemory } from '../procStatus';
 import { sleep } from '../processes';
@@ -59,7 +60,7 @@ async function pm2Flood(
         name: `flood-${i}`,
         script: process.execPath,
         args: [FLOOD_WRITER, String(bytesPerWorker), String(lineBytes), String(startAt)],
-        env: { [REP_MARKER_VAR]: repMarker },
+        env: { [MARKER_VAR]: repMarker },
       }));
       const expected = floodLines(bytesPerWorker, lineBytes) * lineBytes;
       const logs = apps.map((app) => path.join(pm2.home, 'logs', `${app.name}-out.log`));

@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { runOnHost } from '../hostClient';
 import { IdleResult, ResourceCounts } from '../host/protocol';
-import { killRepProcesses, newMarker, REP_MARKER_VAR } from '../orphans';
+import { killRepProcesses, newMarker } from '../orphans';
+import { MARKER_VAR } from '../../test/helpers/processes';
 import { SLEEP } from '../paths';
 import { Pm2 } from '../pm2';
 import { readCpuSeconds, readMemory } from '../procStatus';
@@ -29,7 +30,7 @@ async function pm2Idle(pm2: Pm2, workers: number, windows: number, windowMs: num
       name: `idle-${i}`,
       script: SLEEP,
       args: ['100000'],
-      env: { [REP_MARKER_VAR]: repMarker },
+      env: { [MARKER_VAR]: repMarker },
     }));
     await pm2.cli(['start', await pm2.writeEcosystem('idle.json', apps)]);
     await waitUntil(

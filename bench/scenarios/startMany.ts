@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { runOnHost } from '../hostClient';
 import { StartManyResult } from '../host/protocol';
-import { killRepProcesses, newMarker, REP_MARKER_VAR } from '../orphans';
+import { killRepProcesses, newMarker } from '../orphans';
+import { MARKER_VAR } from '../../test/helpers/processes';
 import { SLEEP } from '../paths';
 import { Pm2 } from '../pm2';
 import { waitUntil } from '../processes';
@@ -22,7 +23,7 @@ async function pm2Start(pm2: Pm2, workers: number, rep: number): Promise<Pm2Star
       name: `start-${i}`,
       script: SLEEP,
       args: ['1000'],
-      env: { [REP_MARKER_VAR]: repMarker },
+      env: { [MARKER_VAR]: repMarker },
     }));
     const file = await pm2.writeEcosystem(`start-${rep}.json`, apps);
     const startedAt = performance.now();

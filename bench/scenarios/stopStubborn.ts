@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { runOnHost } from '../hostClient';
 import { StopStubbornResult } from '../host/protocol';
-import { findRepProcesses, killRepProcesses, newMarker, REP_MARKER_VAR } from '../orphans';
+import { findRepProcesses, killRepProcesses, newMarker } from '../orphans';
+import { MARKER_VAR } from '../../test/helpers/processes';
 import { fixture, SH } from '../paths';
 import { Pm2, pm2Version } from '../pm2';
 import { sleep, waitUntil } from '../processes';
@@ -26,7 +27,7 @@ async function pm2Stop(pm2: Pm2, workers: number, graceMs: number, rep: number):
       name: `stubborn-${i}`,
       script: SH,
       args: [fixture('stubborn.sh')],
-      env: { [REP_MARKER_VAR]: repMarker },
+      env: { [MARKER_VAR]: repMarker },
       killTimeoutMs: graceMs,
     }));
     await pm2.cli(['start', await pm2.writeEcosystem(`stubborn-${rep}.json`, apps)]);

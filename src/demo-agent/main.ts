@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { cannedReply, DemoReply } from './replies';
+import { readStdinLines } from './stdinLines';
 
 /** Fast enough to feel live, slow enough that streaming and Interrupt are visible. */
 const DELTA_DELAY_MS = Number(process.env.SHEPHERD_DEMO_DELAY_MS ?? 30);
@@ -157,17 +158,12 @@ function handleLine(line: string): void {
   }
 }
 
-let buffered = '';
-process.stdin.setEncoding('utf8');
-process.stdin.on('data', (chunk: string) => {
-  buffered += chunk;
-  for (let index = buffered.indexOf('\n'); index >= 0; index = buffered.indexOf('\n')) {
-    const line = buffered.slice(0, index);
-    buffered = buffered.slice(index + 1);
+readStdinLines(
+  (line) => {
     if (line.trim() !== '') {
       handleLine(line);
     }
-  }
-});
-process.stdin.on('end', () => process.exit(0));
+  },
+  () => process.exit(0),
+);
 process.on('SIGTERM', () => process.exit(0));

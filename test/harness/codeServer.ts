@@ -9,6 +9,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { VSCODE_TEST_DIR } from './paths';
+import { RUN_MARKER_VAR } from '../helpers/processes';
 import { describe, killNow, survivors, terminate, type Targets } from './processes';
 
 export const CODE_SERVER_VERSION = '4.100.3';
@@ -16,7 +17,6 @@ export const VSCODE_VERSION = '1.100.3';
 export const INSTALL_DIR = path.join(VSCODE_TEST_DIR, `code-server-${CODE_SERVER_VERSION}`);
 const MARKER_FILE = '.shepherd-install-complete.json';
 /** Environment variable carrying a random per-run value into every process the harness starts. */
-export const MARKER_VAR = 'SHEPHERD_HARNESS_MARKER';
 
 /** Native modules of VS Code's server that must be compiled for this Node (others are Windows-only or unused). */
 const VSCODE_NATIVE_MODULES = ['node-pty', '@vscode/spdlog', 'native-watchdog'];
@@ -325,7 +325,7 @@ export interface StartOptions {
   trust: boolean;
   /** Extra environment for the server; it reaches the extension host (and terminals) unchanged. */
   env?: NodeJS.ProcessEnv;
-  /** Marker value for MARKER_VAR; defaults to a random one. Share it with the browser to scan for leftovers once. */
+  /** Marker value for RUN_MARKER_VAR; defaults to a random one. Share it with the browser to scan for leftovers once. */
   marker?: string;
   /** User settings merged over the harness defaults (offline, quiet). */
   settings?: Record<string, unknown>;
@@ -439,7 +439,7 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
   const userDataDir = options.userDataDir ?? path.join(runDir, 'user-data');
   const logPath = path.join(runDir, 'server.log');
   const configPath = path.join(runDir, 'config.yaml');
-  const marker = { name: MARKER_VAR, value: options.marker ?? randomUUID() };
+  const marker = { name: RUN_MARKER_VAR, value: options.marker ?? randomUUID() };
 
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   const settingsFile = path.join(userDataDir, 'User', 'settings.json');
@@ -577,7 +577,7 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
 export async function installVsix(vsixPath: string, extensionsDir: string): Promise<string> {
   const install = await ensureCodeServer();
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shepherd-vsix-'));
-  const marker = { name: MARKER_VAR, value: randomUUID() };
+  const marker = { name: RUN_MARKER_VAR, value: randomUUID() };
   try {
     fs.writeFileSync(path.join(runDir, 'config.yaml'), 'auth: none\ncert: false\n');
     fs.mkdirSync(extensionsDir, { recursive: true });
@@ -633,5 +633,7 @@ export async function installVsix(vsixPath: string, extensionsDir: string): Prom
 
 /** Processes still alive that carry `marker` (for end-of-run leak checks). */
 export function leftoverProcesses(markerValue: string): string[] {
-  return survivors({ pgids: [], markers: [{ name: MARKER_VAR, value: markerValue }] }).map((info) => describe([info]));
+  return survivors({ pgids: [], markers: [{ name: RUN_MARKER_VAR, value: markerValue }] }).map((info) =>
+    describe([info]),
+  );
 }

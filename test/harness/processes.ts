@@ -1,79 +1,7 @@
 // Process bookkeeping for the harness: find what we started (by process group and by a marker
 // environment variable, which survives setsid/detached children such as terminal shells) and end it.
 // PID 1 in some containers does not reap orphans, so zombies (state Z) are ignored throughout.
-import * as fs from 'node:fs';
-
-export interface ProcInfo {
-  pid: number;
-  ppid: number;
-  pgid: number;
-  state: string;
-  command: string;
-}
-
-const HAS_PROC = fs.existsSync('/proc/self/stat');
-
-export function readProcInfo(pid: number): ProcInfo | undefined {
-  let stat: string;
-  try {
-    stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return undefined;
-  }
-  const close = stat.lastIndexOf(')');
-  const open = stat.indexOf('(');
-  if (close < 0 || open < 0) {
-    return undefined;
-  }
-  const rest = stat.slice(close + 2).split(' ');
-  let command = stat.slice(open + 1, close);
-  try {
-    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
-    if (cmdline) {
-      command = cmdline;
-    }
-  } catch {
-    // gone or not readable: keep comm
-  }
-  return { pid, state: rest[0] ?? '?', ppid: Number(rest[1]), pgid: Number(rest[2]), command };
-}
-
-function allPids(): number[] {
-  if (!HAS_PROC) {
-    return [];
-  }
-  return fs
-    .readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .map(Number)
-    .filter((pid) => pid !== process.pid);
-}
-
-function isLive(info: ProcInfo | undefined): info is ProcInfo {
-  return info !== undefined && info.state !== 'Z' && info.state !== 'X';
-}
-
-/** Live (non-zombie) processes whose environment contains `name=value`. */
-export function findMarkedProcesses(name: string, value: string): ProcInfo[] {
-  const needle = `${name}=${value}`;
-  const found: ProcInfo[] = [];
-  for (const pid of allPids()) {
-    let environ: string;
-    try {
-      environ = fs.readFileSync(`/proc/${pid}/environ`, 'utf8');
-    } catch {
-      continue;
-    }
-    if (!environ.split('\0').includes(needle)) {
-      continue;
-    }
-    const info = readProcInfo(pid);
-    if (isLive(info)) {
-      found.push(info);
-    }
-  }
-  return found;
-}
+import { HAS_PROC, isLive, otherPids, ProcInfo, readProcInfo, scanMarked } from '../helpers/processes';
 
 /** Live (non-zombie) members of a process group. Without /proc, reports the leader if the group still answers. */
 export function groupMembers(pgid: number): ProcInfo[] {
@@ -85,7 +13,7 @@ export function groupMembers(pgid: number): ProcInfo[] {
       return [];
     }
   }
-  return allPids()
+  return otherPids()
     .map(readProcInfo)
     .filter(isLive)
     .filter((info) => info.pgid === pgid);
@@ -114,7 +42,7 @@ export function survivors(targets: Targets): ProcInfo[] {
     }
   }
   for (const marker of targets.markers) {
-    for (const info of findMarkedProcesses(marker.name, marker.value)) {
+    for (const info of scanMarked(marker.value, marker.name)) {
       byPid.set(info.pid, info);
     }
   }

@@ -2,7 +2,8 @@
 // extension under test (its VSIX by default) plus, optionally, the test-runner extension.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { installVsix, leftoverProcesses, MARKER_VAR } from './codeServer';
+import { RUN_MARKER_VAR } from '../helpers/processes';
+import { installVsix, leftoverProcesses } from './codeServer';
 import { DEFAULT_VSIX, HOST_RUNNER_COMPILED_DIR, HOST_RUNNER_SOURCE_DIR, readManifest, REPO_ROOT } from './paths';
 import { terminate } from './processes';
 
@@ -85,7 +86,7 @@ export async function assertNoLeftovers(markerValue: string): Promise<void> {
   if (left.length === 0) {
     return;
   }
-  await terminate({ pgids: [], markers: [{ name: MARKER_VAR, value: markerValue }] }, 2000);
+  await terminate({ pgids: [], markers: [{ name: RUN_MARKER_VAR, value: markerValue }] }, 2000);
   throw new Error(`processes started by the harness outlived it (now killed):\n  ${left.join('\n  ')}`);
 }
 

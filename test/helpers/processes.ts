@@ -1,12 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
 
 /**
  * Every process a test starts carries a marker in its environment (children inherit it), so the
  * test can prove afterwards, from /proc, that nothing it started outlived it.
  */
 export const MARKER_VAR = 'SHEPHERD_TEST_MARKER';
+
+/**
+ * A whole run (the unit tests, a code-server harness run, a bench run) marks everything it starts
+ * with this one, in its own environment, so the end of the run can prove the same. It is a second
+ * variable because a test's own marker, set on the processes it starts, replaces an inherited one.
+ */
+export const RUN_MARKER_VAR = 'SHEPHERD_TEST_RUN';
 
 /** A fresh marker value, unique to one test. */
 export function newMarker(): string {
@@ -18,11 +26,23 @@ export function fixture(name: string): string {
   return path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', name);
 }
 
-async function readEnviron(pid: string): Promise<string | undefined> {
+export interface ProcInfo {
+  readonly pid: number;
+  readonly ppid: number;
+  readonly pgid: number;
+  /** proc(5)'s state letter: R, S, D, Z (zombie), X (dead), … */
+  readonly state: string;
+  /** The command line, or the executable's name when the command line cannot be read. */
+  readonly command: string;
+}
+
+export const HAS_PROC = fs.existsSync('/proc/self/stat');
+
+/** A /proc file of a process that may be gone by now (or belong to another user): undefined then. */
+function readProcFile(pid: number, file: string): string | undefined {
   try {
-    return await fs.readFile(`/proc/${pid}/environ`, 'latin1');
+    return fs.readFileSync(`/proc/${pid}/${file}`, 'latin1');
   } catch (error) {
-    // A process may exit between readdir and read, or belong to another user: neither is ours.
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ESRCH' || code === 'EACCES') {
       return undefined;
@@ -31,32 +51,80 @@ async function readEnviron(pid: string): Promise<string | undefined> {
   }
 }
 
-async function isZombie(pid: string): Promise<boolean> {
-  try {
-    const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      return true;
-    }
-    throw error;
+/** The process's stat and command line, or undefined once it is gone. */
+export function readProcInfo(pid: number): ProcInfo | undefined {
+  const stat = readProcFile(pid, 'stat');
+  const open = stat?.indexOf('(') ?? -1;
+  const close = stat?.lastIndexOf(')') ?? -1;
+  if (stat === undefined || open < 0 || close < 0) {
+    return undefined;
   }
+  const fields = stat.slice(close + 2).split(' ');
+  const command = (readProcFile(pid, 'cmdline') ?? '').split('\0').join(' ').trim();
+  return {
+    pid,
+    state: fields[0] ?? '?',
+    ppid: Number(fields[1]),
+    pgid: Number(fields[2]),
+    command: command || stat.slice(open + 1, close),
+  };
+}
+
+/** Every pid in /proc but this process's own; none where there is no /proc. */
+export function otherPids(): number[] {
+  if (!HAS_PROC) {
+    return [];
+  }
+  return fs
+    .readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number)
+    .filter((pid) => pid !== process.pid);
 }
 
 /**
- * PIDs of live (non-zombie) processes whose environment carries `value` in `variable`. Zombies
- * are skipped: on this machine PID 1 does not reap orphans, so a killed grandchild stays a zombie.
+ * Zombies are not alive: on this machine PID 1 does not reap orphans, so a killed grandchild stays
+ * a zombie, holding nothing but a process-table slot.
  */
+export function isLive(info: ProcInfo | undefined): info is ProcInfo {
+  return info !== undefined && info.state !== 'Z' && info.state !== 'X';
+}
+
+/**
+ * Looks at every process in turn for the environment entry `variable=value`, yielding after each
+ * one: a live match, or undefined. Synchronous reads (/proc files live in memory) let the harness's
+ * process 'exit' hook scan too; the pauses let an async caller give the event loop its turns.
+ */
+function* scanProcesses(value: string, variable: string): Generator<ProcInfo | undefined> {
+  const entry = `${variable}=${value}`;
+  for (const pid of otherPids()) {
+    const info = readProcFile(pid, 'environ')?.split('\0').includes(entry) ? readProcInfo(pid) : undefined;
+    yield isLive(info) ? info : undefined;
+  }
+}
+
+/** Live processes whose environment holds exactly `variable=value`, found in one blocking scan. */
+export function scanMarked(value: string, variable: string = MARKER_VAR): ProcInfo[] {
+  return [...scanProcesses(value, variable)].filter(isLive);
+}
+
+/**
+ * A /proc scan takes tens of ms on a loaded machine; tests that bound the event loop's delay poll
+ * for marked processes, so the async scan hands the loop a turn at least this often.
+ */
+const SCAN_SLICE_MS = 2;
+
+/** PIDs of the live processes that carry the marker, found without holding the event loop. */
 export async function findMarked(value: string, variable: string = MARKER_VAR): Promise<number[]> {
-  const needle = `${variable}=${value}\0`;
   const found: number[] = [];
-  for (const name of await fs.readdir('/proc')) {
-    if (!/^\d+$/.test(name) || Number(name) === process.pid) {
-      continue;
+  let sliceStart = performance.now();
+  for (const info of scanProcesses(value, variable)) {
+    if (info) {
+      found.push(info.pid);
     }
-    const environ = await readEnviron(name);
-    if (environ?.includes(needle) && !(await isZombie(name))) {
-      found.push(Number(name));
+    if (performance.now() - sliceStart > SCAN_SLICE_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
     }
   }
   return found;

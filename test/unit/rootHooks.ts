@@ -1,12 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { findMarked, killMarked } from '../helpers/processes';
+import { findMarked, killMarked, RUN_MARKER_VAR } from '../helpers/processes';
 
 /**
  * A run-wide marker in this process's environment: every process any unit test starts inherits it,
  * so the run can prove at the end that nothing it spawned survived, whatever the individual tests did.
  */
-const RUN_MARKER_VAR = 'SHEPHERD_UNIT_RUN';
 const runMarker = randomUUID();
 process.env[RUN_MARKER_VAR] = runMarker;
 

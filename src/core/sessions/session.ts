@@ -1,9 +1,10 @@
 import { Mutex } from 'async-mutex';
 import { Disposable, DisposableStore } from '../base/events';
-import { AgentConfig } from './agentConfig';
+import { AgentConfig, canResume } from './agentConfig';
 import { AgentConnection } from './agentConnection';
 import { PermissionDecision, SessionState, SessionUsage, SessionView } from '../../shared/sessionModel';
 import { Transcript } from './transcripts/transcript';
+import { StoredSession } from './transcripts/transcriptStore';
 
 /** A few protocol complaints per turn are worth showing; a flood of them is not. */
 export const MAX_PROTOCOL_NOTICES_PER_TURN = 3;
@@ -92,6 +93,27 @@ export class Session implements Disposable {
     };
   }
 
+  /** What the user's next message does once this session's agent is gone, as the transcript tells it. */
+  nextMessageNotice(): string {
+    return canResume(this.agent)
+      ? 'Your next message resumes the conversation.'
+      : 'Your next message starts a new agent process.';
+  }
+
+  /** The session as it is kept between window reloads. */
+  stored(): StoredSession {
+    return {
+      version: 1,
+      id: this.id,
+      agentId: this.agent.id,
+      title: this.title,
+      resumeId: this.resumeId,
+      createdAt: this.createdAt,
+      usage: this.usage,
+      entries: this.transcript.list(),
+    };
+  }
+
   view(): SessionView {
     return {
       id: this.id,
@@ -106,7 +128,7 @@ export class Session implements Disposable {
       lastActivity: this.lastActivity,
       createdAt: this.createdAt,
       message: this.message,
-      canResume: this.agent.kind !== 'line',
+      canResume: canResume(this.agent),
     };
   }
 

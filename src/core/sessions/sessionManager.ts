@@ -7,17 +7,15 @@ import { TaskRegistry } from '../base/taskRegistry';
 import { Supervisor } from '../workers/supervisor';
 import { AgentConfig, canResume } from './agentConfig';
 import { AgentConnection, AgentExitError, ConnectionOptions } from './agentConnection';
-import { AgentEvent } from './protocols/agentEvents';
+import { applyAgentEvent, AgentEventSignals } from './agentEventMapper';
 import { PermissionDecision, SessionView, TranscriptChange } from '../../shared/sessionModel';
-import { Session, MAX_PROTOCOL_NOTICES_PER_TURN } from './session';
+import { Session } from './session';
+import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_STALL_TIMEOUT_MS, SessionTimeouts, SessionWatchdog } from './sessionWatchdog';
 import { Transcript } from './transcripts/transcript';
+import { TranscriptSaver } from './transcripts/transcriptSaver';
 import { StoredSession, TranscriptStore } from './transcripts/transcriptStore';
 import { DEFAULT_POOL_SIZE, WarmPool } from './warmPool';
 
-/** Thirty idle minutes: long enough for a coffee, short enough not to hoard memory all day. */
-export const DEFAULT_IDLE_TIMEOUT_MS = 30 * 60_000;
-/** Five silent minutes in the middle of a turn is far beyond any model's think time. */
-export const DEFAULT_STALL_TIMEOUT_MS = 5 * 60_000;
 /** Idle and stall checks need no finer grain than this. */
 export const SESSION_TICK_MS = 1_000;
 
@@ -59,8 +57,9 @@ export class UnknownSessionError extends Error {
 
 /**
  * Owns every agent session: creates them (from the warm pool when it can), runs their turns under
- * per-session locks, resumes agents that exited or were stopped when idle, watches for stalls, and
- * persists transcripts. Plain Node.
+ * per-session locks, and connects each to its agent process, resuming agents that exited or were
+ * stopped when idle. What an agent says is mapped by agentEventMapper, idle and stalled agents are
+ * handled by the SessionWatchdog, and transcripts are saved by a TranscriptSaver. Plain Node.
  */
 export class SessionManager implements Disposable {
   /**
@@ -78,17 +77,27 @@ export class SessionManager implements Disposable {
   private readonly transcriptChanges: Emitter<TranscriptEvent>;
   private readonly attention: Emitter<AttentionEvent>;
   private readonly timer: NodeJS.Timeout;
-  private readonly saving = new Map<string, Promise<unknown>>();
-  idleTimeoutMs: number;
-  stallTimeoutMs: number;
+  private readonly saver: TranscriptSaver | undefined;
+  private readonly watchdog: SessionWatchdog;
+  private readonly agentSignals: AgentEventSignals = {
+    changed: (session) => this.fireChange(session),
+    waitingForInput: (session) => this.attention.fire({ session: session.view(), reason: 'waiting-for-input' }),
+  };
 
   constructor(options: SessionManagerOptions) {
     this.supervisor = options.supervisor;
     this.tasks = options.tasks;
     this.logger = options.logger;
     this.store = options.store;
-    this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
-    this.stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
+    this.saver = options.store && new TranscriptSaver(options.store, options.tasks);
+    this.watchdog = new SessionWatchdog(
+      {
+        idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+        stallTimeoutMs: options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS,
+      },
+      options.tasks,
+      (session) => this.fireChange(session),
+    );
     const onListenerError = (error: unknown): void =>
       this.logger.error(`a session listener threw: ${describeError(error)}`);
     this.changes = new Emitter<SessionChange>(onListenerError);
@@ -244,8 +253,7 @@ export class SessionManager implements Disposable {
     }
     session.expectingExit = true;
     await session.connection?.close();
-    await this.saving.get(id);
-    await this.store?.remove(id);
+    await this.saver?.remove(id);
     this.fireChange(session, 'removed');
     session.dispose();
   }
@@ -299,6 +307,11 @@ export class SessionManager implements Disposable {
     return session.view();
   }
 
+  /** New idle and stall timeouts, in force from the next tick. */
+  applySettings(timeouts: SessionTimeouts): void {
+    this.watchdog.applySettings(timeouts);
+  }
+
   setPoolSize(size: number): void {
     this.pool.resize(size);
   }
@@ -310,7 +323,7 @@ export class SessionManager implements Disposable {
       session.expectingExit = true;
       this.persist(session);
     }
-    await Promise.all([...this.saving.values()]);
+    await this.saver?.flush();
     await this.pool.dispose();
     await Promise.all([...this.sessions.values()].map((session) => session.connection?.close()));
     this.dispose();
@@ -433,13 +446,13 @@ export class SessionManager implements Disposable {
    * Installs `fresh` as the session's agent only if the session still has `expected`: a concurrent
    * restart that already installed another process is not clobbered. Returns whether it landed.
    */
-  replaceConnection(session: Session, expected: AgentConnection | undefined, fresh: AgentConnection): boolean {
+  private replaceConnection(session: Session, expected: AgentConnection | undefined, fresh: AgentConnection): boolean {
     if (session.connection !== expected || !this.sessions.has(session.id)) {
       return false;
     }
     const previous = session.connection;
     const subscriptions = new DisposableStore();
-    subscriptions.add(fresh.onEvent((event) => this.onAgentEvent(session, event)));
+    subscriptions.add(fresh.onEvent((event) => applyAgentEvent(session, event, this.agentSignals)));
     subscriptions.add(fresh.onExit((how) => this.onAgentExit(session, how)));
     session.attach(fresh, subscriptions);
     session.expectingExit = false;
@@ -450,67 +463,9 @@ export class SessionManager implements Disposable {
     return true;
   }
 
-  private onAgentEvent(session: Session, event: AgentEvent): void {
-    session.touch();
-    if (session.stalled) {
-      session.stalled = false;
-      this.fireChange(session);
-    }
-    const transcript = session.transcript;
-    switch (event.type) {
-      case 'ready':
-        session.resumeId = event.resumeId ?? session.resumeId;
-        this.fireChange(session);
-        return;
-      case 'text-delta':
-      case 'assistant-text':
-        transcript.addAssistantText(event.text);
-        return;
-      case 'tool-use':
-        transcript.addToolUse(event.toolUseId, event.name, event.input);
-        return;
-      case 'tool-result':
-        transcript.addToolResult(event.toolUseId, event.output, event.isError);
-        return;
-      case 'permission-request':
-        this.onPermissionRequest(session, event);
-        return;
-      case 'turn-end':
-        this.onTurnEnd(session, event);
-        return;
-      case 'protocol-error':
-        if (++session.protocolNotices <= MAX_PROTOCOL_NOTICES_PER_TURN) {
-          transcript.addNotice(`Ignored a line from the agent: ${event.reason}.`);
-        }
-        return;
-    }
-  }
-
-  private onPermissionRequest(session: Session, event: Extract<AgentEvent, { type: 'permission-request' }>): void {
-    session.transcript.addPermission(event.requestId, event.toolName, event.input, event.description);
-    if (session.allowedTools.has(event.toolName)) {
-      session.respond(event.requestId, 'allow', event.toolName);
-      return;
-    }
-    this.fireChange(session);
-    this.attention.fire({ session: session.view(), reason: 'waiting-for-input' });
-  }
-
-  private onTurnEnd(session: Session, event: Extract<AgentEvent, { type: 'turn-end' }>): void {
-    session.addUsage(event.usage?.inputTokens ?? 0, event.usage?.outputTokens ?? 0, event.costUsd ?? 0);
-    if (event.outcome === 'interrupted') {
-      session.transcript.addNotice('Interrupted.');
-    } else if (event.outcome === 'error') {
-      session.transcript.addError(event.message ?? 'The agent reported an error.');
-    }
-  }
-
   private onAgentExit(session: Session, how: string): void {
     if (!session.expectingExit && !session.turnLock.isLocked()) {
-      session.transcript.addNotice(
-        `The agent stopped (${how}). Your next message ` +
-          (canResume(session.agent) ? 'resumes the conversation.' : 'starts a new agent process.'),
-      );
+      session.transcript.addNotice(`The agent stopped (${how}). ${session.nextMessageNotice()}`);
     }
     this.fireChange(session);
     this.persist(session);
@@ -518,11 +473,10 @@ export class SessionManager implements Disposable {
 
   private turnFailed(session: Session, error: unknown): void {
     const reason = describeError(error);
-    const next = canResume(session.agent)
-      ? 'Your next message resumes the conversation.'
-      : 'Your next message starts a new agent process.';
     session.transcript.addError(
-      error instanceof AgentExitError ? `The turn failed: ${reason}. ${next}` : `The turn failed: ${reason}.`,
+      error instanceof AgentExitError
+        ? `The turn failed: ${reason}. ${session.nextMessageNotice()}`
+        : `The turn failed: ${reason}.`,
     );
   }
 
@@ -534,82 +488,20 @@ export class SessionManager implements Disposable {
     this.changes.fire({ kind, view });
   }
 
-  /** Saves the session's transcript in the background; saves of one session never overlap. */
+  /** Saves the session's transcript in the background (when there is a store). */
   private persist(session: Session): void {
-    const store = this.store;
-    if (!store) {
-      return;
-    }
-    const previous = this.saving.get(session.id) ?? Promise.resolve();
-    const next = previous.then(() =>
-      this.tasks.run(`save transcript ${session.id}`, () =>
-        store.save(
-          {
-            version: 1,
-            id: session.id,
-            agentId: session.agent.id,
-            title: session.title,
-            resumeId: session.resumeId,
-            createdAt: session.createdAt,
-            usage: session.usage,
-            entries: session.transcript.list(),
-          },
-          Object.values(session.agent.env),
-        ),
-      ),
+    this.saver?.save(
+      session.id,
+      () => session.stored(),
+      () => Object.values(session.agent.env),
     );
-    this.saving.set(session.id, next);
-    void next.finally(() => {
-      if (this.saving.get(session.id) === next) {
-        this.saving.delete(session.id);
-      }
-    });
   }
 
   private tick(): void {
     const now = Date.now();
     this.pool.sweep();
     for (const session of this.sessions.values()) {
-      this.checkStall(session, now);
-      this.checkIdle(session, now);
+      this.watchdog.check(session, now);
     }
-  }
-
-  private checkStall(session: Session, now: number): void {
-    const connection = session.connection;
-    if (
-      !connection ||
-      connection.state !== 'busy' ||
-      session.stalled ||
-      now - connection.lastOutputAt < this.stallTimeoutMs
-    ) {
-      return;
-    }
-    session.stalled = true;
-    session.transcript.addNotice(
-      `No output from the agent for ${Math.round(this.stallTimeoutMs / 1_000)} s: it may be stalled. ` +
-        'Interrupt it, or keep waiting.',
-    );
-    this.fireChange(session);
-  }
-
-  /** Idle cleanup reads lastActivity and the lock's state only: it never waits for a turn. */
-  private checkIdle(session: Session, now: number): void {
-    const connection = session.connection;
-    // An agent that cannot resume would lose its conversation: it stays up however long it idles.
-    if (
-      !canResume(session.agent) ||
-      !connection?.isAlive ||
-      session.state !== 'idle' ||
-      session.turnLock.isLocked() ||
-      now - session.lastActivity < this.idleTimeoutMs
-    ) {
-      return;
-    }
-    session.expectingExit = true;
-    session.transcript.addNotice(
-      `Stopped the idle agent after ${Math.round(this.idleTimeoutMs / 60_000)} min; your next message resumes it.`,
-    );
-    void this.tasks.run(`stop idle agent of ${session.id}`, () => connection.stopProcess());
   }
 }

@@ -1,7 +1,7 @@
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { AgentConfig, defaultAgents, parseAgentConfig } from '../../core/sessions/agentConfig';
-import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_STALL_TIMEOUT_MS } from '../../core/sessions/sessionManager';
+import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_STALL_TIMEOUT_MS } from '../../core/sessions/sessionWatchdog';
 import { DEFAULT_POOL_SIZE } from '../../core/sessions/warmPool';
 import { SECTION } from '../settings/configuration';
 

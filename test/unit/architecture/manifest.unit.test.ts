@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_GRACE_MS } from '../../../src/core/process/processGroup';
-import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_STALL_TIMEOUT_MS } from '../../../src/core/sessions/sessionManager';
+import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_STALL_TIMEOUT_MS } from '../../../src/core/sessions/sessionWatchdog';
 import { DEFAULT_POOL_SIZE } from '../../../src/core/sessions/warmPool';
 import { DEFAULT_WORKER_DEFAULTS, RESTART_MODES } from '../../../src/core/definitions/workerDefinition';
 import { COMMANDS, SESSION_COMMANDS } from '../../../src/ui/commands/commandIds';

@@ -153,6 +153,16 @@ describe('SessionManager', () => {
     assert.match(text(session.id), /it may be stalled/);
   });
 
+  it('applies new idle and stall timeouts to sessions that are already running', async () => {
+    makeManager();
+    const session = await manager.create(fakeAgent, h.tempDir);
+    void manager.send(session.id, 'hang', h.tempDir);
+    await waitFor('the turn to start', () => (manager.get(session.id)?.state === 'busy' ? true : undefined));
+    manager.applySettings({ idleTimeoutMs: 30 * 60_000, stallTimeoutMs: 200 });
+    await waitFor('stalled', () => (manager.get(session.id)?.state === 'stalled' ? true : undefined), 5_000);
+    assert.match(text(session.id), /it may be stalled/);
+  });
+
   it('keeps only one of two concurrent agent replacements, closing the loser', async () => {
     makeManager();
     const session = await manager.create(fakeAgent, h.tempDir);
