@@ -20,6 +20,7 @@ import { withTimeout } from '../base/timeouts';
 import { WorkerDefinition } from '../definitions/workerDefinition';
 import { RunningProcess, WorkerRecord } from './workerRecord';
 import { WorkerState, WorkerView } from './workerView';
+import { errnoCode } from '../../shared/untrusted';
 
 /** Two seconds keeps uptime, CPU and RSS current in the tree while one /proc scan stays cheap. */
 export const DEFAULT_TICK_MS = 2_000;
@@ -1037,7 +1038,7 @@ export class Supervisor implements Disposable {
   private reportStatusError(error: unknown): void {
     const reason = describeError(error);
     // The same failure names a new temp file each time; its code is what says it is the same.
-    const key = (error as NodeJS.ErrnoException).code ?? reason;
+    const key = errnoCode(error) ?? reason;
     if (key === this.lastStatusError) {
       return;
     }
