@@ -11,7 +11,8 @@ import { AgentEvent } from './protocols/agentEvents';
 import { PermissionDecision, SessionView, TranscriptChange } from '../../shared/sessionModel';
 import { Session, MAX_PROTOCOL_NOTICES_PER_TURN } from './session';
 import { Transcript } from './transcripts/transcript';
-import { StoredSession, TranscriptStore } from './transcripts/transcriptStore';
+import { StoredSession } from './transcripts/storedSession';
+import { TranscriptStore } from './transcripts/transcriptStore';
 import { DEFAULT_POOL_SIZE, WarmPool } from './warmPool';
 
 /** Thirty idle minutes: long enough for a coffee, short enough not to hoard memory all day. */
