@@ -8,7 +8,8 @@
 import { performance } from 'node:perf_hooks';
 import fc from 'fast-check';
 import { describeError } from '../../src/core/base/logger';
-import { PARSER_TARGETS, ParserTarget } from '../helpers/untrustedInputs';
+import { PARSER_TARGETS } from '../helpers/untrusted/allTargets';
+import { ParserTarget } from '../helpers/untrusted/parserTarget';
 
 const DEFAULT_RUNS = 100_000;
 /** Crashing inputs shown per parser: enough to see a pattern, few enough to read. */

@@ -4,18 +4,10 @@ import { ClaudeProtocol } from '../../../src/core/sessions/protocols/claudeProto
 import { encodeJsonLine, JsonLineDecoder } from '../../../src/core/sessions/protocols/jsonLines';
 import { LineProtocol } from '../../../src/core/sessions/protocols/lineProtocol';
 import { PiProtocol } from '../../../src/core/sessions/protocols/piProtocol';
-import {
-  anyText,
-  assertInvariants,
-  chunked,
-  claudeEvent,
-  decodeAll,
-  lineOptions,
-  piEvent,
-  protocolStream,
-  targetNamed,
-  UNIT_RUNS,
-} from '../../helpers/untrustedInputs';
+import { targetNamed } from '../../helpers/untrusted/allTargets';
+import { anyText, chunked, protocolStream } from '../../helpers/untrusted/arbitraries';
+import { assertInvariants, UNIT_RUNS } from '../../helpers/untrusted/parserTarget';
+import { claudeEvent, decodeAll, lineOptions, piEvent } from '../../helpers/untrusted/protocolTargets';
 
 describe('properties: agent protocol lines', () => {
   for (const name of ['claude protocol lines', 'pi protocol lines', 'line protocol output', 'JSON lines framing']) {

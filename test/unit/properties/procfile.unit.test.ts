@@ -2,7 +2,9 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { slugify } from '../../../src/core/definitions/definitionParser';
 import { parseProcfile } from '../../../src/core/definitions/procfile';
-import { assertInvariants, procfileContext, targetNamed, UNIT_RUNS } from '../../helpers/untrustedInputs';
+import { targetNamed } from '../../helpers/untrusted/allTargets';
+import { assertInvariants, UNIT_RUNS } from '../../helpers/untrusted/parserTarget';
+import { procfileContext } from '../../helpers/untrusted/settingsTargets';
 
 const entry = fc.record({
   name: fc.stringMatching(/^[a-z0-9_][a-z0-9_-]{0,11}$/),

@@ -3,14 +3,9 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { parseWorkerDefinition } from '../../../src/core/definitions/definitionParser';
 import { parseAgentConfig } from '../../../src/core/sessions/agentConfig';
-import {
-  agentFields,
-  assertInvariants,
-  definitionContext,
-  targetNamed,
-  UNIT_RUNS,
-  workerFields,
-} from '../../helpers/untrustedInputs';
+import { targetNamed } from '../../helpers/untrusted/allTargets';
+import { assertInvariants, UNIT_RUNS } from '../../helpers/untrusted/parserTarget';
+import { agentFields, definitionContext, workerFields } from '../../helpers/untrusted/settingsTargets';
 
 /** A wrong value for each field that has a type: one that no reading of the field can accept. */
 const WRONG: Record<string, unknown> = {

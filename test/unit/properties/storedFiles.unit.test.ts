@@ -2,7 +2,9 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { checkStatusContents } from '../../../src/core/recovery/statusFile';
 import { parseStoredSession } from '../../../src/core/sessions/transcripts/storedSession';
-import { assertInvariants, statusContents, storedSession, targetNamed, UNIT_RUNS } from '../../helpers/untrustedInputs';
+import { targetNamed } from '../../helpers/untrusted/allTargets';
+import { assertInvariants, UNIT_RUNS } from '../../helpers/untrusted/parserTarget';
+import { statusContents, storedSession } from '../../helpers/untrusted/storedTargets';
 
 /** What JSON.stringify then JSON.parse make of a value: how it comes back from disk. */
 function throughDisk(value: unknown): unknown {

@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { parseWebviewMessage, WebviewMessage } from '../../../src/shared/sessionProtocol';
-import { assertInvariants, targetNamed, UNIT_RUNS } from '../../helpers/untrustedInputs';
+import { targetNamed } from '../../helpers/untrusted/allTargets';
+import { assertInvariants, UNIT_RUNS } from '../../helpers/untrusted/parserTarget';
 
 const validMessage: fc.Arbitrary<WebviewMessage> = fc.oneof(
   fc.constant({ type: 'ready' as const }),

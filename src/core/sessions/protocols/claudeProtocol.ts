@@ -55,8 +55,8 @@ export class ClaudeProtocol implements AgentProtocol {
   }
 
   encodePermission(request: PendingPermission, decision: PermissionDecision): string {
-    const deny = (message: string): UntrustedObject => ({ behavior: 'deny', message });
-    const line = (response: UntrustedObject): string =>
+    const deny = (message: string): Record<string, unknown> => ({ behavior: 'deny', message });
+    const line = (response: Record<string, unknown>): string =>
       encodeJsonLine({
         type: 'control_response',
         response: { subtype: 'success', request_id: request.requestId, response },
