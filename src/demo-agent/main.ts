@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { cannedReply, DemoReply } from './replies';
 import { readStdinLines } from './stdinLines';
+import { isObject, objectField, stringField } from '../shared/untrusted';
 
 /** Fast enough to feel live, slow enough that streaming and Interrupt are visible. */
 const DELTA_DELAY_MS = Number(process.env.SHEPHERD_DEMO_DELAY_MS ?? 30);
@@ -129,31 +130,31 @@ async function drain(): Promise<void> {
 }
 
 function handleLine(line: string): void {
-  let message: {
-    type?: string;
-    message?: { content?: unknown };
-    request?: { subtype?: string };
-    response?: { request_id?: string; response?: { behavior?: string } };
-  };
+  let message: unknown;
   try {
     message = JSON.parse(line);
   } catch {
     process.stderr.write(`demo agent: ignoring a line that is not JSON: ${line.slice(0, 80)}\n`);
     return;
   }
+  if (!isObject(message)) {
+    process.stderr.write(`demo agent: ignoring a line that is not a JSON object: ${line.slice(0, 80)}\n`);
+    return;
+  }
   if (message.type === 'user') {
-    const content = message.message?.content;
+    const content = objectField(message, 'message')?.content;
     queue.push(typeof content === 'string' ? content : JSON.stringify(content));
     void drain();
-  } else if (message.type === 'control_request' && message.request?.subtype === 'interrupt') {
+  } else if (message.type === 'control_request' && objectField(message, 'request')?.subtype === 'interrupt') {
     interrupted = true;
     for (const resolve of pendingPermissions.values()) {
       resolve(false);
     }
     pendingPermissions.clear();
   } else if (message.type === 'control_response') {
-    const id = message.response?.request_id ?? '';
-    pendingPermissions.get(id)?.(message.response?.response?.behavior === 'allow');
+    const response = objectField(message, 'response');
+    const id = (response && stringField(response, 'request_id')) ?? '';
+    pendingPermissions.get(id)?.((response && objectField(response, 'response'))?.behavior === 'allow');
     pendingPermissions.delete(id);
   }
 }

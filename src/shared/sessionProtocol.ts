@@ -4,6 +4,7 @@
  * the webview renders agent output, so it is treated as untrusted.
  */
 import type { PermissionDecision, SessionView, TranscriptChange, TranscriptEntry } from './sessionModel';
+import { describeValue, isObject, oneOf, stringField, UntrustedObject } from './untrusted';
 
 /** The longest message a user can send from the panel; past this it is refused, not cut. */
 export const MAX_PROMPT_CHARS = 100_000;
@@ -41,45 +42,44 @@ const DECISIONS: readonly PermissionDecision[] = ['allow', 'deny', 'allow-sessio
 export type ParsedMessage =
   { readonly ok: true; readonly message: WebviewMessage } | { readonly ok: false; readonly reason: string };
 
-function field(value: Record<string, unknown>, key: string, max: number): string | undefined {
-  const text = value[key];
-  return typeof text === 'string' && text.length <= max ? text : undefined;
+function field(value: UntrustedObject, key: string, max: number): string | undefined {
+  const text = stringField(value, key);
+  return text !== undefined && text.length <= max ? text : undefined;
 }
 
 /** Checks an untrusted message from the webview; the reason names what was wrong. */
 export function parseWebviewMessage(value: unknown): ParsedMessage {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  if (!isObject(value)) {
     return { ok: false, reason: 'the message is not an object' };
   }
-  const raw = value as Record<string, unknown>;
-  switch (raw.type) {
+  switch (value.type) {
     case 'ready':
     case 'interrupt':
-      return { ok: true, message: { type: raw.type } };
+      return { ok: true, message: { type: value.type } };
     case 'send': {
-      const text = field(raw, 'text', MAX_PROMPT_CHARS);
+      const text = field(value, 'text', MAX_PROMPT_CHARS);
       if (text === undefined || text.trim() === '') {
         return { ok: false, reason: `"send" needs a non-empty "text" of at most ${MAX_PROMPT_CHARS} characters` };
       }
       return { ok: true, message: { type: 'send', text } };
     }
     case 'permission': {
-      const requestId = field(raw, 'requestId', MAX_ID_CHARS);
-      const decision = DECISIONS.find((d) => d === raw.decision);
+      const requestId = field(value, 'requestId', MAX_ID_CHARS);
+      const decision = oneOf(DECISIONS, value.decision);
       if (!requestId || !decision) {
         return { ok: false, reason: `"permission" needs a "requestId" and a "decision" of ${DECISIONS.join(', ')}` };
       }
       return { ok: true, message: { type: 'permission', requestId, decision } };
     }
     case 'openLink': {
-      const href = field(raw, 'href', MAX_HREF_CHARS);
+      const href = field(value, 'href', MAX_HREF_CHARS);
       if (!href) {
         return { ok: false, reason: '"openLink" needs an "href"' };
       }
       return { ok: true, message: { type: 'openLink', href } };
     }
     default:
-      return { ok: false, reason: `unknown message type ${JSON.stringify(raw.type)}`.slice(0, 200) };
+      return { ok: false, reason: `unknown message type ${describeValue(value.type)}` };
   }
 }
 

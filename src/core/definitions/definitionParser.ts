@@ -8,6 +8,7 @@ import {
   WorkerDefinition,
   WorkerSource,
 } from './workerDefinition';
+import { FieldReader, isObject, oneOf } from '../../shared/untrusted';
 
 export type ParseResult<T> =
   { readonly ok: true; readonly value: T } | { readonly ok: false; readonly errors: string[] };
@@ -20,16 +21,6 @@ export interface DefinitionContext {
   readonly baseDir: string;
 }
 
-type RawObject = Record<string, unknown>;
-
-function isObject(value: unknown): value is RawObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isStringArray(value: unknown): value is string[] {
-  return Array.isArray(value) && value.every((item) => typeof item === 'string');
-}
-
 /** Turns a label or command into an id: lower case, dashes, nothing a context key would choke on. */
 export function slugify(text: string): string {
   const slug = text
@@ -39,100 +30,35 @@ export function slugify(text: string): string {
   return slug === '' ? 'worker' : slug;
 }
 
-/** Collects field errors while reading one raw object. */
-class FieldReader {
-  readonly errors: string[] = [];
-
-  constructor(private readonly raw: RawObject) {}
-
-  string(key: string): string | undefined {
-    const value = this.raw[key];
-    if (value === undefined) {
-      return undefined;
-    }
-    if (typeof value !== 'string' || value.trim() === '') {
-      this.errors.push(`"${key}" must be a non-empty string`);
-      return undefined;
-    }
-    return value;
+function restartMode(read: FieldReader, value: unknown, fallback: RestartMode): RestartMode {
+  const mode = oneOf(RESTART_MODES, value);
+  if (mode === undefined) {
+    read.errors.push(`"restart" mode must be one of ${RESTART_MODES.join(', ')}`);
   }
+  return mode ?? fallback;
+}
 
-  boolean(key: string): boolean | undefined {
-    const value = this.raw[key];
-    if (value === undefined || typeof value === 'boolean') {
-      return value;
-    }
-    this.errors.push(`"${key}" must be true or false`);
-    return undefined;
+/** `restart`: a mode on its own, or an object with the mode and the limits. */
+function readRestart(read: FieldReader, value: unknown, defaults: RestartPolicy): RestartPolicy {
+  if (value === undefined) {
+    return defaults;
   }
-
-  /** A whole number within [min, max]. */
-  integer(key: string, min: number, max: number, from: RawObject = this.raw): number | undefined {
-    const value = from[key];
-    if (value === undefined) {
-      return undefined;
-    }
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-      this.errors.push(`"${key}" must be a whole number from ${min} to ${max}`);
-      return undefined;
-    }
-    return value;
+  if (typeof value === 'string') {
+    return { ...defaults, mode: restartMode(read, value, defaults.mode) };
   }
-
-  strings(key: string): string[] | undefined {
-    const value = this.raw[key];
-    if (value === undefined) {
-      return undefined;
-    }
-    if (!isStringArray(value)) {
-      this.errors.push(`"${key}" must be an array of strings`);
-      return undefined;
-    }
-    return value;
+  if (!isObject(value)) {
+    read.errors.push('"restart" must be "never", "on-failure", "always" or an object');
+    return defaults;
   }
-
-  env(key: string): Record<string, string> | undefined {
-    const value = this.raw[key];
-    if (value === undefined) {
-      return undefined;
-    }
-    if (!isObject(value) || !Object.values(value).every((v) => typeof v === 'string')) {
-      this.errors.push(`"${key}" must be an object whose values are strings`);
-      return undefined;
-    }
-    return value as Record<string, string>;
-  }
-
-  restart(key: string, defaults: RestartPolicy): RestartPolicy {
-    const value = this.raw[key];
-    if (value === undefined) {
-      return defaults;
-    }
-    if (typeof value === 'string') {
-      return { ...defaults, mode: this.restartMode(value, defaults.mode) };
-    }
-    if (!isObject(value)) {
-      this.errors.push(`"${key}" must be "never", "on-failure", "always" or an object`);
-      return defaults;
-    }
-    const mode = value.mode === undefined ? defaults.mode : this.restartMode(value.mode, defaults.mode);
-    return {
-      mode,
-      maxRestarts: this.integer('maxRestarts', 0, 1_000, value) ?? defaults.maxRestarts,
-      windowMs: this.integer('windowMs', 1, 86_400_000, value) ?? defaults.windowMs,
-      backoffBaseMs: this.integer('backoffBaseMs', 0, 3_600_000, value) ?? defaults.backoffBaseMs,
-      backoffMaxMs: this.integer('backoffMaxMs', 0, 3_600_000, value) ?? defaults.backoffMaxMs,
-      minUptimeMs: this.integer('minUptimeMs', 0, 86_400_000, value) ?? defaults.minUptimeMs,
-    };
-  }
-
-  private restartMode(value: unknown, fallback: RestartMode): RestartMode {
-    if (typeof value === 'string' && (RESTART_MODES as readonly string[]).includes(value)) {
-      return value as RestartMode;
-    }
-    this.errors.push(`"restart" mode must be one of ${RESTART_MODES.join(', ')}`);
-    return fallback;
-  }
+  const limits = read.nested(value);
+  return {
+    mode: value.mode === undefined ? defaults.mode : restartMode(read, value.mode, defaults.mode),
+    maxRestarts: limits.integer('maxRestarts', 0, 1_000) ?? defaults.maxRestarts,
+    windowMs: limits.integer('windowMs', 1, 86_400_000) ?? defaults.windowMs,
+    backoffBaseMs: limits.integer('backoffBaseMs', 0, 3_600_000) ?? defaults.backoffBaseMs,
+    backoffMaxMs: limits.integer('backoffMaxMs', 0, 3_600_000) ?? defaults.backoffMaxMs,
+    minUptimeMs: limits.integer('minUptimeMs', 0, 86_400_000) ?? defaults.minUptimeMs,
+  };
 }
 
 const KNOWN_KEYS = new Set([
@@ -170,16 +96,8 @@ export function parseWorkerDefinition(raw: unknown, context: DefinitionContext):
     return { ok: false, errors: ['must be an object with at least a "command"'] };
   }
   const read = new FieldReader(raw);
-  const unknownKeys = Object.keys(raw).filter((key) => !KNOWN_KEYS.has(key));
-  if (unknownKeys.length > 0) {
-    read.errors.push(
-      `unknown ${unknownKeys.length === 1 ? 'property' : 'properties'} ${unknownKeys.map((k) => `"${k}"`).join(', ')}`,
-    );
-  }
-  const command = read.string('command');
-  if (raw.command === undefined) {
-    read.errors.push('"command" is required');
-  }
+  read.unknownKeys(KNOWN_KEYS);
+  const command = read.requiredString('command');
   const label = read.string('label');
   const id = read.string('id');
   const cwd = read.string('cwd');
@@ -191,9 +109,9 @@ export function parseWorkerDefinition(raw: unknown, context: DefinitionContext):
     command: command ?? '',
     args: read.strings('args') ?? [],
     cwd: cwd === undefined ? context.baseDir : path.resolve(context.baseDir, cwd),
-    env: read.env('env') ?? {},
+    env: read.stringRecord('env') ?? {},
     shell: read.boolean('shell') ?? false,
-    restart: read.restart('restart', context.defaults.restart),
+    restart: readRestart(read, raw.restart, context.defaults.restart),
     graceMs: read.integer('graceMs', 0, 600_000) ?? context.defaults.graceMs,
     healthPatterns,
     outputBufferBytes: read.integer('outputBufferBytes', 1_024, 1_073_741_824) ?? context.defaults.outputBufferBytes,

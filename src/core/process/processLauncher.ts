@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import { Readable } from 'node:stream';
 import { IS_WINDOWS } from './processGroup';
 import { WorkerDefinition } from '../definitions/workerDefinition';
+import { errnoCode } from '../../shared/untrusted';
 
 /** A worker could not be started; the message names the command and the reason. */
 export class LaunchError extends Error {
@@ -17,7 +18,7 @@ async function checkCwd(cwd: string): Promise<void> {
   try {
     stat = await fs.stat(cwd);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = errnoCode(error);
     throw new LaunchError(
       code === 'ENOENT'
         ? `working directory "${cwd}" does not exist`

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { closeSync, promises as fs, openSync, readSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { errnoCode } from '../../shared/untrusted';
 
 /** The fields of /proc/<pid>/stat that supervision needs. Times are in clock ticks. */
 export interface ProcStat {
@@ -54,7 +55,7 @@ export function parseProcStat(pid: number, text: string): ProcStat | undefined {
 }
 
 function isMissingProcess(error: unknown): boolean {
-  const code = (error as NodeJS.ErrnoException).code;
+  const code = errnoCode(error);
   return code === 'ENOENT' || code === 'ESRCH';
 }
 

@@ -1,5 +1,7 @@
 import { promises as fs, chmodSync, mkdirSync, renameSync, writeFileSync, unlinkSync } from 'node:fs';
 import * as path from 'node:path';
+import { describeError } from '../base/logger';
+import { describeValue, errnoCode, FieldReader, isObject } from '../../shared/untrusted';
 
 /** One worker as recorded for a later run: enough to find and verify its process group, no env, no secrets. */
 export interface StatusWorker {
@@ -36,59 +38,94 @@ function isUsablePid(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value > 1;
 }
 
-function isOptionalNumber(value: unknown): boolean {
-  return value === undefined || value === null || isUsablePid(value);
+/** Absent (or null, as some writers put it): recorded as undefined. */
+function isAbsent(value: unknown): value is undefined | null {
+  return value === undefined || value === null;
 }
 
-function checkWorker(value: unknown, index: number): string | undefined {
-  if (typeof value !== 'object' || value === null) {
-    return `workers[${index}] is not an object`;
+function optionalPid(value: unknown): { pid: number | undefined } | undefined {
+  if (isAbsent(value)) {
+    return { pid: undefined };
   }
-  const worker = value as Record<string, unknown>;
-  if (typeof worker.id !== 'string') {
-    return `workers[${index}].id is not a string`;
+  return isUsablePid(value) ? { pid: value } : undefined;
+}
+
+function checkWorker(value: unknown, index: number): StatusWorker | string {
+  const where = `workers[${index}]`;
+  if (!isObject(value)) {
+    return `${where} is not an object`;
   }
-  if (!isOptionalNumber(worker.pid) || !isOptionalNumber(worker.pgid)) {
-    return `workers[${index}] has an invalid pid or pgid`;
+  if (typeof value.id !== 'string') {
+    return `${where}.id is not a string`;
+  }
+  const pid = optionalPid(value.pid);
+  const pgid = optionalPid(value.pgid);
+  if (!pid || !pgid) {
+    return `${where} has an invalid pid or pgid`;
   }
   // Every worker leads its own group, so Shepherd only ever writes pgid === pid. Recovery relies on
   // it (a group id cannot be reused while the group lives); another pgid could name a stranger's group.
-  if ((worker.pgid ?? undefined) !== (worker.pid ?? undefined)) {
-    return `workers[${index}] has a pgid that is not its own pid`;
+  if (pgid.pid !== pid.pid) {
+    return `${where} has a pgid that is not its own pid`;
   }
-  return undefined;
+  const read = new FieldReader(value, [], `${where}: `);
+  read.required('label', 'state', 'command', 'restartCount');
+  const worker: StatusWorker = {
+    id: value.id,
+    label: read.text('label') ?? '',
+    state: read.text('state') ?? '',
+    command: read.text('command') ?? '',
+    pid: pid.pid,
+    pgid: pgid.pid,
+    startToken: read.text('startToken'),
+    startedAt: read.number('startedAt'),
+    restartCount: read.integer('restartCount', 0, Number.MAX_SAFE_INTEGER) ?? 0,
+  };
+  return read.errors[0] ?? worker;
 }
 
-/** Validates parsed JSON as status contents, or says what is wrong. */
+function checkHost(value: unknown): StatusContents['host'] | undefined {
+  // The host's PID is only compared, never signalled: any positive integer will do.
+  if (!isObject(value)) {
+    return undefined;
+  }
+  const { pid, startToken } = value;
+  if (typeof pid !== 'number' || !Number.isInteger(pid) || pid <= 0) {
+    return undefined;
+  }
+  if (startToken !== undefined && typeof startToken !== 'string') {
+    return undefined;
+  }
+  return { pid, startToken };
+}
+
+/** Validates parsed JSON as status contents, or says what is wrong. Never throws. */
 export function checkStatusContents(value: unknown): { contents: StatusContents } | { reason: string } {
-  if (typeof value !== 'object' || value === null) {
+  if (!isObject(value)) {
     return { reason: 'the file does not hold a JSON object' };
   }
-  const data = value as Record<string, unknown>;
-  if (data.version !== 1) {
-    return { reason: `unknown version ${JSON.stringify(data.version)}` };
+  if (value.version !== 1) {
+    return { reason: `unknown version ${describeValue(value.version)}` };
   }
-  // The host's PID is only compared, never signalled: any positive integer will do.
-  const host = data.host as Record<string, unknown> | undefined;
-  const hostPid = typeof host === 'object' && host !== null ? host.pid : undefined;
-  if (
-    typeof hostPid !== 'number' ||
-    !Number.isInteger(hostPid) ||
-    hostPid <= 0 ||
-    !['string', 'undefined'].includes(typeof host?.startToken)
-  ) {
+  const host = checkHost(value.host);
+  if (!host) {
     return { reason: '"host" does not name the process that wrote the file' };
   }
-  if (!Array.isArray(data.workers)) {
+  if (!Array.isArray(value.workers)) {
     return { reason: '"workers" is not a list' };
   }
-  for (let i = 0; i < data.workers.length; i++) {
-    const problem = checkWorker(data.workers[i], i);
-    if (problem) {
-      return { reason: problem };
+  const workers: StatusWorker[] = [];
+  for (const [index, entry] of value.workers.entries()) {
+    const worker = checkWorker(entry, index);
+    if (typeof worker === 'string') {
+      return { reason: worker };
     }
+    workers.push(worker);
   }
-  return { contents: value as StatusContents };
+  if (typeof value.writtenAt !== 'number' || !Number.isFinite(value.writtenAt)) {
+    return { reason: '"writtenAt" is not a time' };
+  }
+  return { contents: { version: 1, writtenAt: value.writtenAt, host, workers } };
 }
 
 /**
@@ -142,7 +179,7 @@ export class StatusFile {
     try {
       text = await fs.readFile(this.filePath, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      if (errnoCode(error) === 'ENOENT') {
         return { kind: 'missing' };
       }
       throw error;
@@ -152,7 +189,7 @@ export class StatusFile {
       parsed = JSON.parse(text);
     } catch (error) {
       // V8 quotes the start of the text: binary garbage would put NULs and line breaks in the log.
-      const message = (error as Error).message.replace(/[\u0000-\u001f\u007f]/g, ' ');
+      const message = describeError(error).replace(/[\u0000-\u001f\u007f]/g, ' ');
       return { kind: 'corrupt', reason: `it is not valid JSON (${message})` };
     }
     const checked = checkStatusContents(parsed);
@@ -166,7 +203,7 @@ export class StatusFile {
     try {
       unlinkSync(this.filePath);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      if (errnoCode(error) !== 'ENOENT') {
         throw error;
       }
     }

@@ -3,6 +3,7 @@ import { describeError, Logger } from '../base/logger';
 import { readStartToken } from '../process/procfs';
 import { OrphanReport, reapOrphans } from './orphanReaper';
 import { StatusContents, StatusFile, StatusWorker } from './statusFile';
+import { errnoCode } from '../../shared/untrusted';
 
 /** The status file only has to be fresh enough to find orphans after a crash. */
 export const DEFAULT_STATUS_FILE_INTERVAL_MS = 5_000;
@@ -135,7 +136,7 @@ export class StatusKeeper {
   private reportError(file: StatusFile, error: unknown): void {
     const reason = describeError(error);
     // The same failure names a new temp file each time; its code is what says it is the same.
-    const key = (error as NodeJS.ErrnoException).code ?? reason;
+    const key = errnoCode(error) ?? reason;
     if (key === this.lastError) {
       return;
     }

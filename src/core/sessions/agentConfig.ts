@@ -4,6 +4,7 @@ import { AgentProtocol } from './protocols/agentProtocol';
 import { ClaudeProtocol } from './protocols/claudeProtocol';
 import { DEFAULT_IDLE_GAP_MS, LineProtocol } from './protocols/lineProtocol';
 import { PiProtocol } from './protocols/piProtocol';
+import { FieldReader, isObject, oneOf } from '../../shared/untrusted';
 
 export type AgentKind = 'claude' | 'pi' | 'line' | 'demo';
 export const AGENT_KINDS: readonly AgentKind[] = ['claude', 'pi', 'line', 'demo'];
@@ -81,53 +82,27 @@ export function defaultAgents(demo: { nodePath: string; script: string }): Agent
   ];
 }
 
-type Raw = Record<string, unknown>;
-
-function isRaw(value: unknown): value is Raw {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** Reads one `shepherd.agents` entry; every problem is named by field. */
 export function parseAgentConfig(raw: unknown, baseDir: string): ParseResult<AgentConfig> {
-  if (!isRaw(raw)) {
+  if (!isObject(raw)) {
     return { ok: false, errors: ['must be an object with "id" and "kind"'] };
   }
-  const errors: string[] = [];
-  const text = (key: string, required: boolean): string | undefined => {
-    const value = raw[key];
-    if (value === undefined && !required) {
-      return undefined;
-    }
-    if (typeof value !== 'string' || value.trim() === '') {
-      errors.push(required && value === undefined ? `"${key}" is required` : `"${key}" must be a non-empty string`);
-      return undefined;
-    }
-    return value;
-  };
-  const id = text('id', true);
-  const kindText = text('kind', true);
-  const kind = AGENT_KINDS.find((k) => k === kindText);
+  const read = new FieldReader(raw);
+  const id = read.requiredString('id');
+  const kindText = read.requiredString('kind');
+  const kind = oneOf(AGENT_KINDS, kindText);
   if (kindText !== undefined && !kind) {
-    errors.push(`"kind" must be one of ${AGENT_KINDS.join(', ')}`);
+    read.fail('kind', `must be one of ${AGENT_KINDS.join(', ')}`);
   }
-  const args = raw.args ?? [];
-  if (!Array.isArray(args) || !args.every((a) => typeof a === 'string')) {
-    errors.push('"args" must be an array of strings');
-  }
-  const env = raw.env ?? {};
-  if (!isRaw(env) || !Object.values(env).every((v) => typeof v === 'string')) {
-    errors.push('"env" must be an object whose values are strings');
-  }
-  const idleGapMs = raw.idleGapMs ?? DEFAULT_IDLE_GAP_MS;
-  if (typeof idleGapMs !== 'number' || !Number.isInteger(idleGapMs) || idleGapMs < 50 || idleGapMs > 600_000) {
-    errors.push('"idleGapMs" must be a whole number from 50 to 600000');
-  }
-  const cwd = text('cwd', false);
-  const command = text('command', kind === 'line' || kind === 'demo');
-  const label = text('label', false);
-  const endMarker = text('endMarker', false);
-  if (errors.length > 0 || !id || !kind) {
-    return { ok: false, errors };
+  const args = read.strings('args') ?? [];
+  const env = read.stringRecord('env') ?? {};
+  const idleGapMs = read.integer('idleGapMs', 50, 600_000) ?? DEFAULT_IDLE_GAP_MS;
+  const cwd = read.string('cwd');
+  const command = kind === 'line' || kind === 'demo' ? read.requiredString('command') : read.string('command');
+  const label = read.string('label');
+  const endMarker = read.string('endMarker');
+  if (read.errors.length > 0 || !id || !kind) {
+    return { ok: false, errors: read.errors };
   }
   return {
     ok: true,
@@ -136,11 +111,11 @@ export function parseAgentConfig(raw: unknown, baseDir: string): ParseResult<Age
       label: label ?? id,
       kind,
       command: command ?? (kind === 'pi' ? 'pi' : 'claude'),
-      args: args as string[],
+      args,
       cwd: cwd === undefined ? undefined : path.resolve(baseDir, cwd),
-      env: env as Record<string, string>,
+      env,
       endMarker,
-      idleGapMs: idleGapMs as number,
+      idleGapMs,
     },
   };
 }

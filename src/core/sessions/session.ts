@@ -4,7 +4,7 @@ import { AgentConfig, canResume } from './agentConfig';
 import { AgentConnection } from './agentConnection';
 import { PermissionDecision, SessionState, SessionUsage, SessionView } from '../../shared/sessionModel';
 import { Transcript } from './transcripts/transcript';
-import { StoredSession } from './transcripts/transcriptStore';
+import { StoredSession } from './transcripts/storedSession';
 
 /** A few protocol complaints per turn are worth showing; a flood of them is not. */
 export const MAX_PROTOCOL_NOTICES_PER_TURN = 3;

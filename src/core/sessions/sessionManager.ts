@@ -13,7 +13,8 @@ import { Session } from './session';
 import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_STALL_TIMEOUT_MS, SessionTimeouts, SessionWatchdog } from './sessionWatchdog';
 import { Transcript } from './transcripts/transcript';
 import { TranscriptSaver } from './transcripts/transcriptSaver';
-import { StoredSession, TranscriptStore } from './transcripts/transcriptStore';
+import { StoredSession } from './transcripts/storedSession';
+import { TranscriptStore } from './transcripts/transcriptStore';
 import { DEFAULT_POOL_SIZE, WarmPool } from './warmPool';
 
 /** Idle and stall checks need no finer grain than this. */

@@ -4,6 +4,7 @@ import { AgentConfig, defaultAgents, parseAgentConfig } from '../../core/session
 import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_STALL_TIMEOUT_MS } from '../../core/sessions/sessionWatchdog';
 import { DEFAULT_POOL_SIZE } from '../../core/sessions/warmPool';
 import { SECTION } from '../settings/configuration';
+import { isObject, stringField } from '../../shared/untrusted';
 
 /** The bundled demo agent: run with the extension host's own Node (Electron as Node on the desktop). */
 export interface DemoAgentLocation {
@@ -43,10 +44,8 @@ export function readAgents(demo: DemoAgentLocation, problems: string[]): AgentCo
   raw.forEach((entry: unknown, index) => {
     const parsed = parseAgentConfig(entry, baseDir());
     if (!parsed.ok) {
-      const name =
-        typeof entry === 'object' && entry !== null && typeof (entry as { id?: unknown }).id === 'string'
-          ? `"${(entry as { id: string }).id}"`
-          : `#${index + 1}`;
+      const id = isObject(entry) ? stringField(entry, 'id') : undefined;
+      const name = id === undefined ? `#${index + 1}` : `"${id}"`;
       problems.push(`${SECTION}.agents entry ${name}: ${parsed.errors.join('; ')}`);
       return;
     }

@@ -13,6 +13,7 @@ import {
 import { loadProcfile } from './procfileLoader';
 import { WorkerOrigin } from './trust';
 import { GROUP_BY_VALUES, GroupBy } from '../workers/workerFormat';
+import { isStringArray, oneOf } from '../../shared/untrusted';
 
 export const SECTION = 'shepherd';
 /** The Procfile looked for in each workspace folder unless `shepherd.procfile` says otherwise. */
@@ -59,8 +60,9 @@ function restartModeSetting(config: vscode.WorkspaceConfiguration, problems: str
   if (value === undefined) {
     return fallback;
   }
-  if (typeof value === 'string' && (RESTART_MODES as readonly string[]).includes(value)) {
-    return value as RestartMode;
+  const mode = oneOf(RESTART_MODES, value);
+  if (mode !== undefined) {
+    return mode;
   }
   problems.push(`${SECTION}.defaults.restart must be one of ${RESTART_MODES.join(', ')}; using ${fallback}`);
   return fallback;
@@ -72,11 +74,11 @@ function healthPatternsSetting(config: vscode.WorkspaceConfiguration, problems: 
   if (value === undefined) {
     return fallback;
   }
-  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
+  if (!isStringArray(value)) {
     problems.push(`${SECTION}.defaults.healthPatterns must be an array of strings; using the built-in patterns`);
     return fallback;
   }
-  const valid = value.filter((pattern: string) => {
+  const valid = value.filter((pattern) => {
     try {
       compileHealthPattern(pattern);
       return true;
@@ -115,7 +117,7 @@ export function readWorkerDefaults(scope: vscode.Uri | undefined, problems: stri
 
 export function readGroupBy(): GroupBy {
   const value = vscode.workspace.getConfiguration(SECTION).get<unknown>('tree.groupBy');
-  return (GROUP_BY_VALUES as readonly unknown[]).includes(value) ? (value as GroupBy) : 'source';
+  return oneOf(GROUP_BY_VALUES, value) ?? 'source';
 }
 
 /** `shepherd.statusFile`, or undefined for the default location in the extension's storage. */

@@ -5,6 +5,7 @@ import { describeError } from '../../core/base/logger';
 import { slugify } from '../../core/definitions/definitionParser';
 import { parseProcfile } from '../../core/definitions/procfile';
 import { WorkerDefaults, WorkerDefinition } from '../../core/definitions/workerDefinition';
+import { errnoCode } from '../../shared/untrusted';
 
 /** A Procfile is a handful of lines; a file this big is not one, and reading it whole would be costly. */
 const PROCFILE_MAX_BYTES = 1024 * 1024;
@@ -47,7 +48,7 @@ export async function loadProcfile(
     }
     text = await fs.readFile(procfile.fsPath, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+    if (errnoCode(error) === 'ENOENT') {
       return undefined;
     }
     return { definitions: [], problems: [`${shown}: cannot be read (${describeError(error)})`] };

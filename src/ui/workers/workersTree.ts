@@ -15,6 +15,7 @@ import {
   workerContextValue,
 } from './workerFormat';
 import { stateIcon, workerTooltip } from './workerPresentation';
+import { isObject } from '../../shared/untrusted';
 
 export interface GroupNode {
   readonly kind: 'group';
@@ -33,12 +34,7 @@ export type WorkersNode = GroupNode | WorkerNode;
 export const TREE_REFRESH_MS = 150;
 
 export function isWorkerNode(value: unknown): value is WorkerNode {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as WorkerNode).kind === 'worker' &&
-    typeof (value as WorkerNode).id === 'string'
-  );
+  return isObject(value) && value.kind === 'worker' && typeof value.id === 'string';
 }
 
 /**

@@ -49,4 +49,21 @@ describe('messages from the session webview', () => {
       assert.equal(isOpenableLink(href), false, href);
     }
   });
+
+  it('describes a message type of any kind without throwing (a BigInt, a cycle, deep nesting)', () => {
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    let deep: unknown = 0;
+    for (let i = 0; i < 200_000; i++) {
+      deep = [deep];
+    }
+    // Structured clone carries BigInts and cycles; JSON.stringify of the type threw on all three.
+    for (const [type, shown] of [
+      [10n, 'a value of type bigint'],
+      [cycle, 'a value of type object'],
+      [deep, 'an array'],
+    ] as const) {
+      assert.deepEqual(parseWebviewMessage({ type }), { ok: false, reason: `unknown message type ${shown}` });
+    }
+  });
 });

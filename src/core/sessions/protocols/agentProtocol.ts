@@ -39,25 +39,3 @@ export interface AgentProtocol {
    */
   readonly idleGapMs: number | undefined;
 }
-
-/** Narrowing helpers for untrusted JSON from an agent. */
-export type Json = Record<string, unknown>;
-
-export function isJsonObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-export function stringField(value: Json, key: string): string | undefined {
-  const field = value[key];
-  return typeof field === 'string' ? field : undefined;
-}
-
-export function numberField(value: Json, key: string): number | undefined {
-  const field = value[key];
-  return typeof field === 'number' && Number.isFinite(field) ? field : undefined;
-}
-
-export function objectField(value: Json, key: string): Json | undefined {
-  const field = value[key];
-  return isJsonObject(field) ? field : undefined;
-}

@@ -2,16 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { describeError } from '../../base/logger';
 import { AgentEvent, TokenUsage, TurnOutcome } from './agentEvents';
 import { PermissionDecision } from '../../../shared/sessionModel';
-import {
-  AgentProtocol,
-  InterruptAction,
-  isJsonObject,
-  Json,
-  numberField,
-  objectField,
-  PendingPermission,
-  stringField,
-} from './agentProtocol';
+import { AgentProtocol, InterruptAction, PendingPermission } from './agentProtocol';
+import { isObject, numberField, objectField, stringField, UntrustedObject } from '../../../shared/untrusted';
 import { encodeJsonLine, JsonLineDecoder, stringifyUntrusted } from './jsonLines';
 
 /**
@@ -63,8 +55,8 @@ export class ClaudeProtocol implements AgentProtocol {
   }
 
   encodePermission(request: PendingPermission, decision: PermissionDecision): string {
-    const deny = (message: string): Json => ({ behavior: 'deny', message });
-    const line = (response: Json): string =>
+    const deny = (message: string): Record<string, unknown> => ({ behavior: 'deny', message });
+    const line = (response: Record<string, unknown>): string =>
       encodeJsonLine({
         type: 'control_response',
         response: { subtype: 'success', request_id: request.requestId, response },
@@ -73,7 +65,7 @@ export class ClaudeProtocol implements AgentProtocol {
       return line(deny('The user denied this tool in Shepherd.'));
     }
     try {
-      return line({ behavior: 'allow', updatedInput: isJsonObject(request.input) ? request.input : {} });
+      return line({ behavior: 'allow', updatedInput: isObject(request.input) ? request.input : {} });
     } catch (error) {
       // Allowing means echoing the input back; one nested too deeply to serialize cannot be, and a
       // request left unanswered would hang the turn, so it is denied with the reason.
@@ -94,7 +86,7 @@ export class ClaudeProtocol implements AgentProtocol {
   }
 
   private interpret(value: unknown): AgentEvent[] {
-    if (!isJsonObject(value)) {
+    if (!isObject(value)) {
       return [protocolError('an event that is not a JSON object', stringifyUntrusted(value).slice(0, 120))];
     }
     switch (value.type) {
@@ -118,7 +110,7 @@ export class ClaudeProtocol implements AgentProtocol {
     }
   }
 
-  private streamEvent(event: Json | undefined): AgentEvent[] {
+  private streamEvent(event: UntrustedObject | undefined): AgentEvent[] {
     if (!event) {
       return [];
     }
@@ -135,14 +127,14 @@ export class ClaudeProtocol implements AgentProtocol {
     return [];
   }
 
-  private assistantMessage(message: Json | undefined): AgentEvent[] {
+  private assistantMessage(message: UntrustedObject | undefined): AgentEvent[] {
     const content = message?.content;
     if (!Array.isArray(content)) {
       return [];
     }
     const events: AgentEvent[] = [];
     for (const block of content) {
-      if (!isJsonObject(block)) {
+      if (!isObject(block)) {
         continue;
       }
       if (block.type === 'text' && !this.streamedText) {
@@ -163,7 +155,7 @@ export class ClaudeProtocol implements AgentProtocol {
     return events;
   }
 
-  private result(value: Json): AgentEvent {
+  private result(value: UntrustedObject): AgentEvent {
     const subtype = stringField(value, 'subtype') ?? 'success';
     const failed = subtype !== 'success' || value.is_error === true;
     const outcome: TurnOutcome = !failed ? 'success' : this.interruptRequested ? 'interrupted' : 'error';
@@ -191,13 +183,13 @@ function protocolError(reason: string, excerpt: string): AgentEvent {
   return { type: 'protocol-error', reason, excerpt };
 }
 
-function resultMessage(value: Json, subtype: string): string {
+function resultMessage(value: UntrustedObject, subtype: string): string {
   const text = stringField(value, 'result');
   const errors = Array.isArray(value.errors) ? value.errors.filter((e): e is string => typeof e === 'string') : [];
   return text ?? (errors.length > 0 ? errors.join('; ') : `the turn ended with ${subtype}`);
 }
 
-function usageOf(usage: Json | undefined): TokenUsage | undefined {
+function usageOf(usage: UntrustedObject | undefined): TokenUsage | undefined {
   if (!usage) {
     return undefined;
   }
@@ -208,12 +200,12 @@ function usageOf(usage: Json | undefined): TokenUsage | undefined {
   return { inputTokens: input, outputTokens: numberField(usage, 'output_tokens') ?? 0 };
 }
 
-function toolResults(message: Json | undefined): AgentEvent[] {
+function toolResults(message: UntrustedObject | undefined): AgentEvent[] {
   const content = message?.content;
   if (!Array.isArray(content)) {
     return [];
   }
-  return content.filter(isJsonObject).flatMap((block): AgentEvent[] =>
+  return content.filter(isObject).flatMap((block): AgentEvent[] =>
     block.type === 'tool_result'
       ? [
           {
@@ -236,11 +228,11 @@ export function flattenContent(content: unknown): string {
     return content === undefined ? '' : stringifyUntrusted(content);
   }
   return content
-    .map((block) => (isJsonObject(block) && typeof block.text === 'string' ? block.text : stringifyUntrusted(block)))
+    .map((block) => (isObject(block) && typeof block.text === 'string' ? block.text : stringifyUntrusted(block)))
     .join('\n');
 }
 
-function permissionRequest(value: Json): AgentEvent[] {
+function permissionRequest(value: UntrustedObject): AgentEvent[] {
   const request = objectField(value, 'request');
   const requestId = stringField(value, 'request_id');
   if (request?.subtype !== 'can_use_tool' || !requestId) {

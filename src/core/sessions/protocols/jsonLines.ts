@@ -109,7 +109,7 @@ function decodeLine(line: string): DecodedLine | undefined {
   try {
     return { ok: true, value: JSON.parse(trimmed), raw: trimmed };
   } catch (error) {
-    return { ok: false, reason: `not valid JSON (${(error as Error).message})`, excerpt: excerpt(trimmed) };
+    return { ok: false, reason: `not valid JSON (${describeError(error)})`, excerpt: excerpt(trimmed) };
   }
 }
 

@@ -1,14 +1,7 @@
 import { AgentEvent, TokenUsage } from './agentEvents';
 import { PermissionDecision } from '../../../shared/sessionModel';
-import {
-  AgentProtocol,
-  InterruptAction,
-  isJsonObject,
-  Json,
-  numberField,
-  objectField,
-  stringField,
-} from './agentProtocol';
+import { AgentProtocol, InterruptAction } from './agentProtocol';
+import { isObject, numberField, objectField, stringField, UntrustedObject } from '../../../shared/untrusted';
 import { flattenContent } from './claudeProtocol';
 import { encodeJsonLine, JsonLineDecoder, stringifyUntrusted } from './jsonLines';
 
@@ -83,7 +76,7 @@ export class PiProtocol implements AgentProtocol {
   }
 
   private interpret(value: unknown): AgentEvent[] {
-    if (!isJsonObject(value)) {
+    if (!isObject(value)) {
       return [
         {
           type: 'protocol-error',
@@ -126,7 +119,7 @@ export class PiProtocol implements AgentProtocol {
   }
 
   /** A refused command (a prompt while busy, a bad request) ends nothing by itself but must be seen. */
-  private response(value: Json): AgentEvent[] {
+  private response(value: UntrustedObject): AgentEvent[] {
     if (value.command === 'get_state' && value.id === STATE_REQUEST_ID) {
       return stateReady(value);
     }
@@ -141,7 +134,7 @@ export class PiProtocol implements AgentProtocol {
     return [];
   }
 
-  private addUsage(message: Json | undefined): void {
+  private addUsage(message: UntrustedObject | undefined): void {
     if (!message || message.role !== 'assistant') {
       return;
     }
@@ -181,7 +174,7 @@ export class PiProtocol implements AgentProtocol {
  * is, while a bare id is looked up among the sessions of the current folder only. An in-memory
  * session (`--no-session`) has no file, and nothing to resume.
  */
-function stateReady(value: Json): AgentEvent[] {
+function stateReady(value: UntrustedObject): AgentEvent[] {
   const data = objectField(value, 'data');
   if (value.success === false || !data) {
     // Worth a line in the log: without the session file, the next process cannot resume.
@@ -197,7 +190,7 @@ function stateReady(value: Json): AgentEvent[] {
   return [{ type: 'ready', resumeId: stringField(data, 'sessionFile'), model: model && stringField(model, 'id') }];
 }
 
-function textDelta(event: Json | undefined): AgentEvent[] {
+function textDelta(event: UntrustedObject | undefined): AgentEvent[] {
   if (event?.type !== 'text_delta') {
     return [];
   }
@@ -206,7 +199,7 @@ function textDelta(event: Json | undefined): AgentEvent[] {
 }
 
 function toolOutput(result: unknown): string {
-  if (isJsonObject(result) && result.content !== undefined) {
+  if (isObject(result) && result.content !== undefined) {
     return flattenContent(result.content);
   }
   return flattenContent(result);

@@ -1,5 +1,6 @@
 import { TaskRegistry } from '../../base/taskRegistry';
-import { StoredSession, TranscriptStore } from './transcriptStore';
+import { StoredSession } from './storedSession';
+import { TranscriptStore } from './transcriptStore';
 
 /**
  * Saves session transcripts in the background, as tracked tasks. Saves of one session are queued

@@ -1,23 +1,12 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { describeError } from '../../base/logger';
 import { maskValues } from '../../base/secrets';
-import { TranscriptEntry } from '../../../shared/sessionModel';
-
-/** What is kept of a session between window reloads. */
-export interface StoredSession {
-  readonly version: 1;
-  readonly id: string;
-  readonly agentId: string;
-  readonly title: string;
-  readonly resumeId: string | undefined;
-  readonly createdAt: number;
-  readonly usage: { readonly inputTokens: number; readonly outputTokens: number; readonly costUsd: number };
-  readonly entries: readonly TranscriptEntry[];
-}
+import { parseStoredSession, SESSION_ID, StoredSession } from './storedSession';
+import { errnoCode } from '../../../shared/untrusted';
 
 /** Transcripts hold what the user and the agent said: only the user may read them. */
 const FILE_MODE = 0o600;
-const SESSION_ID = /^[a-z0-9-]{1,80}$/;
 
 /**
  * Saves each session's transcript as one JSON file, atomically, with the agent's env values masked,
@@ -48,7 +37,7 @@ export class TranscriptStore {
     try {
       names = await fs.readdir(this.dir);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      if (errnoCode(error) === 'ENOENT') {
         return { sessions: [], problems: [] };
       }
       throw error;
@@ -57,19 +46,14 @@ export class TranscriptStore {
     const problems: string[] = [];
     for (const name of names.filter((n) => n.endsWith('.json'))) {
       try {
-        const parsed: unknown = JSON.parse(await fs.readFile(path.join(this.dir, name), 'utf8'));
-        if (
-          typeof parsed === 'object' &&
-          parsed !== null &&
-          (parsed as StoredSession).version === 1 &&
-          Array.isArray((parsed as StoredSession).entries)
-        ) {
-          sessions.push(parsed as StoredSession);
+        const parsed = parseStoredSession(JSON.parse(await fs.readFile(path.join(this.dir, name), 'utf8')));
+        if (parsed.ok) {
+          sessions.push(parsed.session);
         } else {
-          problems.push(`${name}: not a Shepherd transcript`);
+          problems.push(`${name}: ${parsed.reason}`);
         }
       } catch (error) {
-        problems.push(`${name}: ${(error as Error).message}`);
+        problems.push(`${name}: ${describeError(error)}`);
       }
     }
     return { sessions: sessions.sort((a, b) => a.createdAt - b.createdAt), problems };

@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import { silentLogger } from '../../../../../src/core/base/logger';
 import { TaskRegistry } from '../../../../../src/core/base/taskRegistry';
 import { TranscriptSaver } from '../../../../../src/core/sessions/transcripts/transcriptSaver';
-import { StoredSession, TranscriptStore } from '../../../../../src/core/sessions/transcripts/transcriptStore';
+import { StoredSession } from '../../../../../src/core/sessions/transcripts/storedSession';
+import { TranscriptStore } from '../../../../../src/core/sessions/transcripts/transcriptStore';
 
 const SESSION_ID = 'saver-test';
 

@@ -1,0 +1,143 @@
+import { PermissionDecision, TranscriptEntry } from '../../../shared/sessionModel';
+import { FieldReader, isObject } from '../../../shared/untrusted';
+
+/** What is kept of a session between window reloads. */
+export interface StoredSession {
+  readonly version: 1;
+  readonly id: string;
+  readonly agentId: string;
+  readonly title: string;
+  readonly resumeId: string | undefined;
+  readonly createdAt: number;
+  readonly usage: { readonly inputTokens: number; readonly outputTokens: number; readonly costUsd: number };
+  readonly entries: readonly TranscriptEntry[];
+}
+
+/** Session ids name files: nothing that could leave the folder or surprise a file system. */
+export const SESSION_ID = /^[a-z0-9-]{1,80}$/;
+
+const DECISIONS: readonly PermissionDecision[] = ['allow', 'deny', 'allow-session'];
+const TEXT_KINDS = ['user', 'assistant', 'error', 'notice'] as const;
+const ENTRY_KINDS = [...TEXT_KINDS, 'tool', 'permission'] as const;
+
+export type StoredSessionResult =
+  { readonly ok: true; readonly session: StoredSession } | { readonly ok: false; readonly reason: string };
+
+function readEntry(read: FieldReader): TranscriptEntry | undefined {
+  if (!read.required('kind', 'id', 'at')) {
+    return undefined;
+  }
+  const kind = read.oneOf('kind', ENTRY_KINDS);
+  const id = read.integer('id', 0, Number.MAX_SAFE_INTEGER);
+  const at = read.number('at');
+  if (kind === undefined || id === undefined || at === undefined) {
+    return undefined;
+  }
+  switch (kind) {
+    case 'tool': {
+      read.required('toolUseId', 'name', 'input', 'isError');
+      const [toolUseId, name, input, output] = [
+        read.text('toolUseId'),
+        read.text('name'),
+        read.text('input'),
+        read.text('output'),
+      ];
+      const isError = read.boolean('isError');
+      return toolUseId === undefined || name === undefined || input === undefined || isError === undefined
+        ? undefined
+        : { kind, id, at, toolUseId, name, input, output, isError };
+    }
+    case 'permission': {
+      read.required('requestId', 'toolName', 'input');
+      const [requestId, toolName, input, description] = [
+        read.text('requestId'),
+        read.text('toolName'),
+        read.text('input'),
+        read.text('description'),
+      ];
+      const decision = read.oneOf('decision', DECISIONS);
+      return requestId === undefined || toolName === undefined || input === undefined
+        ? undefined
+        : { kind, id, at, requestId, toolName, input, description, decision };
+    }
+    default: {
+      read.required('text');
+      const text = read.text('text');
+      return text === undefined ? undefined : { kind, id, at, text };
+    }
+  }
+}
+
+function readUsage(read: FieldReader, raw: unknown): StoredSession['usage'] | undefined {
+  if (!isObject(raw)) {
+    read.fail('usage', 'must be an object with "inputTokens", "outputTokens" and "costUsd"');
+    return undefined;
+  }
+  const usage = read.nested(raw, 'usage: ');
+  usage.required('inputTokens', 'outputTokens', 'costUsd');
+  const [inputTokens, outputTokens, costUsd] = [
+    usage.number('inputTokens'),
+    usage.number('outputTokens'),
+    usage.number('costUsd'),
+  ];
+  return inputTokens === undefined || outputTokens === undefined || costUsd === undefined
+    ? undefined
+    : { inputTokens, outputTokens, costUsd };
+}
+
+function readEntries(read: FieldReader, raw: unknown): TranscriptEntry[] | undefined {
+  if (!Array.isArray(raw)) {
+    read.fail('entries', 'must be an array');
+    return undefined;
+  }
+  const entries: TranscriptEntry[] = [];
+  for (const [index, value] of raw.entries()) {
+    const where = `entries[${index}]`;
+    if (!isObject(value)) {
+      read.errors.push(`${where} is not an object`);
+      return undefined;
+    }
+    const entry = readEntry(read.nested(value, `${where}: `));
+    if (!entry) {
+      return undefined;
+    }
+    entries.push(entry);
+  }
+  return entries;
+}
+
+/**
+ * Reads a stored session from parsed JSON (a file any process of the user could have written).
+ * Every field of every entry is checked, so a bad file is refused with the first problem named and
+ * cannot break the restore of the others. Never throws.
+ */
+export function parseStoredSession(value: unknown): StoredSessionResult {
+  if (!isObject(value) || value.version !== 1) {
+    return { ok: false, reason: 'not a Shepherd transcript (no object with "version": 1)' };
+  }
+  const read = new FieldReader(value);
+  read.required('id', 'agentId', 'title', 'createdAt', 'usage', 'entries');
+  const id = read.text('id');
+  if (id !== undefined && !SESSION_ID.test(id)) {
+    read.fail('id', 'must be 1 to 80 lower-case letters, digits and dashes');
+  }
+  const agentId = read.text('agentId');
+  const title = read.text('title');
+  const resumeId = read.text('resumeId');
+  const createdAt = read.number('createdAt');
+  const usage = value.usage === undefined ? undefined : readUsage(read, value.usage);
+  const entries = value.entries === undefined ? undefined : readEntries(read, value.entries);
+  const [problem] = read.errors;
+  if (
+    problem !== undefined ||
+    id === undefined ||
+    agentId === undefined ||
+    title === undefined ||
+    createdAt === undefined ||
+    usage === undefined ||
+    entries === undefined
+  ) {
+    return { ok: false, reason: problem ?? 'not a Shepherd transcript' };
+  }
+  return { ok: true, session: { version: 1, id, agentId, title, resumeId, createdAt, usage, entries } };
+}

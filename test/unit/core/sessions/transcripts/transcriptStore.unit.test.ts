@@ -1,0 +1,60 @@
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { StoredSession } from '../../../../../src/core/sessions/transcripts/storedSession';
+import { TranscriptStore } from '../../../../../src/core/sessions/transcripts/transcriptStore';
+
+function stored(id: string, createdAt: number): StoredSession {
+  return {
+    version: 1,
+    id,
+    agentId: 'demo',
+    title: id,
+    resumeId: undefined,
+    createdAt,
+    usage: { inputTokens: 1, outputTokens: 2, costUsd: 0 },
+    entries: [{ kind: 'user', id: 1, at: createdAt, text: 'hello' }],
+  };
+}
+
+describe('TranscriptStore', () => {
+  let dir = '';
+
+  beforeEach(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'shepherd-transcripts-'));
+  });
+
+  afterEach(async () => {
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('reads back what it saved, oldest first', async () => {
+    const store = new TranscriptStore(dir);
+    await store.save(stored('later', 2), []);
+    await store.save(stored('first', 1), []);
+    const { sessions, problems } = await store.loadAll();
+    assert.deepEqual(problems, []);
+    assert.deepEqual(sessions, [stored('first', 1), stored('later', 2)]);
+  });
+
+  it('refuses a transcript with a malformed entry, naming it, and still loads the others', async () => {
+    const store = new TranscriptStore(dir);
+    await store.save(stored('good', 1), []);
+    // Restoring an entry without text used to throw in the middle of the restore, losing every session.
+    const bad = { ...stored('bad', 2), entries: [{ kind: 'user', id: 1, at: 2 }] };
+    await fs.writeFile(path.join(dir, 'bad.json'), JSON.stringify(bad));
+    await fs.writeFile(path.join(dir, 'id.json'), JSON.stringify({ ...stored('x', 3), id: '../escape' }));
+    await fs.writeFile(path.join(dir, 'null.json'), 'null');
+    const { sessions, problems } = await store.loadAll();
+    assert.deepEqual(
+      sessions.map((s) => s.id),
+      ['good'],
+    );
+    assert.deepEqual(problems.sort(), [
+      'bad.json: entries[0]: "text" is required',
+      'id.json: "id" must be 1 to 80 lower-case letters, digits and dashes',
+      'null.json: not a Shepherd transcript (no object with "version": 1)',
+    ]);
+  });
+});
