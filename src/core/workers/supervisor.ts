@@ -6,6 +6,7 @@ import { describeEscapee, findEscapees, GroupMember, groupFamily } from '../proc
 import { Disposable, Emitter, Event } from '../base/events';
 import { GroupMetricsSampler } from '../process/groupMetrics';
 import { describeError, Logger } from '../base/logger';
+import { GroupWatcher, WatchedGroup } from '../recovery/groupWatcher';
 import { reapOrphans, OrphanReport } from '../recovery/orphanReaper';
 import { LineWriter, OutputBuffer, OutputLine, OutputStream } from '../output/outputBuffer';
 import { GroupProbe, killGroupSync, signalGroup, terminateGroup, TerminationResult } from '../process/processGroup';
@@ -52,6 +53,19 @@ export interface SupervisorOptions {
   readonly statusFileIntervalMs?: number;
   /** Variables every worker gets, under its definition's env. */
   readonly extraEnv?: LaunchEnvironment;
+  /** Told of every group as it starts (start() waits for it) and ends: the journal and the sentinel. */
+  readonly groupWatcher?: GroupWatcher;
+}
+
+/** What a group watcher is told about a worker's group. */
+function watchedGroup(definition: WorkerDefinition, entry: SpawnEntry): WatchedGroup {
+  return {
+    workerId: definition.id,
+    label: definition.label,
+    pgid: entry.pgid,
+    startToken: entry.startToken,
+    graceMs: definition.graceMs,
+  };
 }
 
 export type WorkerChangeKind = 'added' | 'updated' | 'removed';
@@ -155,6 +169,7 @@ export class Supervisor implements Disposable {
   private readonly outputBatchMs: number;
   private readonly statusFileIntervalMs: number;
   private readonly extraEnv: LaunchEnvironment;
+  private readonly groupWatcher: GroupWatcher | undefined;
   private readonly tickTimer: NodeJS.Timeout;
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly pendingOutput = new Set<WorkerRecord>();
@@ -188,6 +203,7 @@ export class Supervisor implements Disposable {
     this.outputBatchMs = options.outputBatchMs ?? DEFAULT_OUTPUT_BATCH_MS;
     this.statusFileIntervalMs = options.statusFileIntervalMs ?? DEFAULT_STATUS_FILE_INTERVAL_MS;
     this.extraEnv = options.extraEnv ?? {};
+    this.groupWatcher = options.groupWatcher;
     this.statusFile = options.statusFilePath ? new StatusFile(options.statusFilePath) : undefined;
     this.tickTimer = setInterval(() => this.tick(), options.tickMs ?? DEFAULT_TICK_MS);
     // The tick must never be what keeps a process (a test run, a CLI) alive.
@@ -572,6 +588,8 @@ export class Supervisor implements Disposable {
       await record.remnantCleanup;
       const { launched, entry } = await this.admit(definition);
       this.attach(record, launched, entry);
+      // On record outside this process before start() resolves, so a host killed right now leaks nothing.
+      await this.groupWatcher?.groupStarted(watchedGroup(definition, entry));
     } catch (error) {
       this.forgetRestarts(definition.id);
       const message = describeError(error);
@@ -675,6 +693,7 @@ export class Supervisor implements Disposable {
     signal: NodeJS.Signals | null,
   ): Promise<void> {
     this.registry.release(running.entry);
+    this.groupWatcher?.groupEnded(watchedGroup(record.definition, running.entry));
     record.lastExit = { code, signal, at: Date.now() };
     record.invalidate();
     const uptimeMs = Date.now() - running.entry.startedAt;
@@ -818,6 +837,7 @@ export class Supervisor implements Disposable {
     record.running = undefined;
     record.usage = undefined;
     this.registry.release(running.entry);
+    this.groupWatcher?.groupEnded(watchedGroup(record.definition, running.entry));
     const text = describeOutcome(result);
     this.transition(record, 'stopped', result.outcome === 'survived' ? text : undefined);
     this.activity.record('stopped', record.id, `${record.definition.label} stopped: ${text}`);
