@@ -14,6 +14,7 @@ import { HostIdentity, isHostAlive, OWNER_MARK_VAR, parseOwnerMark } from './own
 export interface MarkedProcess {
   readonly pid: number;
   readonly comm: string;
+  readonly ppid: number;
   readonly pgrp: number;
   readonly session: number;
   readonly startTimeTicks: number;
@@ -79,8 +80,8 @@ export async function findMarkedOrphans(): Promise<MarkedProcess[]> {
     }
     const stat = await readProcStat(pid);
     if (stat && stat.state !== 'Z') {
-      const { comm, pgrp, session, startTimeTicks } = stat;
-      found.push({ pid, comm, pgrp, session, startTimeTicks, owner });
+      const { comm, ppid, pgrp, session, startTimeTicks } = stat;
+      found.push({ pid, comm, ppid, pgrp, session, startTimeTicks, owner });
     }
   };
   for (let i = 0; i < pids.length; i += ENVIRON_READS_AT_ONCE) {
@@ -133,29 +134,46 @@ async function terminateMarkedGroup(leader: MarkedProcess, graceMs: number): Pro
 }
 
 /**
- * Stops what a scan found, concurrently: a process that leads its group is stopped with its whole
- * group (which also ends the group's other members); one whose group has no marked leader left it
- * (setsid, setpgid) and is stopped on its own. `skipGroups` are groups another recovery path is
- * stopping already.
+ * How a marked process relates to its worker: 'group' when it leads a group its marked parent is
+ * not in (a worker's leader, whose parent was the dead host) or is left in a group whose leader is
+ * gone, 'escapee' when it left its marked parent's group (setsid, setpgid), 'member' when a marked
+ * leader's group stop reaches it anyway.
+ */
+function roleOf(proc: MarkedProcess, byPid: ReadonlyMap<number, MarkedProcess>): 'group' | 'escapee' | 'member' {
+  const parent = byPid.get(proc.ppid);
+  if (proc.pgrp === proc.pid) {
+    return parent && parent.pgrp !== proc.pgrp ? 'escapee' : 'group';
+  }
+  return byPid.get(proc.pgrp)?.pgrp === proc.pgrp ? 'member' : 'group';
+}
+
+/**
+ * Stops what a scan found, concurrently: a process that leads its own group is stopped with its
+ * whole group (which also ends the group's other members); one whose group has no marked leader is
+ * stopped on its own. `skipGroups` are groups another recovery path is stopping already.
  */
 export async function reapMarked(
   found: readonly MarkedProcess[],
   graceMs: number,
   skipGroups: ReadonlySet<number> = new Set(),
 ): Promise<MarkedReport[]> {
-  const leaders = new Set(found.filter((p) => p.pgrp === p.pid).map((p) => p.pid));
+  const byPid = new Map(found.map((proc) => [proc.pid, proc]));
   const work: Array<Promise<MarkedReport>> = [];
   for (const proc of found) {
-    if (skipGroups.has(proc.pgrp)) {
+    const role = roleOf(proc, byPid);
+    if (skipGroups.has(proc.pgrp) || role === 'member') {
       continue;
     }
-    if (leaders.has(proc.pid)) {
-      work.push(terminateMarkedGroup(proc, graceMs).then((outcome) => ({ process: proc, kind: 'group', outcome })));
-    } else if (!leaders.has(proc.pgrp)) {
-      work.push(terminateProcess(proc, graceMs).then((outcome) => ({ process: proc, kind: 'escapee', outcome })));
-    }
+    const stop = proc.pgrp === proc.pid ? terminateMarkedGroup(proc, graceMs) : terminateProcess(proc, graceMs);
+    work.push(stop.then((outcome) => ({ process: proc, kind: role, outcome })));
   }
   return Promise.all(work);
+}
+
+/** How many workers and escaped processes reapMarked will stop, for progress shown before it starts. */
+export function countMarkedTargets(found: readonly MarkedProcess[], skipGroups: ReadonlySet<number>): number {
+  const byPid = new Map(found.map((proc) => [proc.pid, proc]));
+  return found.filter((proc) => !skipGroups.has(proc.pgrp) && roleOf(proc, byPid) !== 'member').length;
 }
 
 /** One line for the activity log about what the scan did to one process. */

@@ -1,7 +1,14 @@
 import { ActivityLog } from '../base/activityLog';
 import { describeError, Logger } from '../base/logger';
 import { GroupProbe } from '../process/processGroup';
-import { describeMarked, findMarkedOrphans, MarkedProcess, MarkedReport, reapMarked } from './markScan';
+import {
+  countMarkedTargets,
+  describeMarked,
+  findMarkedOrphans,
+  MarkedProcess,
+  MarkedReport,
+  reapMarked,
+} from './markScan';
 import { OrphanReport, reapRecordedGroup } from './orphanReaper';
 import { HostIdentity, isHostAlive } from './ownerMark';
 import { SentinelLogEntry, takeSentinelLogs } from './sentinelLog';
@@ -62,7 +69,8 @@ function recordMarkedReport(activity: ActivityLog, report: MarkedReport): void {
   if (report.outcome === 'gone') {
     return;
   }
-  const kind = report.outcome === 'pid-reused' ? 'orphan-skipped' : report.kind === 'escapee' ? 'escaped' : 'orphan-killed';
+  const kind =
+    report.outcome === 'pid-reused' ? 'orphan-skipped' : report.kind === 'escapee' ? 'escaped' : 'orphan-killed';
   activity.record(kind, undefined, describeMarked(report));
 }
 
@@ -109,10 +117,7 @@ export async function recoverPreviousWindows(options: PreviousWindowsOptions): P
   }
   const recorded = await liveGroups(journals.flatMap((reading) => reading.contents.workers));
   const recordedGroups = new Set(recorded.map((worker) => worker.pgid as number));
-  const markedTargets = marked.filter(
-    (p) => !recordedGroups.has(p.pgrp) && (p.pgrp === p.pid || !marked.some((q) => q.pid === p.pgrp)),
-  );
-  const count = recorded.length + markedTargets.length;
+  const count = recorded.length + countMarkedTargets(marked, recordedGroups);
   if (count > 0) {
     options.onStopping?.(count);
   }
