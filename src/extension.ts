@@ -5,10 +5,13 @@ import { DisposableStore } from './core/base/events';
 import { describeError, Logger } from './core/base/logger';
 import { SessionManager } from './core/sessions/sessionManager';
 import { TranscriptStore } from './core/sessions/transcripts/transcriptStore';
+import { createRecoveryKit, RecoveryKit } from './core/recovery/recoveryKit';
+import { stableStatusDir } from './core/recovery/statusLocation';
 import { createShepherdCore, ShepherdCore } from './core/shepherdCore';
 import { Supervisor } from './core/workers/supervisor';
 import { DemoAgentLocation, readAgents, readSessionSettings } from './ui/sessions/agentSettings';
 import { ActivityLogView } from './ui/status/activityLogView';
+import { recoverOrphans } from './ui/status/orphanRecovery';
 import { COMMANDS } from './ui/commands/commandIds';
 import { registerCommands } from './ui/commands/commands';
 import { readGroupBy, readStatusFileSetting, SECTION } from './ui/settings/configuration';
@@ -45,16 +48,27 @@ export interface ShepherdApi {
 const STATUS_FILE_NAME = 'status.json';
 const TRANSCRIPTS_DIR = 'transcripts';
 
-/** The core of this activation and its last-resort exit hook, for deactivate(). */
-let active: { core: ShepherdCore; onExit: () => void } | undefined;
+/** The core of this activation, its recovery kit and its last-resort exit hook, for deactivate(). */
+let active: { core: ShepherdCore; recovery: RecoveryKit; onExit: () => void } | undefined;
 
 /** Workspace storage keeps each window's files apart; an empty window has only global storage. */
 function storageDir(context: vscode.ExtensionContext): string {
   return (context.storageUri ?? context.globalStorageUri).fsPath;
 }
 
-function statusFilePath(context: vscode.ExtensionContext): string {
-  return readStatusFileSetting() ?? path.join(storageDir(context), STATUS_FILE_NAME);
+/**
+ * Where recovery files live: beside the status file the user chose, or in a folder of global storage
+ * keyed by the workspace folders, which a new port, remote authority or reload does not change.
+ */
+function statusLocation(context: vscode.ExtensionContext): { dir: string; file: string; legacy: string } {
+  const chosen = readStatusFileSetting();
+  const folders = (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath);
+  const dir = chosen ? path.dirname(chosen) : stableStatusDir(context.globalStorageUri.fsPath, folders);
+  return {
+    dir,
+    file: chosen ?? path.join(dir, STATUS_FILE_NAME),
+    legacy: path.join(storageDir(context), STATUS_FILE_NAME),
+  };
 }
 
 function showProblems(
@@ -139,29 +153,6 @@ function wireSessions(
   return { manager, panels };
 }
 
-/** Stops what a crashed previous run left behind, before any worker of this run starts. */
-async function recoverOrphans(
-  supervisor: Supervisor,
-  notifier: Notifier,
-  logger: Logger,
-  showActivityLog: () => void,
-): Promise<void> {
-  const reports = await supervisor.recoverOrphans();
-  const stopped = reports.filter((report) => report.outcome === 'terminated').length;
-  if (reports.length > 0) {
-    logger.info(`orphan recovery: ${reports.length} recorded group(s) checked, ${stopped} stopped`);
-  }
-  if (stopped > 0) {
-    notifier.info(
-      `Shepherd stopped ${stopped} worker${stopped === 1 ? '' : 's'} that a previous session left running.`,
-      {
-        title: 'Show Activity Log',
-        run: showActivityLog,
-      },
-    );
-  }
-}
-
 function wire(
   context: vscode.ExtensionContext,
   log: vscode.LogOutputChannel,
@@ -170,9 +161,20 @@ function wire(
 ): Omit<ShepherdApi, 'activationMs'> {
   const settingProblems: string[] = [];
   const sessionSettings = readSessionSettings(settingProblems);
+  const location = statusLocation(context);
+  const recovery = createRecoveryKit({
+    statusDir: location.dir,
+    sentinelScript: path.join(context.extensionPath, 'dist', 'sentinel.js'),
+    logger,
+    onWarning: (message) => core.activity.record('warning', undefined, message),
+  });
   const core = createShepherdCore({
     logger,
-    supervisor: { statusFilePath: statusFilePath(context) },
+    supervisor: {
+      statusFilePath: location.file,
+      extraEnv: recovery.workerEnv,
+      groupWatcher: recovery.groupWatcher,
+    },
     sessions: {
       store: new TranscriptStore(path.join(storageDir(context), TRANSCRIPTS_DIR)),
       idleTimeoutMs: sessionSettings.idleTimeoutMs,
@@ -184,7 +186,8 @@ function wire(
   // If the host dies without deactivate(), SIGKILL every group synchronously on the way out.
   const onExit = (): void => void supervisor.killAllSync();
   process.on('exit', onExit);
-  active = { core, onExit };
+  active = { core, recovery, onExit };
+  recovery.start();
 
   const notifier = new Notifier(tasks);
   const trust = new WorkerTrust(notifier);
@@ -258,7 +261,17 @@ function wire(
   );
 
   void tasks.run('startup', async () => {
-    await recoverOrphans(supervisor, notifier, logger, () => activityLog.show());
+    await recoverOrphans({
+      supervisor,
+      kit: recovery,
+      activity,
+      notifier,
+      logger,
+      showStopping: (count) => tree.setRecovering(count),
+      showActivityLog: () => activityLog.show(),
+      statusFile: location.file,
+      legacyStatusFile: location.legacy,
+    });
     await sync.reconcile('startup');
   });
   return {
@@ -305,10 +318,12 @@ export async function deactivate(): Promise<void> {
   if (!active) {
     return;
   }
-  const { core, onExit } = active;
+  const { core, recovery, onExit } = active;
   active = undefined;
   try {
     await core.shutdown();
+    // Only after every group is stopped: a goodbye tells the sentinel there is nothing left to stop.
+    await recovery.close();
   } finally {
     // Only now: until shutdown finished, the exit hook is still the safety net.
     process.off('exit', onExit);

@@ -134,7 +134,7 @@ describe('workers tree', () => {
     const groupLabels = (): string =>
       test.api.tree
         .getChildren()
-        .map((node) => (node.kind === 'group' ? node.label : node.id))
+        .map((node) => (node.kind === 'group' ? node.label : node.kind === 'worker' ? node.id : node.kind))
         .join(',');
     await vscode.workspace
       .getConfiguration('shepherd')

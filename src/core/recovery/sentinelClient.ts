@@ -1,5 +1,4 @@
 import { ChildProcess, fork } from 'node:child_process';
-import { ActivityLog } from '../base/activityLog';
 import { describeError, Logger } from '../base/logger';
 import { GroupWatcher, WatchedGroup } from './groupWatcher';
 import { OWNER_MARK_VAR } from './ownerMark';
@@ -22,7 +21,8 @@ export interface SentinelOptions {
   /** Where the sentinel writes what it did (see sentinelLog.ts). */
   readonly logFile: string;
   readonly logger: Logger;
-  readonly activity: ActivityLog;
+  /** Told when the sentinel died and was restarted (or not): for the activity log. */
+  readonly onWarning: (message: string) => void;
   /** The Node (or Electron, run as Node) binary; this process's own by default. */
   readonly nodePath?: string;
   /** The sentinel's environment; this process's own by default. */
@@ -132,13 +132,13 @@ export class SentinelClient implements GroupWatcher {
         `The sentinel ${how}, the ${MAX_SENTINEL_RESTARTS + 1}th time within a minute; it is not restarted. ` +
         'If the editor now dies hard, its workers are stopped only at the next start.';
       this.options.logger.error(message);
-      this.options.activity.record('warning', undefined, message);
+      this.options.onWarning(message);
       return;
     }
     this.restarts.push(now);
     this.start();
     const message = `The sentinel (pid ${child.pid}) ${how}; restarted as pid ${this.pid}.`;
     this.options.logger.warn(message);
-    this.options.activity.record('warning', undefined, message);
+    this.options.onWarning(message);
   }
 }
