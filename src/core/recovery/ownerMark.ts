@@ -57,15 +57,13 @@ export function ownerMarkEnv(host: HostIdentity): Record<string, string> {
 
 /**
  * True while the host that wrote a mark still runs as the same incarnation. A zombie counts as
- * dead (a container whose PID 1 never reaps keeps it for ever); a host without a start token can
- * never be told from a stranger with its PID, so it counts as dead too, as the status file does.
+ * dead (a container whose PID 1 never reaps keeps it for ever). Without a start token (off Linux)
+ * a live PID is taken for the host: a sibling window's workers must never be stopped, so a reused
+ * PID then delays recovery rather than risking that.
  */
 export async function isHostAlive(host: HostIdentity): Promise<boolean> {
-  if (host.startToken === undefined) {
-    return false;
-  }
   if (!(await isPidAlive(host.pid))) {
     return false;
   }
-  return (await readStartToken(host.pid)) === host.startToken;
+  return host.startToken === undefined || (await readStartToken(host.pid)) === host.startToken;
 }
