@@ -85,21 +85,32 @@ describe('the editor dying hard leaves no worker behind', function () {
   let server: CodeServer | undefined;
   let workbench: Workbench | undefined;
 
-  /** A server on a fresh port, on the spec's one user-data folder, with a workbench whose workers run. */
-  async function openWindow(): Promise<{ server: CodeServer; workbench: Workbench; workers: Worker[] }> {
-    server = await startCodeServer({ workspaceFolder: workspace, extensionsDir, userDataDir, trust: true, marker });
-    workbench = await openWorkbench({ server });
-    await waitForShepherd(workbench.page);
-    const workers = await poll(
+  /** The workers of one extension host, other than those of `gone` hosts, once all of them run. */
+  function workersOfNewHost(gone: ReadonlySet<number>): Promise<Worker[]> {
+    return poll(
       'the workers',
       () => {
-        const found = markedWorkers(marker);
+        const found = markedWorkers(marker).filter((w) => !gone.has(w.hostPid));
         const hosts = new Set(found.map((w) => w.hostPid));
         return found.length >= PROCESSES && hosts.size === 1 ? found : undefined;
       },
       60_000,
     );
-    return { server, workbench, workers };
+  }
+
+  /**
+   * A window whose workers run: the open one reloaded (a new extension host, cheaper than a new
+   * server) or a server on a fresh port, on the spec's one user-data folder.
+   */
+  async function openWindow(gone: ReadonlySet<number> = new Set()): Promise<{ server: CodeServer; workers: Worker[] }> {
+    if (server && workbench) {
+      await workbench.page.reload();
+    } else {
+      server = await startCodeServer({ workspaceFolder: workspace, extensionsDir, userDataDir, trust: true, marker });
+      workbench = await openWorkbench({ server });
+    }
+    await waitForShepherd(workbench.page);
+    return { server, workers: await workersOfNewHost(gone) };
   }
 
   async function closeWindow(): Promise<void> {
@@ -118,11 +129,8 @@ describe('the editor dying hard leaves no worker behind', function () {
     await prepareExtensionsDir(extensionsDir, extensionSourceFrom(), { withRunner: false });
   });
 
-  afterEach(async () => {
+  after(async () => {
     await closeWindow();
-  });
-
-  after(() => {
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
@@ -143,7 +151,7 @@ describe('the editor dying hard leaves no worker behind', function () {
   });
 
   it("SIGTERM to code-server's process group, restarted on another port: 0 survivors, and the new window says so", async () => {
-    const first = await openWindow();
+    const first = await openWindow(new Set(markedWorkers(marker).map((w) => w.hostPid)));
     const hostPid = first.workers[0].hostPid;
     const oldPort = first.server.port;
     const killedAt = Date.now();
@@ -165,9 +173,9 @@ describe('the editor dying hard leaves no worker behind', function () {
     );
     await closeWindow();
 
-    const second = await openWindow();
+    const second = await openWindow(new Set([hostPid]));
     assert.notEqual(second.server.port, oldPort);
-    const notice = second.workbench.page
+    const notice = (workbench as Workbench).page
       .locator('.notification-toast')
       .filter({ hasText: `its sentinel stopped ${WORKERS} workers` });
     await notice.first().waitFor({ state: 'visible', timeout: 30_000 });
