@@ -53,11 +53,6 @@ export class SpawnJournal implements GroupWatcher {
     void this.append({ t: 'end', pgid: group.pgid, startToken: group.startToken });
   }
 
-  /** Resolves once every append asked for so far is on disk (or has failed and been reported). */
-  flushed(): Promise<void> {
-    return this.queue;
-  }
-
   /** Removes the journal after an orderly shutdown: nothing of this host is left to recover. */
   async remove(): Promise<void> {
     await this.queue;
