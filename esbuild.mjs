@@ -1,6 +1,6 @@
-// Bundles the extension (cjs for the Node extension host), the demo agent it ships (a standalone
-// Node script) and the session webview (an iife for the browser), and copies the codicon font the
-// webview uses. `--production` minifies; `--watch` rebuilds on change.
+// Bundles the extension (cjs for the Node extension host), the demo agent and the sentinel it ships
+// (standalone Node scripts) and the session webview (an iife for the browser), and copies the
+// codicon font the webview uses. `--production` minifies; `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync } from 'node:fs';
 
@@ -30,6 +30,14 @@ const demoAgentOptions = {
 };
 
 /** @type {import('esbuild').BuildOptions} */
+const sentinelOptions = {
+  ...extensionOptions,
+  entryPoints: ['src/sentinel/main.ts'],
+  outfile: 'dist/sentinel.js',
+  external: [],
+};
+
+/** @type {import('esbuild').BuildOptions} */
 const webviewOptions = {
   entryPoints: ['src/webview/session/main.ts'],
   bundle: true,
@@ -51,6 +59,7 @@ for (const file of ['codicon.css', 'codicon.ttf']) {
 const contexts = await Promise.all([
   esbuild.context(extensionOptions),
   esbuild.context(demoAgentOptions),
+  esbuild.context(sentinelOptions),
   esbuild.context(webviewOptions),
 ]);
 

@@ -15,6 +15,7 @@ import { activationScenario } from './scenarios/activation';
 import { floodScenario } from './scenarios/flood';
 import { idleScenario } from './scenarios/idle';
 import { Scenario } from './scenarios/scenario';
+import { sentinelScenario } from './scenarios/sentinel';
 import { sessionsScenario } from './scenarios/sessions';
 import { startManyScenario } from './scenarios/startMany';
 import { stopStubbornScenario } from './scenarios/stopStubborn';
@@ -28,6 +29,7 @@ const SCENARIOS: readonly Scenario[] = [
   sweepScenario,
   sessionsScenario,
   activationScenario,
+  sentinelScenario,
 ];
 
 function describeError(error: unknown): string {

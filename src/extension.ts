@@ -5,6 +5,8 @@ import { DisposableStore } from './core/base/events';
 import { describeError, Logger } from './core/base/logger';
 import { SessionManager } from './core/sessions/sessionManager';
 import { TranscriptStore } from './core/sessions/transcripts/transcriptStore';
+import { createRecoveryKit, RecoveryKit } from './core/recovery/recoveryKit';
+import { stableStatusDir } from './core/recovery/statusLocation';
 import { createShepherdCore, ShepherdCore } from './core/shepherdCore';
 import { Supervisor } from './core/workers/supervisor';
 import { registerCommands } from './ui/commands/commands';
@@ -16,6 +18,7 @@ import { SessionAttention } from './ui/sessions/sessionAttention';
 import { registerSessionCommands } from './ui/sessions/sessionCommands';
 import { SESSION_VIEW_TYPE, SessionPanels } from './ui/sessions/sessionPanel';
 import { readGroupBy, readStatusFileSetting, SECTION } from './ui/settings/configuration';
+import { recoverOrphans } from './ui/status/orphanRecovery';
 import { WorkersStatusBar } from './ui/status/statusBar';
 import { registerRowClick } from './ui/workers/rowClick';
 import { WorkersNode, WorkersTreeProvider } from './ui/workers/workersTree';
@@ -36,24 +39,52 @@ export interface ShepherdApi {
 const STATUS_FILE_NAME = 'status.json';
 const TRANSCRIPTS_DIR = 'transcripts';
 
-/** The core of this activation and its last-resort exit hook, for deactivate(). */
-let active: { core: ShepherdCore; onExit: () => void } | undefined;
+/** The core of this activation, its recovery kit and its last-resort exit hook, for deactivate(). */
+let active: { core: ShepherdCore; recovery: RecoveryKit; onExit: () => void } | undefined;
 
 /** Workspace storage keeps each window's files apart; an empty window has only global storage. */
 function storageDir(context: vscode.ExtensionContext): string {
   return (context.storageUri ?? context.globalStorageUri).fsPath;
 }
 
-function statusFilePath(context: vscode.ExtensionContext): string {
-  return readStatusFileSetting() ?? path.join(storageDir(context), STATUS_FILE_NAME);
+/** Where recovery files live, and the per-window status file of earlier versions (migrated once). */
+interface StatusLocation {
+  readonly dir: string;
+  readonly file: string;
+  readonly legacy: string;
+}
+
+/**
+ * Where recovery files live: beside the status file the user chose, or in a folder of global storage
+ * keyed by the workspace folders, which a new port, remote authority or reload does not change.
+ */
+function statusLocation(context: vscode.ExtensionContext): StatusLocation {
+  const chosen = readStatusFileSetting();
+  const folders = (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath);
+  const dir = chosen ? path.dirname(chosen) : stableStatusDir(context.globalStorageUri.fsPath, folders);
+  return {
+    dir,
+    file: chosen ?? path.join(dir, STATUS_FILE_NAME),
+    legacy: path.join(storageDir(context), STATUS_FILE_NAME),
+  };
 }
 
 /** Builds the core from the settings; problems with the session settings land in `problems`. */
-function buildCore(context: vscode.ExtensionContext, logger: Logger, problems: string[]): ShepherdCore {
+function buildCore(
+  context: vscode.ExtensionContext,
+  logger: Logger,
+  location: StatusLocation,
+  recovery: RecoveryKit,
+  problems: string[],
+): ShepherdCore {
   const sessionSettings = readSessionSettings(problems);
   return createShepherdCore({
     logger,
-    supervisor: { statusFilePath: statusFilePath(context) },
+    supervisor: {
+      statusFilePath: location.file,
+      extraEnv: recovery.workerEnv,
+      groupWatcher: recovery.groupWatcher,
+    },
     sessions: {
       store: new TranscriptStore(path.join(storageDir(context), TRANSCRIPTS_DIR)),
       idleTimeoutMs: sessionSettings.idleTimeoutMs,
@@ -137,24 +168,6 @@ function watchSettings(ctx: ShepherdContext, tree: WorkersTreeProvider, store: D
   );
 }
 
-/** Stops what a crashed previous run left behind, before any worker of this run starts. */
-async function recoverOrphans(ctx: ShepherdContext): Promise<void> {
-  const reports = await ctx.supervisor.recoverOrphans();
-  const stopped = reports.filter((report) => report.outcome === 'terminated').length;
-  if (reports.length > 0) {
-    ctx.logger.info(`orphan recovery: ${reports.length} recorded group(s) checked, ${stopped} stopped`);
-  }
-  if (stopped > 0) {
-    ctx.notifier.info(
-      `Shepherd stopped ${stopped} worker${stopped === 1 ? '' : 's'} that a previous session left running.`,
-      {
-        title: 'Show Activity Log',
-        run: () => ctx.activityLog.show(),
-      },
-    );
-  }
-}
-
 function wire(
   context: vscode.ExtensionContext,
   log: vscode.LogOutputChannel,
@@ -162,11 +175,20 @@ function wire(
   store: DisposableStore,
 ): Omit<ShepherdApi, 'activationMs'> {
   const settingProblems: string[] = [];
-  const core = buildCore(context, logger, settingProblems);
+  const location = statusLocation(context);
+  const recovery = createRecoveryKit({
+    statusDir: location.dir,
+    sentinelScript: path.join(context.extensionPath, 'dist', 'sentinel.js'),
+    logger,
+    // Called only once the sentinel runs, which is after the core exists.
+    onWarning: (message) => core.activity.record('warning', undefined, message),
+  });
+  const core = buildCore(context, logger, location, recovery, settingProblems);
   // If the host dies without deactivate(), SIGKILL every group synchronously on the way out.
   const onExit = (): void => void core.supervisor.killAllSync();
   process.on('exit', onExit);
-  active = { core, onExit };
+  active = { core, recovery, onExit };
+  recovery.start();
 
   const ctx = createShepherdContext(core, context, log, store);
   warnSettingProblems(ctx, settingProblems);
@@ -176,7 +198,17 @@ function wire(
   watchSettings(ctx, tree, store);
 
   void ctx.tasks.run('startup', async () => {
-    await recoverOrphans(ctx);
+    await recoverOrphans({
+      supervisor: ctx.supervisor,
+      kit: recovery,
+      activity: core.activity,
+      notifier: ctx.notifier,
+      logger,
+      showStopping: (count) => tree.setRecovering(count),
+      showActivityLog: () => ctx.activityLog.show(),
+      statusFile: location.file,
+      legacyStatusFile: location.legacy,
+    });
     await ctx.sync.reconcile('startup');
   });
   return {
@@ -209,6 +241,9 @@ export function activate(context: vscode.ExtensionContext): ShepherdApi {
       // Nothing has been started yet (that is the last step of wiring): disposing is enough.
       process.off('exit', active.onExit);
       active.core.dispose();
+      active.recovery
+        .close()
+        .catch((closeError: unknown) => logger.error(`could not stop the sentinel: ${describeError(closeError)}`));
       active = undefined;
     }
     vscode.window.showErrorMessage(`Shepherd could not start: ${describeError(error)}`, 'Show Log').then(
@@ -223,10 +258,12 @@ export async function deactivate(): Promise<void> {
   if (!active) {
     return;
   }
-  const { core, onExit } = active;
+  const { core, recovery, onExit } = active;
   active = undefined;
   try {
     await core.shutdown();
+    // Only after every group is stopped: a goodbye tells the sentinel there is nothing left to stop.
+    await recovery.close();
   } finally {
     // Only now: until shutdown finished, the exit hook is still the safety net.
     process.off('exit', onExit);

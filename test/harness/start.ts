@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ensureCodeServer, startCodeServer, which, type CodeServer } from './codeServer';
-import { DEMO_WORKSPACE, REPO_ROOT } from './paths';
+import { DEMO_WORKSPACE, REPO_ROOT, VSCODE_TEST_DIR } from './paths';
 import { abortOnSignals, assertNoLeftovers, prepareExtensionsDir } from './session';
 import { runMain } from './cli';
 
@@ -34,7 +34,16 @@ async function serveInBrowser(): Promise<number> {
     await ensureCodeServer();
     const extensionsDir = path.join(tmp, 'extensions');
     await prepareExtensionsDir(extensionsDir, { kind: 'symlink', dir: REPO_ROOT }, { withRunner: false });
-    server = await startCodeServer({ workspaceFolder: DEMO_WORKSPACE, extensionsDir, trust: true, marker });
+    // One user-data folder for every run: the same workspace then finds what a previous run left (its
+    // status folder, its sentinel's log), although each run serves on a new port.
+    const userDataDir = path.join(VSCODE_TEST_DIR, 'user-data', 'start');
+    server = await startCodeServer({
+      workspaceFolder: DEMO_WORKSPACE,
+      extensionsDir,
+      userDataDir,
+      trust: true,
+      marker,
+    });
     log(`VS Code (code-server) is serving the demo workspace with Shepherd loaded.`);
     log(`Open ${server.workbenchUrl()} in a browser. Press Ctrl+C to stop it and every worker it started.`);
     // The server's handles are unref'd, so without a timer of its own Node would exit here and skip the cleanup.

@@ -1,7 +1,7 @@
 // The Workers tree follows a crash-looping worker through its states, one node refresh at a time.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { WorkersNode } from '../../src/ui/workers/workersTree';
+import { recoveryLabel, type WorkersNode } from '../../src/ui/workers/workersTree';
 import { fixture, waitFor } from '../helpers/processes';
 import { markerEnv, updateSetting, useShepherd, waitForState } from './shepherdHost';
 
@@ -134,7 +134,7 @@ describe('workers tree', () => {
     const groupLabels = (): string =>
       test.api.tree
         .getChildren()
-        .map((node) => (node.kind === 'group' ? node.label : node.id))
+        .map((node) => (node.kind === 'group' ? node.label : node.kind === 'worker' ? node.id : node.kind))
         .join(',');
     await vscode.workspace
       .getConfiguration('shepherd')
@@ -147,5 +147,28 @@ describe('workers tree', () => {
         .update('tree.groupBy', undefined, vscode.ConfigurationTarget.Global);
     }
     await waitFor('groups by source again', () => (groupLabels() === 'Ad Hoc' ? true : undefined));
+  });
+
+  it("says that a previous window's workers are being stopped instead of showing an empty view", async () => {
+    const tree = test.api.tree;
+    const refreshed = new Promise<void>((resolve) => {
+      const subscription = tree.onDidChangeTreeData(() => {
+        subscription.dispose();
+        resolve();
+      });
+    });
+    tree.setRecovering(3);
+    try {
+      await refreshed;
+      const first = tree.getChildren()[0];
+      assert.equal(first?.kind, 'recovery');
+      const item = tree.getTreeItem(first);
+      assert.equal(item.label, recoveryLabel(3));
+      assert.equal(item.label, 'Stopping 3 workers left by a previous window…');
+      assert.equal((item.iconPath as vscode.ThemeIcon).id, 'loading~spin');
+    } finally {
+      tree.setRecovering(0);
+    }
+    assert.ok(tree.getChildren().every((node) => node.kind !== 'recovery'));
   });
 });

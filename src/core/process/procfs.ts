@@ -102,6 +102,14 @@ function readStatNow(pid: number): ProcStat | undefined {
   }
 }
 
+/**
+ * One stat read, synchronously, for start-up code that needs an answer before anything is awaited
+ * (a host naming itself in its workers' environment). Undefined off Linux or when the process is gone.
+ */
+export function readProcStatSync(pid: number): ProcStat | undefined {
+  return HAS_PROCFS ? readStatNow(pid) : undefined;
+}
+
 function runStatSlice(): void {
   sliceScheduled = false;
   const deadline = performance.now() + PROC_READ_SLICE_MS;

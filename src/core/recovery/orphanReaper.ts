@@ -32,7 +32,11 @@ async function isHostAlive(contents: StatusContents): Promise<boolean> {
   return (await readStartToken(pid)) === startToken;
 }
 
-async function reapOne(worker: StatusWorker, graceMs: number): Promise<OrphanReport | undefined> {
+/**
+ * Terminates one recorded group if it is verifiably the one recorded (the leader's start time
+ * matches, or the leader is gone and the group lives on); a reused PID is never signalled.
+ */
+export async function reapRecordedGroup(worker: StatusWorker, graceMs: number): Promise<OrphanReport | undefined> {
   if (worker.pgid === undefined || worker.pgid === null || worker.pid === undefined || worker.pid === null) {
     return undefined;
   }
@@ -71,6 +75,6 @@ export async function reapOrphans(contents: StatusContents, graceMs: number): Pr
       .filter((w) => typeof w.pgid === 'number')
       .map((w) => ({ workerId: w.id, label: w.label, pgid: w.pgid as number, outcome: 'owner-alive' as const }));
   }
-  const reports = await Promise.all(contents.workers.map((worker) => reapOne(worker, graceMs)));
+  const reports = await Promise.all(contents.workers.map((worker) => reapRecordedGroup(worker, graceMs)));
   return reports.filter((r): r is OrphanReport => r !== undefined);
 }

@@ -16,6 +16,7 @@ import {
   terminateGroup,
   TerminationResult,
 } from '../process/processGroup';
+import { GroupWatcher, WatchedGroup } from '../recovery/groupWatcher';
 import { LaunchedWorker, LaunchEnvironment, LaunchError, launchWorker } from '../process/processLauncher';
 import { readStartToken } from '../process/procfs';
 import { RemnantReporter } from '../process/remnants';
@@ -56,6 +57,19 @@ export interface SupervisorOptions {
   readonly statusFileIntervalMs?: number;
   /** Variables every worker gets, under its definition's env. */
   readonly extraEnv?: LaunchEnvironment;
+  /** Told of every group as it starts (start() waits for it) and ends: the journal and the sentinel. */
+  readonly groupWatcher?: GroupWatcher;
+}
+
+/** What a group watcher is told about a worker's group. */
+function watchedGroup(definition: WorkerDefinition, entry: SpawnEntry): WatchedGroup {
+  return {
+    workerId: definition.id,
+    label: definition.label,
+    pgid: entry.pgid,
+    startToken: entry.startToken,
+    graceMs: definition.graceMs,
+  };
 }
 
 export type WorkerChangeKind = 'added' | 'updated' | 'removed';
@@ -104,6 +118,7 @@ export class Supervisor implements Disposable {
   private readonly remnants: RemnantReporter;
   private readonly changeEmitter: Emitter<WorkerChange>;
   private readonly extraEnv: LaunchEnvironment;
+  private readonly groupWatcher: GroupWatcher | undefined;
   private readonly tickTimer: NodeJS.Timeout;
   private cachedSnapshot: readonly WorkerView[] | undefined;
   private ticking = false;
@@ -144,6 +159,7 @@ export class Supervisor implements Disposable {
       activity: this.activity,
       seenBefore: (pgid) => this.sampler.membersAtLastSample(pgid),
     });
+    this.groupWatcher = options.groupWatcher;
     this.tickTimer = setInterval(() => this.tick(), options.tickMs ?? DEFAULT_TICK_MS);
     // The tick must never be what keeps a process (a test run, a CLI) alive.
     this.tickTimer.unref();
@@ -480,6 +496,8 @@ export class Supervisor implements Disposable {
       await record.remnantCleanup;
       const { launched, entry } = await this.admit(definition);
       this.attach(record, launched, entry);
+      // On record outside this process before start() resolves, so a host killed right now leaks nothing.
+      await this.groupWatcher?.groupStarted(watchedGroup(definition, entry));
     } catch (error) {
       this.fail(record, describeError(error));
       return;
@@ -553,8 +571,9 @@ export class Supervisor implements Disposable {
    * leader's exit and from the end of a stop, whichever comes first; the second finds nothing left
    * (release answers false), as does the tick's sweep of a group that vanished without an exit event.
    */
-  private groupEnded(running: RunningProcess): void {
+  private groupEnded(record: WorkerRecord, running: RunningProcess): void {
     this.registry.release(running.entry);
+    this.groupWatcher?.groupEnded(watchedGroup(record.definition, running.entry));
   }
 
   // ---- Internals: exits and restarts ------------------------------------------------------
@@ -565,7 +584,7 @@ export class Supervisor implements Disposable {
     code: number | null,
     signal: NodeJS.Signals | null,
   ): Promise<void> {
-    this.groupEnded(running);
+    this.groupEnded(record, running);
     record.lastExit = { code, signal, at: Date.now() };
     record.invalidate();
     const uptimeMs = Date.now() - running.entry.startedAt;
@@ -655,7 +674,7 @@ export class Supervisor implements Disposable {
       forceKill: options.forceKill,
     });
     record.detach();
-    this.groupEnded(running);
+    this.groupEnded(record, running);
     const text = describeTermination(result);
     this.transition(record, 'stopped', result.outcome === 'survived' ? text : undefined);
     this.activity.record('stopped', record.id, `${record.definition.label} stopped: ${text}`);

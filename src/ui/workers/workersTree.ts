@@ -28,7 +28,18 @@ export interface WorkerNode {
   readonly id: string;
 }
 
-export type WorkersNode = GroupNode | WorkerNode;
+/** Shown while the workers a previous window left running are being stopped, instead of an empty view. */
+export interface RecoveryNode {
+  readonly kind: 'recovery';
+  readonly count: number;
+}
+
+export type WorkersNode = GroupNode | WorkerNode | RecoveryNode;
+
+/** What the recovery row says; the host suite and e2e look for it. */
+export function recoveryLabel(count: number): string {
+  return `Stopping ${count} worker${count === 1 ? '' : 's'} left by a previous window…`;
+}
 
 /** Changes within this window reach the tree as one refresh: smooth enough to watch, cheap in a crash loop. */
 export const TREE_REFRESH_MS = 150;
@@ -51,6 +62,7 @@ export class WorkersTreeProvider implements vscode.TreeDataProvider<WorkersNode>
   /** The group each worker is in, to notice when a state change moves it to another. */
   private readonly groupKeys = new Map<string, string | undefined>();
   private structureChanged = false;
+  private recovery: RecoveryNode | undefined;
   private readonly refresher = new Coalescer<string>(TREE_REFRESH_MS, (ids) => this.flush(ids));
   private readonly disposables = new DisposableStore();
 
@@ -75,6 +87,12 @@ export class WorkersTreeProvider implements vscode.TreeDataProvider<WorkersNode>
     }
   }
 
+  /** Shows (count > 0) or removes (0) the row saying that a previous window's workers are being stopped. */
+  setRecovering(count: number): void {
+    this.recovery = count > 0 ? { kind: 'recovery', count } : undefined;
+    this.refreshAll();
+  }
+
   /** Everything may look different (trust was granted): rebuild on the next refresh. */
   refreshAll(): void {
     this.structureChanged = true;
@@ -82,10 +100,15 @@ export class WorkersTreeProvider implements vscode.TreeDataProvider<WorkersNode>
   }
 
   getChildren(element?: WorkersNode): WorkersNode[] {
-    const views = this.supervisor.snapshot();
-    if (element?.kind === 'worker') {
+    if (element?.kind === 'worker' || element?.kind === 'recovery') {
       return [];
     }
+    const top = element ? [] : this.recovery ? [this.recovery] : [];
+    return [...top, ...this.childrenOf(element)];
+  }
+
+  private childrenOf(element: GroupNode | undefined): WorkersNode[] {
+    const views = this.supervisor.snapshot();
     if (this.groupBy === 'none') {
       return this.workerNodesOf(views);
     }
@@ -99,7 +122,7 @@ export class WorkersTreeProvider implements vscode.TreeDataProvider<WorkersNode>
   }
 
   getParent(element: WorkersNode): WorkersNode | undefined {
-    if (element.kind === 'group') {
+    if (element.kind !== 'worker') {
       return undefined;
     }
     const view = this.supervisor.get(element.id);
@@ -108,7 +131,14 @@ export class WorkersTreeProvider implements vscode.TreeDataProvider<WorkersNode>
   }
 
   getTreeItem(node: WorkersNode): vscode.TreeItem {
-    return node.kind === 'group' ? this.groupItem(node) : this.workerItem(node);
+    switch (node.kind) {
+      case 'group':
+        return this.groupItem(node);
+      case 'worker':
+        return this.workerItem(node);
+      case 'recovery':
+        return this.recoveryItem(node);
+    }
   }
 
   /** The tooltip is built only when the user hovers: it holds the most text and is rarely needed. */
@@ -189,6 +219,15 @@ export class WorkersTreeProvider implements vscode.TreeDataProvider<WorkersNode>
       this.groupNodes.set(key, node);
     }
     return node;
+  }
+
+  private recoveryItem(node: RecoveryNode): vscode.TreeItem {
+    const item = new vscode.TreeItem(recoveryLabel(node.count), vscode.TreeItemCollapsibleState.None);
+    item.id = 'recovery';
+    item.contextValue = 'recovery;';
+    item.iconPath = new vscode.ThemeIcon('loading~spin');
+    item.tooltip = 'A previous window ended without stopping its workers. Shepherd stops them before starting its own.';
+    return item;
   }
 
   private groupItem(node: GroupNode): vscode.TreeItem {
