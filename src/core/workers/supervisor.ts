@@ -32,7 +32,6 @@ import { RunningProcess, WorkerRecord } from './workerRecord';
 import { WorkerState, WorkerView } from './workerView';
 
 /** Part of the supervisor's API (onDidOutput); defined beside the batcher that builds it. */
-export type { OutputBatch } from './outputBatcher';
 
 /** Two seconds keeps uptime, CPU and RSS current in the tree while one /proc scan stays cheap. */
 export const DEFAULT_TICK_MS = 2_000;

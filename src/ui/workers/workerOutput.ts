@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { stripAnsi } from '../../core/output/ansi';
 import { DisposableStore } from '../../core/base/events';
 import { OutputLine } from '../../core/output/outputBuffer';
-import { OutputBatch, Supervisor } from '../../core/workers/supervisor';
+import { OutputBatch } from '../../core/workers/outputBatcher';
+import { Supervisor } from '../../core/workers/supervisor';
 import { requireWorker } from '../../core/workers/unknownWorkerError';
 
 interface OpenChannel {
