@@ -18,7 +18,7 @@ import { SessionAttention } from './ui/sessions/sessionAttention';
 import { registerSessionCommands } from './ui/sessions/sessionCommands';
 import { SESSION_VIEW_TYPE, SessionPanels } from './ui/sessions/sessionPanel';
 import { readGroupBy, readStatusFileSetting, SECTION } from './ui/settings/configuration';
-import { recoverOrphans } from './ui/status/orphanRecovery';
+import { recoverOrphans } from './ui/recovery/orphanRecovery';
 import { WorkersStatusBar } from './ui/status/statusBar';
 import { registerRowClick } from './ui/workers/rowClick';
 import { WorkersNode, WorkersTreeProvider } from './ui/workers/workersTree';
