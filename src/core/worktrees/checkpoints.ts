@@ -148,6 +148,15 @@ export async function restoreCheckpoint(
   return { undo, files };
 }
 
+/**
+ * Records the end of a turn as `refs/shepherd/<session>/<n>`, numbering turns from the ones already
+ * recorded; turn 0 is the worktree as it was created. Rewinding to "before turn n" restores n - 1.
+ */
+export async function recordTurnCheckpoint(git: GitRunner, worktree: string, sessionId: string): Promise<Checkpoint> {
+  const turns = (await listCheckpoints(git, worktree, sessionId)).filter((c) => /\/\d+$/.test(c.ref)).length;
+  return recordCheckpoint(git, worktree, sessionId, String(turns));
+}
+
 /** Deletes every checkpoint of a session (on accept or discard), in one `update-ref --stdin`. */
 export async function pruneCheckpoints(git: GitRunner, cwd: string, sessionId: string): Promise<number> {
   const refs = (await listCheckpoints(git, cwd, sessionId)).map((checkpoint) => checkpoint.ref);

@@ -8,6 +8,7 @@ import {
   listCheckpoints,
   pruneCheckpoints,
   recordCheckpoint,
+  recordTurnCheckpoint,
   restoreCheckpoint,
 } from '../../../../src/core/worktrees/checkpoints';
 import { GitError } from '../../../../src/core/worktrees/gitErrors';
@@ -120,6 +121,15 @@ describe('checkpoints per turn, rewind and undo (real git)', () => {
     assert.deepEqual(await listCheckpoints(repo.git, repo.root, SESSION), []);
     assert.equal((await listCheckpoints(repo.git, repo.root, 'other')).length, 1);
     assert.equal(await pruneCheckpoints(repo.git, repo.root, SESSION), 0);
+  });
+
+  it('numbers turn checkpoints from 0, undo points aside', async () => {
+    assert.equal((await recordTurnCheckpoint(repo.git, cwd, SESSION)).ref, `refs/shepherd/${SESSION}/0`);
+    await repo.write('a.txt', 'a\n', cwd);
+    const first = await recordTurnCheckpoint(repo.git, cwd, SESSION);
+    assert.equal(first.ref, `refs/shepherd/${SESSION}/1`);
+    await restoreCheckpoint(repo.git, cwd, SESSION, first);
+    assert.equal((await recordTurnCheckpoint(repo.git, cwd, SESSION)).ref, `refs/shepherd/${SESSION}/2`);
   });
 
   it('refuses a session id or label that is not one safe ref component', () => {
