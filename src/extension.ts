@@ -19,6 +19,7 @@ import { registerRowClick } from './ui/workers/rowClick';
 import { SessionAttention } from './ui/sessions/sessionAttention';
 import { registerSessionCommands, SessionFolders } from './ui/sessions/sessionCommands';
 import { SESSION_VIEW_TYPE, SessionPanels } from './ui/sessions/sessionPanel';
+import { wireWorktrees, WorktreeWiring } from './ui/worktrees/worktreeWiring';
 import { WorkersStatusBar } from './ui/status/statusBar';
 import { WorkerTerminals } from './ui/workers/terminal';
 import { WorkerTrust } from './ui/settings/trust';
@@ -77,6 +78,7 @@ function showProblems(
 interface SessionWiring {
   readonly manager: SessionManager;
   readonly panels: SessionPanels;
+  readonly worktrees: WorktreeWiring;
 }
 
 /** Sessions: the manager's panels, commands and notifications (UI). */
@@ -101,6 +103,16 @@ function wireSessions(
   showProblems(wiring.settingProblems, logger, notifier, openSettings);
   store.add(manager);
   const folders = new SessionFolders();
+  const refreshSession = (id: string): void => {
+    const workerId = manager.get(id)?.workerId;
+    if (workerId) {
+      tree.refresh(workerId);
+    }
+  };
+  const worktrees = wireWorktrees(context, { manager, tasks, logger, notifier, onDidChange: refreshSession }, store);
+  for (const [sessionId, worktree] of worktrees.worktrees.entries()) {
+    folders.set(sessionId, worktree.path);
+  }
   const restored = tasks.run('restore sessions', () => manager.restore(agents()));
   const panels = store.add(
     new SessionPanels({
@@ -113,7 +125,11 @@ function wireSessions(
     }),
   );
   store.add(vscode.window.registerWebviewPanelSerializer(SESSION_VIEW_TYPE, panels));
-  registerSessionCommands({ manager, panels, notifier, logger, agents, openSettings }, folders, store);
+  registerSessionCommands(
+    { manager, panels, notifier, logger, agents, openSettings, placeAgent: worktrees.placeAgent },
+    folders,
+    store,
+  );
   store.add(
     new SessionAttention(
       manager,
@@ -136,7 +152,7 @@ function wireSessions(
       }
     }),
   );
-  return { manager, panels };
+  return { manager, panels, worktrees };
 }
 
 /** Stops what a crashed previous run left behind, before any worker of this run starts. */
@@ -202,7 +218,12 @@ function wire(
     removable: !sync.owns(id) && supervisor.get(id)?.source !== 'session',
     restricted: trust.isRestricted(id),
     session: sessions?.manager.sessionOfWorker(id),
+    worktree: sessionWorktreeLine(id),
   });
+  const sessionWorktreeLine = (id: string): string | undefined => {
+    const session = sessions?.manager.sessionOfWorker(id);
+    return session && sessions?.worktrees.describe(session.id);
+  };
 
   const tree = store.add(new WorkersTreeProvider(supervisor, flagsOf, readGroupBy()));
   const workersView = store.add(

@@ -23,6 +23,17 @@ export interface SessionCommandDeps {
   /** The configured agents, read when asked so settings edits apply at once. */
   readonly agents: () => readonly AgentConfig[];
   readonly openSettings: () => Thenable<unknown>;
+  /**
+   * Where the agent of a new session runs, given the picked folder: the folder, or a git worktree
+   * made from it (src/ui/worktrees). Undefined cancels; `onCreated` records the session's place.
+   */
+  readonly placeAgent?: (folder: string, name: string) => Promise<AgentPlacement | undefined>;
+}
+
+/** Where a new session's agent runs, and what to do once the session exists. */
+export interface AgentPlacement {
+  readonly cwd: string;
+  readonly onCreated?: (sessionId: string) => Promise<void>;
 }
 
 /**
@@ -142,12 +153,18 @@ async function newSession(
   if (!where) {
     return undefined;
   }
-  const cwd = agent.cwd ?? where.folder?.uri.fsPath ?? os.homedir();
+  const folder = agent.cwd ?? where.folder?.uri.fsPath ?? os.homedir();
+  const placement = deps.placeAgent ? await deps.placeAgent(folder, agent.label) : { cwd: folder };
+  if (!placement) {
+    return undefined;
+  }
+  const cwd = placement.cwd;
   const session = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: `Starting ${agent.label}…` },
     () => deps.manager.create(agent, cwd),
   );
   folders.set(session.id, cwd);
+  await placement.onCreated?.(session.id);
   deps.panels.open(session.id, session.title);
   if (session.state === 'failed') {
     deps.notifier.error(
