@@ -39,14 +39,3 @@ export async function openReview(git: GitRunner, worktree: WorktreeInfo, title: 
   );
   return model.files.length;
 }
-
-/** Opens one changed file alone in a diff editor. */
-export async function openFileDiff(worktree: WorktreeInfo, file: ReviewFile): Promise<void> {
-  const [, original, modified] = tripleFor(worktree, file);
-  await vscode.commands.executeCommand(
-    'vscode.diff',
-    original,
-    modified,
-    `${file.path} (${worktree.baseLabel} ↔ agent)`,
-  );
-}
