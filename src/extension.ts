@@ -111,6 +111,14 @@ function wireWorkersView(
   registerRowClick(workersView, ctx, store);
   store.add(sessions.onDidChangeSession((change) => change.view.workerId && tree.refresh(change.view.workerId)));
   store.add(
+    ctx.onDidChangeSessionDetail((sessionId) => {
+      const workerId = sessions.get(sessionId)?.workerId;
+      if (workerId) {
+        tree.refresh(workerId);
+      }
+    }),
+  );
+  store.add(
     new WorkersStatusBar(supervisor, {
       totals: () => ({ sessions: sessions.list().length, ...sessions.totals() }),
       onDidChange: (listener) => sessions.onDidChangeSession(listener),

@@ -16,6 +16,7 @@ import { WorkerControl } from './workers/workerControl';
 import { WorkerFlags } from './workers/workerFormat';
 import { WorkerOutputChannels } from './workers/workerOutput';
 import { WorkerPicker } from './workers/workerPicker';
+import { WorktreeWiring, wireWorktrees } from './worktrees/worktreeWiring';
 
 /**
  * What the UI adapters share, built once per activation (rust-analyzer's Ctx): the core's pieces and
@@ -41,6 +42,10 @@ export interface ShepherdContext extends Pick<ShepherdCore, 'logger' | 'tasks' |
   readonly agents: () => readonly AgentConfig[];
   readonly folders: SessionFolders;
   readonly panels: SessionPanels;
+  /** Which sessions run in a git worktree, and where a new session's agent runs. */
+  readonly worktrees: WorktreeWiring;
+  /** Fires with a session id when something the tree shows of it changed outside the core (its worktree). */
+  readonly onDidChangeSessionDetail: vscode.Event<string>;
 }
 
 type BaseContext = Pick<
@@ -61,9 +66,17 @@ type WorkerServices = Pick<
   'trust' | 'control' | 'outputs' | 'terminals' | 'activityLog' | 'sync' | 'picker' | 'flagsOf'
 >;
 
-type SessionServices = Pick<ShepherdContext, 'agents' | 'folders' | 'panels'>;
+type SessionServices = Pick<
+  ShepherdContext,
+  'agents' | 'folders' | 'panels' | 'worktrees' | 'onDidChangeSessionDetail'
+>;
 
-function workerServices(base: BaseContext, core: ShepherdCore, store: DisposableStore): WorkerServices {
+function workerServices(
+  base: BaseContext,
+  core: ShepherdCore,
+  worktrees: WorktreeWiring,
+  store: DisposableStore,
+): WorkerServices {
   const { supervisor, notifier, logger, sessions } = base;
   const trust = new WorkerTrust(notifier);
   const outputs = store.add(new WorkerOutputChannels(supervisor));
@@ -71,18 +84,27 @@ function workerServices(base: BaseContext, core: ShepherdCore, store: Disposable
   const activityLog = store.add(new ActivityLogView(core.activity));
   const control = new WorkerControl(supervisor, trust, notifier, logger, (id) => outputs.show(id));
   const sync = store.add(new WorkerSync({ ...base, control, trust }));
-  const flagsOf = (id: string): WorkerFlags => ({
-    removable: !sync.owns(id) && supervisor.get(id)?.source !== 'session',
-    restricted: trust.isRestricted(id),
-    session: sessions.sessionOfWorker(id),
-  });
+  const flagsOf = (id: string): WorkerFlags => {
+    const session = sessions.sessionOfWorker(id);
+    return {
+      removable: !sync.owns(id) && supervisor.get(id)?.source !== 'session',
+      restricted: trust.isRestricted(id),
+      session,
+      worktree: session && worktrees.describe(session.id),
+    };
+  };
   const picker = new WorkerPicker(supervisor, flagsOf, notifier);
   return { trust, control, outputs, terminals, activityLog, sync, picker, flagsOf };
 }
 
 /** Starts restoring the sessions of the last window; panels revived by VS Code wait for it. */
-function sessionServices(base: BaseContext, extensionPath: string, store: DisposableStore): SessionServices {
-  const { sessions, notifier, openSettings, tasks } = base;
+function sessionServices(
+  base: BaseContext,
+  extension: vscode.ExtensionContext,
+  store: DisposableStore,
+): SessionServices {
+  const { sessions, notifier, openSettings, tasks, logger } = base;
+  const extensionPath = extension.extensionPath;
   const demo = { nodePath: process.execPath, script: path.join(extensionPath, 'dist', 'demo-agent.js') };
   const agents = (): readonly AgentConfig[] => {
     const problems: string[] = [];
@@ -92,9 +114,18 @@ function sessionServices(base: BaseContext, extensionPath: string, store: Dispos
   };
   store.add(sessions);
   const folders = new SessionFolders();
+  const detailChanged = store.add(new vscode.EventEmitter<string>());
+  const worktrees = wireWorktrees(
+    extension,
+    { manager: sessions, tasks, logger, notifier, onDidChange: (id) => detailChanged.fire(id) },
+    store,
+  );
+  for (const [sessionId, worktree] of worktrees.worktrees.entries()) {
+    folders.set(sessionId, worktree.path);
+  }
   const restored = tasks.run('restore sessions', () => sessions.restore(agents()));
   const panels = store.add(new SessionPanels({ ...base, folders }, restored));
-  return { agents, folders, panels };
+  return { agents, folders, panels, worktrees, onDidChangeSessionDetail: detailChanged.event };
 }
 
 /** Builds the context over the core; everything disposable it creates goes into `store`. */
@@ -116,9 +147,10 @@ export function createShepherdContext(
     openSettings: () => vscode.commands.executeCommand(COMMANDS.openSettings),
     showLog: () => log.show(),
   };
+  const sessionSide = sessionServices(base, extension, store);
   return {
     ...base,
-    ...workerServices(base, core, store),
-    ...sessionServices(base, extension.extensionPath, store),
+    ...workerServices(base, core, sessionSide.worktrees, store),
+    ...sessionSide,
   };
 }

@@ -16,8 +16,14 @@ const DEMO_DESCRIPTION = 'demo: canned replies, no API key needed';
 /** What the session commands use of the context. */
 export type SessionCommandContext = Pick<
   ShepherdContext,
-  'sessions' | 'panels' | 'folders' | 'notifier' | 'logger' | 'agents' | 'openSettings'
+  'sessions' | 'panels' | 'folders' | 'worktrees' | 'notifier' | 'logger' | 'agents' | 'openSettings'
 >;
+
+/** Where a new session's agent runs, and what to do once the session exists. */
+export interface AgentPlacement {
+  readonly cwd: string;
+  readonly onCreated?: (sessionId: string) => Promise<void>;
+}
 
 interface AgentItem extends vscode.QuickPickItem {
   readonly agent: AgentConfig;
@@ -112,12 +118,19 @@ async function newSession(ctx: SessionCommandContext, arg: unknown): Promise<str
   if (!where) {
     return undefined;
   }
-  const cwd = agent.cwd ?? where.folder?.uri.fsPath ?? os.homedir();
+  const folder = agent.cwd ?? where.folder?.uri.fsPath ?? os.homedir();
+  // The workspace folder, or a git worktree made from it (src/ui/worktrees); undefined cancels.
+  const placement = await ctx.worktrees.placeAgent(folder, agent.label);
+  if (!placement) {
+    return undefined;
+  }
+  const cwd = placement.cwd;
   const session = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: `Starting ${agent.label}…` },
     () => ctx.sessions.create(agent, cwd),
   );
   ctx.folders.set(session.id, cwd);
+  await placement.onCreated?.(session.id);
   ctx.panels.open(session.id, session.title);
   if (session.state === 'failed') {
     ctx.notifier.error(

@@ -104,6 +104,8 @@ export interface WorkerFlags {
   readonly restricted: boolean;
   /** The agent session this worker runs, if it is one. */
   readonly session: SessionView | undefined;
+  /** For a session in a git worktree: its branch, base and changes ("shepherd/x from main · 1 file +3 −1"). */
+  readonly worktree?: string;
 }
 
 /**

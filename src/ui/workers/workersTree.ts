@@ -252,7 +252,9 @@ export class WorkersTreeProvider implements vscode.TreeDataProvider<WorkersNode>
     const session = flags.session;
     if (session) {
       // An agent's worker reads as its session: the state that matters is the conversation's.
-      item.description = `${describeSession(session)} · ${describeWorker(view, Date.now(), flags.restricted)}`;
+      item.description = [describeSession(session), flags.worktree, describeWorker(view, Date.now(), flags.restricted)]
+        .filter((part) => part !== undefined)
+        .join(' · ');
       item.iconPath = sessionIcon(session.state);
       item.accessibilityInformation = { label: `${view.label}, session ${sessionStateLabel(session.state)}` };
       item.command = { command: OPEN_CLICKED_ROW, title: 'Open' };

@@ -1,0 +1,167 @@
+import { GitError } from './gitErrors';
+import { GitRunner } from './gitRunner';
+import { withWorktreeIndex } from './snapshot';
+
+/** Root of every ref Shepherd keeps; never fetched or pushed by a default refspec. */
+const CHECKPOINT_NAMESPACE = 'refs/shepherd';
+/**
+ * Checkpoint commits are internal: a fixed identity means they work in a repository with no
+ * user.name configured, and are recognisable in `git log --all`.
+ */
+const CHECKPOINT_IDENTITY: Readonly<Record<string, string>> = {
+  GIT_AUTHOR_NAME: 'Shepherd',
+  GIT_AUTHOR_EMAIL: 'shepherd@localhost',
+  GIT_COMMITTER_NAME: 'Shepherd',
+  GIT_COMMITTER_EMAIL: 'shepherd@localhost',
+};
+
+/** A recorded state of a worktree, restorable with restoreCheckpoint. */
+export interface Checkpoint {
+  /** `refs/shepherd/<session>/<turn>`, or `.../undo-<n>` for the state a rewind replaced. */
+  readonly ref: string;
+  /** The checkpoint commit: its tree is the files, its parent the HEAD at that moment. */
+  readonly commit: string;
+  readonly tree: string;
+  readonly head: string;
+}
+
+/** A session id or label that is one safe ref component (no slashes, dots first, `..` or `.lock`). */
+function refComponent(value: string, what: string): string {
+  if (!/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(value) || value.includes('..') || value.endsWith('.lock')) {
+    throw new GitError('failed', `${what} "${value}" cannot be part of a git ref name`);
+  }
+  return value;
+}
+
+export function checkpointRef(sessionId: string, label: string): string {
+  return `${CHECKPOINT_NAMESPACE}/${refComponent(sessionId, 'session id')}/${refComponent(label, 'checkpoint label')}`;
+}
+
+/**
+ * Records the worktree's full state (tracked and untracked) as a commit kept under
+ * `refs/shepherd/<session>/<label>`: a tree written from a temporary index and `commit-tree`, so
+ * the stash list, the index and the branch are untouched. Called at the end of each turn with the
+ * turn's number as the label.
+ */
+export async function recordCheckpoint(
+  git: GitRunner,
+  worktree: string,
+  sessionId: string,
+  label: string,
+): Promise<Checkpoint> {
+  const ref = checkpointRef(sessionId, label);
+  const tree = await withWorktreeIndex(git, worktree, async (env) =>
+    (await git.text({ cwd: worktree, args: ['write-tree'], env })).trim(),
+  );
+  const head = (await git.text({ cwd: worktree, args: ['rev-parse', '--verify', 'HEAD^{commit}'] })).trim();
+  const commit = (
+    await git.text({
+      cwd: worktree,
+      args: ['commit-tree', tree, '-p', head, '-m', `shepherd checkpoint ${sessionId} ${label}`],
+      env: CHECKPOINT_IDENTITY,
+    })
+  ).trim();
+  await git.run({ cwd: worktree, args: ['update-ref', ref, commit] });
+  return { ref, commit, tree, head };
+}
+
+const CHECKPOINT_FORMAT = '--format=%(refname) %(objectname) %(tree) %(parent)';
+
+function parseCheckpoints(text: string): Checkpoint[] {
+  return text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => {
+      const [ref, commit, tree, head] = line.split(' ');
+      if (ref === undefined || commit === undefined || tree === undefined || head === undefined) {
+        throw new GitError('failed', `checkpoint ${ref ?? line} is not a Shepherd checkpoint commit`);
+      }
+      return { ref, commit, tree, head };
+    });
+}
+
+/** Every checkpoint of a session, in git's ref order. */
+export async function listCheckpoints(git: GitRunner, cwd: string, sessionId: string): Promise<Checkpoint[]> {
+  const prefix = `${CHECKPOINT_NAMESPACE}/${refComponent(sessionId, 'session id')}/`;
+  return parseCheckpoints(await git.text({ cwd, args: ['for-each-ref', CHECKPOINT_FORMAT, prefix] }));
+}
+
+/** The checkpoint of a session's turn (or undo point), or undefined when there is none. */
+export async function findCheckpoint(
+  git: GitRunner,
+  cwd: string,
+  sessionId: string,
+  label: string,
+): Promise<Checkpoint | undefined> {
+  const ref = checkpointRef(sessionId, label);
+  return parseCheckpoints(await git.text({ cwd, args: ['for-each-ref', CHECKPOINT_FORMAT, ref] })).find(
+    (checkpoint) => checkpoint.ref === ref,
+  );
+}
+
+/** Files whose content differs between the checkpoint and the worktree now: what a rewind would undo. */
+export async function changesSince(git: GitRunner, worktree: string, checkpoint: Checkpoint): Promise<string[]> {
+  return withWorktreeIndex(git, worktree, async (env) => {
+    const now = (await git.text({ cwd: worktree, args: ['write-tree'], env })).trim();
+    const text = await git.text({
+      cwd: worktree,
+      args: ['diff', '--name-only', '-z', '--no-renames', checkpoint.tree, now],
+    });
+    return text.split('\0').filter((name) => name !== '');
+  });
+}
+
+export interface RewindResult {
+  /** The state just before the rewind: restore it to undo the rewind. */
+  readonly undo: Checkpoint;
+  /** Files written or removed by the rewind. */
+  readonly files: readonly string[];
+}
+
+/**
+ * Puts the worktree's files (and its branch, if the agent committed since) back to `checkpoint`.
+ * The current state is recorded first as `undo-<n>`, so the rewind is itself undoable by restoring
+ * that checkpoint. Files come back through a two-tree `read-tree -m -u` on a temporary index that
+ * matches the disk, so untracked files the agent created are removed and ignored files are kept.
+ */
+export async function restoreCheckpoint(
+  git: GitRunner,
+  worktree: string,
+  sessionId: string,
+  checkpoint: Checkpoint,
+): Promise<RewindResult> {
+  const undoCount = (await listCheckpoints(git, worktree, sessionId)).filter((c) => /\/undo-\d+$/.test(c.ref)).length;
+  const undo = await recordCheckpoint(git, worktree, sessionId, `undo-${undoCount + 1}`);
+  const files = await withWorktreeIndex(git, worktree, async (env) => {
+    const changed = await git.text({
+      cwd: worktree,
+      args: ['diff', '--name-only', '-z', '--no-renames', undo.tree, checkpoint.tree],
+    });
+    await git.run({ cwd: worktree, args: ['read-tree', '-m', '-u', undo.tree, checkpoint.tree], env });
+    return changed.split('\0').filter((name) => name !== '');
+  });
+  if (undo.head !== checkpoint.head) {
+    // The agent committed since: its branch goes back too, and the index follows HEAD so the
+    // restored files show as they are against it. The working files were set just above.
+    await git.run({ cwd: worktree, args: ['reset', '-q', '--mixed', checkpoint.head] });
+  }
+  return { undo, files };
+}
+
+/**
+ * Records the end of a turn as `refs/shepherd/<session>/<n>`, numbering turns from the ones already
+ * recorded; turn 0 is the worktree as it was created. Rewinding to "before turn n" restores n - 1.
+ */
+export async function recordTurnCheckpoint(git: GitRunner, worktree: string, sessionId: string): Promise<Checkpoint> {
+  const turns = (await listCheckpoints(git, worktree, sessionId)).filter((c) => /\/\d+$/.test(c.ref)).length;
+  return recordCheckpoint(git, worktree, sessionId, String(turns));
+}
+
+/** Deletes every checkpoint of a session (on accept or discard), in one `update-ref --stdin`. */
+export async function pruneCheckpoints(git: GitRunner, cwd: string, sessionId: string): Promise<number> {
+  const refs = (await listCheckpoints(git, cwd, sessionId)).map((checkpoint) => checkpoint.ref);
+  if (refs.length > 0) {
+    await git.run({ cwd, args: ['update-ref', '--stdin'], input: refs.map((ref) => `delete ${ref}\n`).join('') });
+  }
+  return refs.length;
+}

@@ -1,0 +1,51 @@
+import * as vscode from 'vscode';
+import { GitRunner } from '../../core/worktrees/gitRunner';
+import { readAtRevision } from '../../core/worktrees/reviewModel';
+
+/** Documents of this scheme are files at a git revision; content providers' documents are read-only. */
+export const GIT_SHOW_SCHEME = 'shepherd-git';
+
+interface GitShowQuery {
+  readonly cwd: string;
+  /** Empty for the empty side of an added or deleted file. */
+  readonly revision: string;
+}
+
+/**
+ * The URI of `file` at `revision` in the repository at `cwd`. The path is the file's own, so the
+ * editor picks its language and shows its name.
+ */
+export function gitShowUri(cwd: string, revision: string, file: string): vscode.Uri {
+  const query: GitShowQuery = { cwd, revision };
+  return vscode.Uri.from({ scheme: GIT_SHOW_SCHEME, path: `/${file}`, query: JSON.stringify(query) });
+}
+
+function parseQuery(uri: vscode.Uri): GitShowQuery {
+  let value: unknown;
+  try {
+    value = JSON.parse(uri.query);
+  } catch (error) {
+    throw new Error(`${uri.toString()} is not a Shepherd git URI: its query is not JSON (${String(error)})`);
+  }
+  if (typeof value !== 'object' || value === null) {
+    throw new Error(`${uri.toString()} is not a Shepherd git URI: its query is not an object`);
+  }
+  const { cwd, revision } = value as Record<string, unknown>;
+  if (typeof cwd !== 'string' || typeof revision !== 'string') {
+    throw new Error(`${uri.toString()} is not a Shepherd git URI: it needs a cwd and a revision`);
+  }
+  return { cwd, revision };
+}
+
+/** Serves `git show <revision>:<path>` for the original side of the review's diff editors. */
+export class GitShowProvider implements vscode.TextDocumentContentProvider {
+  constructor(private readonly git: GitRunner) {}
+
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const { cwd, revision } = parseQuery(uri);
+    if (revision === '') {
+      return '';
+    }
+    return (await readAtRevision(this.git, cwd, revision, uri.path.slice(1))).toString('utf8');
+  }
+}

@@ -1,0 +1,148 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { DisposableStore } from '../../core/base/events';
+import { Logger } from '../../core/base/logger';
+import { SessionManager } from '../../core/sessions/sessionManager';
+import { GitRunner } from '../../core/worktrees/gitRunner';
+import { WorktreeInfo } from '../../core/worktrees/worktreeModel';
+import {
+  AcceptMode,
+  acceptWorktree,
+  commitWork,
+  countDiscardedFiles,
+  discardWorktree,
+} from '../../core/worktrees/worktreeOutcome';
+import { CommandHandler, registerGuardedCommand } from '../commands/commandGuard';
+import { WORKTREE_COMMANDS, WorktreeCommandKey } from '../commands/commandIds';
+import { Notifier } from '../common/notifier';
+import { isWorkerNode } from '../workers/workersTree';
+import { openReview } from './reviewChanges';
+import { SessionWorktrees } from './sessionWorktrees';
+
+export interface WorktreeCommandDeps {
+  readonly git: GitRunner;
+  readonly worktrees: SessionWorktrees;
+  readonly manager: SessionManager;
+  readonly notifier: Notifier;
+  readonly logger: Logger;
+}
+
+interface Target {
+  readonly sessionId: string;
+  readonly title: string;
+  readonly worktree: WorktreeInfo;
+}
+
+/** The worktree session a command acts on: from the tree (the agent's worker), an id, or a pick. */
+async function resolveTarget(deps: WorktreeCommandDeps, arg: unknown): Promise<Target | undefined> {
+  const id = isWorkerNode(arg) ? deps.manager.sessionOfWorker(arg.id)?.id : typeof arg === 'string' ? arg : undefined;
+  if (id !== undefined) {
+    const worktree = deps.worktrees.get(id);
+    if (!worktree) {
+      throw new Error(`The session "${id}" does not run in a worktree.`);
+    }
+    return { sessionId: id, title: deps.manager.get(id)?.title ?? id, worktree };
+  }
+  const items = deps.worktrees.entries().map(([sessionId, worktree]) => ({
+    label: deps.manager.get(sessionId)?.title ?? path.basename(worktree.path),
+    description: `${worktree.branch} from ${worktree.baseLabel}`,
+    target: { sessionId, title: deps.manager.get(sessionId)?.title ?? sessionId, worktree },
+  }));
+  if (items.length === 0) {
+    void vscode.window.showInformationMessage('Shepherd: no session runs in a worktree.');
+    return undefined;
+  }
+  return (await vscode.window.showQuickPick(items, { placeHolder: 'Which session’s worktree?' }))?.target;
+}
+
+async function askMessage(target: Target, prompt: string): Promise<string | undefined> {
+  return vscode.window.showInputBox({
+    prompt,
+    value: `${target.title} (Shepherd session)`,
+    validateInput: (value) => (value.trim() === '' ? 'A commit message is needed' : undefined),
+  });
+}
+
+async function accept(deps: WorktreeCommandDeps, target: Target): Promise<void> {
+  const into = (await deps.git.text({ cwd: target.worktree.repoRoot, args: ['branch', '--show-current'] })).trim();
+  const picked = await vscode.window.showQuickPick(
+    [
+      { label: `Merge into ${into}`, mode: 'merge' as AcceptMode, description: 'keeps the agent’s commits' },
+      { label: `Squash into ${into}`, mode: 'squash' as AcceptMode, description: 'one commit' },
+    ],
+    { placeHolder: `Accept the changes of ${target.title}` },
+  );
+  const message = picked && (await askMessage(target, 'Message of the commit'));
+  if (!picked || message === undefined) {
+    return;
+  }
+  const result = await acceptWorktree(deps.git, target.worktree, {
+    mode: picked.mode,
+    message,
+    sessionId: target.sessionId,
+  });
+  if (result.outcome === 'conflicts') {
+    deps.notifier.warn(
+      `Merging ${target.worktree.branch} stopped on conflicts in ${result.conflicted.join(', ')}. ` +
+        'Resolve them in the merge editor (Source Control view), then commit.',
+    );
+    const first = result.conflicted[0];
+    if (first !== undefined) {
+      await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(path.join(target.worktree.repoRoot, first)));
+    }
+    return;
+  }
+  deps.notifier.info(`${result.files.length} file(s) from ${target.worktree.branch} are now in ${into}.`);
+}
+
+async function keep(deps: WorktreeCommandDeps, target: Target): Promise<void> {
+  const message = await askMessage(target, `Commit the agent's uncommitted work on ${target.worktree.branch}`);
+  if (message === undefined) {
+    return;
+  }
+  const commit = await commitWork(deps.git, target.worktree, message);
+  deps.notifier.info(
+    commit === undefined
+      ? `${target.worktree.branch} had nothing uncommitted; it is kept as it is.`
+      : `The work is committed on ${target.worktree.branch} (${commit.slice(0, 7)}), ready for a pull request.`,
+  );
+}
+
+async function discard(deps: WorktreeCommandDeps, target: Target): Promise<void> {
+  const lost = await countDiscardedFiles(deps.git, target.worktree);
+  const answer = await vscode.window.showWarningMessage(
+    `Discard ${target.worktree.branch}? ${lost} changed file(s) would be lost, with the worktree at ` +
+      `${target.worktree.path} and its branch.`,
+    { modal: true },
+    'Discard',
+  );
+  if (answer !== 'Discard') {
+    return;
+  }
+  const result = await discardWorktree(deps.git, target.worktree, target.sessionId);
+  await deps.worktrees.delete(target.sessionId);
+  deps.notifier.info(`${target.worktree.branch} is discarded (${result.lostFiles} changed file(s)).`);
+}
+
+function handlers(deps: WorktreeCommandDeps): Record<WorktreeCommandKey, CommandHandler> {
+  const withTarget =
+    (run: (target: Target) => Promise<unknown>): CommandHandler =>
+    async (arg) => {
+      const target = await resolveTarget(deps, arg);
+      return target && run(target);
+    };
+  return {
+    review: withTarget((target) => openReview(deps.git, target.worktree, target.title)),
+    accept: withTarget((target) => accept(deps, target)),
+    keep: withTarget((target) => keep(deps, target)),
+    discard: withTarget((target) => discard(deps, target)),
+  };
+}
+
+/** Registers Review Changes, Accept, Keep Branch and Discard. */
+export function registerWorktreeCommands(deps: WorktreeCommandDeps, store: DisposableStore): void {
+  const table = handlers(deps);
+  for (const key of Object.keys(WORKTREE_COMMANDS) as WorktreeCommandKey[]) {
+    registerGuardedCommand(store, WORKTREE_COMMANDS[key], table[key], deps);
+  }
+}

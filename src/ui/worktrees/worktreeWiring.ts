@@ -1,0 +1,106 @@
+import * as vscode from 'vscode';
+import { DisposableStore } from '../../core/base/events';
+import { describeError, Logger } from '../../core/base/logger';
+import { TaskRegistry } from '../../core/base/taskRegistry';
+import { SessionManager } from '../../core/sessions/sessionManager';
+import { DEFAULT_TICK_MS } from '../../core/workers/supervisor';
+import { recordTurnCheckpoint } from '../../core/worktrees/checkpoints';
+import { GitRunner } from '../../core/worktrees/gitRunner';
+import { WorktreeSummary } from '../../core/worktrees/worktreeStatus';
+import { AgentPlacement } from '../sessions/sessionCommands';
+import { Notifier } from '../common/notifier';
+import { GIT_SHOW_SCHEME, GitShowProvider } from './gitShowProvider';
+import { SessionWorktrees } from './sessionWorktrees';
+import { chooseAgentPlace } from './worktreeChoice';
+import { registerWorktreeCommands } from './worktreeCommands';
+
+/** Set while a session runs in a worktree: shows the worktree commands in the palette. */
+export const HAS_WORKTREE_SESSIONS_KEY = 'shepherd.hasWorktreeSessions';
+
+export interface WorktreeWiring {
+  readonly worktrees: SessionWorktrees;
+  /** The tree's line for a session's worktree, or undefined for a session in the workspace folder. */
+  describe(sessionId: string): string | undefined;
+  placeAgent(folder: string, name: string): Promise<AgentPlacement | undefined>;
+}
+
+/** "shepherd/x from main · 2 files +10 −3". */
+export function describeWorktree(branch: string, base: string, summary: WorktreeSummary | undefined): string {
+  if (!summary) {
+    return `${branch} from ${base}`;
+  }
+  const files = `${summary.changedFiles} file${summary.changedFiles === 1 ? '' : 's'}`;
+  return `${summary.branch ?? branch} from ${base} · ${files} +${summary.insertions} −${summary.deletions}`;
+}
+
+function newSessionName(agentLabel: string): string {
+  const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  return `${agentLabel}-${stamp}`;
+}
+
+/**
+ * Worktree sessions: the record of which session runs where (kept across reloads), the summary on
+ * each tick, a checkpoint at the end of every turn, the review's content provider and commands.
+ */
+export function wireWorktrees(
+  context: vscode.ExtensionContext,
+  deps: {
+    manager: SessionManager;
+    tasks: TaskRegistry;
+    logger: Logger;
+    notifier: Notifier;
+    onDidChange: (sessionId: string) => void;
+  },
+  store: DisposableStore,
+): WorktreeWiring {
+  const { manager, tasks, logger, notifier } = deps;
+  const git = new GitRunner();
+  const worktrees = store.add(new SessionWorktrees(context.workspaceState, git, tasks, logger));
+  const setContextKey = (): Thenable<unknown> =>
+    vscode.commands.executeCommand('setContext', HAS_WORKTREE_SESSIONS_KEY, worktrees.entries().length > 0);
+  void setContextKey();
+  store.add(
+    worktrees.onDidChange((sessionId) => {
+      void setContextKey();
+      deps.onDidChange(sessionId);
+    }),
+  );
+  store.add(vscode.workspace.registerTextDocumentContentProvider(GIT_SHOW_SCHEME, new GitShowProvider(git)));
+  registerWorktreeCommands({ git, worktrees, manager, notifier, logger }, store);
+  const timer = setInterval(() => worktrees.refresh(), DEFAULT_TICK_MS);
+  store.add({ dispose: () => clearInterval(timer) });
+  store.add(
+    manager.onDidNeedAttention((event) => {
+      const worktree = worktrees.get(event.session.id);
+      if (event.reason === 'turn-ended' && worktree) {
+        void tasks.run(`checkpoint ${event.session.id}`, () =>
+          recordTurnCheckpoint(git, worktree.path, event.session.id),
+        );
+      }
+    }),
+  );
+  return {
+    worktrees,
+    describe: (sessionId) => {
+      const info = worktrees.get(sessionId);
+      return info && describeWorktree(info.branch, info.baseLabel, worktrees.summary(sessionId));
+    },
+    placeAgent: async (folder, name) => {
+      const place = await chooseAgentPlace(git, folder, newSessionName(name));
+      const worktree = place?.worktree;
+      if (!place || !worktree) {
+        return place && { cwd: place.cwd };
+      }
+      logger.info(`worktree ${worktree.path} made on ${worktree.branch} from ${worktree.baseLabel}`);
+      return {
+        cwd: place.cwd,
+        onCreated: async (sessionId) => {
+          await worktrees.set(sessionId, worktree);
+          await recordTurnCheckpoint(git, worktree.path, sessionId).catch((error: unknown) =>
+            logger.warn(`[session:${sessionId}] the first checkpoint failed: ${describeError(error)}`),
+          );
+        },
+      };
+    },
+  };
+}
