@@ -1,5 +1,6 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { HAS_PROCFS, readProcStat, readProcTable } from './procfs';
+import { errnoCode } from '../base/errno';
 
 /** Five seconds is long enough for servers to flush and close sockets, short enough that a stop feels prompt. */
 export const DEFAULT_GRACE_MS = 5_000;
@@ -41,10 +42,6 @@ export interface TerminateOptions {
   readonly pollMs?: number;
   /** Aborting skips what is left of the grace period and sends SIGKILL at once. */
   readonly forceKill?: AbortSignal;
-}
-
-function errnoCode(error: unknown): string | undefined {
-  return (error as NodeJS.ErrnoException).code;
 }
 
 /**

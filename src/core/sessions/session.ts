@@ -107,6 +107,9 @@ export class Session implements Disposable {
       createdAt: this.createdAt,
       message: this.message,
       canResume: this.agent.kind !== 'line',
+      modes: this.connection?.modes,
+      commands: this.connection?.commands,
+      context: this.connection?.context,
     };
   }
 

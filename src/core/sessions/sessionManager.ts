@@ -7,6 +7,9 @@ import { TaskRegistry } from '../base/taskRegistry';
 import { Supervisor } from '../workers/supervisor';
 import { AgentConfig, canResume } from './agentConfig';
 import { AgentConnection, AgentExitError, ConnectionOptions } from './agentConnection';
+import { launchAgent } from './agentLauncher';
+import { applyAcpEvent } from './acp/acpSessionEvents';
+import { AcpClientHost, DISK_HOST } from './acp/clientHost';
 import { AgentEvent } from './protocols/agentEvents';
 import { PermissionDecision, SessionView, TranscriptChange } from '../../shared/sessionModel';
 import { Session, MAX_PROTOCOL_NOTICES_PER_TURN } from './session';
@@ -28,6 +31,8 @@ export interface SessionManagerOptions {
   readonly logger: Logger;
   /** Where transcripts persist; without it, sessions live only as long as the window. */
   readonly store: TranscriptStore | undefined;
+  /** The editor's files and trust, for ACP agents' file requests; the disk when not given. */
+  readonly acpHost?: AcpClientHost;
   readonly idleTimeoutMs?: number;
   readonly stallTimeoutMs?: number;
   readonly poolSize?: number;
@@ -73,6 +78,7 @@ export class SessionManager implements Disposable {
   private readonly tasks: TaskRegistry;
   private readonly logger: Logger;
   private readonly store: TranscriptStore | undefined;
+  private readonly acpHost: AcpClientHost;
   private readonly pool: WarmPool;
   private readonly changes: Emitter<SessionChange>;
   private readonly transcriptChanges: Emitter<TranscriptEvent>;
@@ -87,6 +93,7 @@ export class SessionManager implements Disposable {
     this.tasks = options.tasks;
     this.logger = options.logger;
     this.store = options.store;
+    this.acpHost = options.acpHost ?? DISK_HOST;
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     this.stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
     const onListenerError = (error: unknown): void =>
@@ -223,6 +230,17 @@ export class SessionManager implements Disposable {
       this.persist(session);
     }
     return answered;
+  }
+
+  /** Switches an agent with modes (ACP `session/set_mode`); rejects with the agent's reason. */
+  async setMode(id: string, modeId: string): Promise<void> {
+    const session = this.require(id);
+    const connection = session.connection;
+    if (!connection?.setMode) {
+      throw new Error(`${session.agent.label} has no modes to switch between.`);
+    }
+    await connection.setMode(modeId);
+    this.fireChange(session);
   }
 
   rename(id: string, title: string): void {
@@ -369,7 +387,8 @@ export class SessionManager implements Disposable {
   }
 
   private launch(agent: AgentConfig, options: ConnectionOptions): Promise<AgentConnection> {
-    return AgentConnection.start(this.supervisor, agent, options, this.logger);
+    const context = { supervisor: this.supervisor, tasks: this.tasks, logger: this.logger, host: this.acpHost };
+    return launchAgent(context, agent, options);
   }
 
   /**
@@ -478,6 +497,17 @@ export class SessionManager implements Disposable {
       case 'turn-end':
         this.onTurnEnd(session, event);
         return;
+      case 'thought-delta':
+      case 'tool-call':
+      case 'plan':
+      case 'context':
+      case 'commands':
+      case 'modes':
+      case 'notice':
+        if (applyAcpEvent(session.transcript, event)) {
+          this.fireChange(session);
+        }
+        return;
       case 'protocol-error':
         if (++session.protocolNotices <= MAX_PROTOCOL_NOTICES_PER_TURN) {
           transcript.addNotice(`Ignored a line from the agent: ${event.reason}.`);
@@ -487,7 +517,7 @@ export class SessionManager implements Disposable {
   }
 
   private onPermissionRequest(session: Session, event: Extract<AgentEvent, { type: 'permission-request' }>): void {
-    session.transcript.addPermission(event.requestId, event.toolName, event.input, event.description);
+    session.transcript.addPermission(event.requestId, event.toolName, event.input, event.description, event.choices);
     if (session.allowedTools.has(event.toolName)) {
       session.respond(event.requestId, 'allow', event.toolName);
       return;
@@ -502,6 +532,9 @@ export class SessionManager implements Disposable {
       session.transcript.addNotice('Interrupted.');
     } else if (event.outcome === 'error') {
       session.transcript.addError(event.message ?? 'The agent reported an error.');
+    }
+    if (event.stopNotice) {
+      session.transcript.addNotice(event.stopNotice);
     }
   }
 
