@@ -21,6 +21,15 @@ function isMessage(value: unknown): value is AnyMessage {
   return typeof value.method === 'string' || ('id' in value && isJsonRpcId(value.id));
 }
 
+/** The outline of a `session/update`: an object naming its session and the kind of update. */
+function isSessionUpdate(params: unknown): boolean {
+  if (!isJsonObject(params) || typeof params.sessionId !== 'string') {
+    return false;
+  }
+  const update = params.update;
+  return isJsonObject(update) && typeof update.sessionUpdate === 'string';
+}
+
 function excerptOf(value: unknown): string {
   return stringifyUntrusted(value).slice(0, EXCERPT_CHARS);
 }
@@ -93,6 +102,12 @@ export class AcpWorkerStream {
     }
     if (!isMessage(value)) {
       this.problem('not a JSON-RPC 2.0 message', excerptOf(value));
+      return;
+    }
+    if ('method' in value && value.method === 'session/update' && !isSessionUpdate(value.params)) {
+      // The SDK would reject it too, but by writing to the console once per message: a flood of them
+      // must cost a bounded notice, like any other broken line.
+      this.problem('a session/update without a known shape', excerptOf(value));
       return;
     }
     if (!('method' in value)) {
