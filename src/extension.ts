@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { DisposableStore } from './core/base/events';
 import { describeError, Logger } from './core/base/logger';
 import { SessionManager } from './core/sessions/sessionManager';
+import { EDITOR_ACP_HOST } from './ui/sessions/editorFiles';
 import { TranscriptStore } from './core/sessions/transcripts/transcriptStore';
 import { createShepherdCore, ShepherdCore } from './core/shepherdCore';
 import { Supervisor } from './core/workers/supervisor';
@@ -175,6 +176,7 @@ function wire(
     supervisor: { statusFilePath: statusFilePath(context) },
     sessions: {
       store: new TranscriptStore(path.join(storageDir(context), TRANSCRIPTS_DIR)),
+      acpHost: EDITOR_ACP_HOST,
       idleTimeoutMs: sessionSettings.idleTimeoutMs,
       stallTimeoutMs: sessionSettings.stallTimeoutMs,
       poolSize: sessionSettings.poolSize,
