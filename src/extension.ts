@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { DisposableStore } from './core/base/events';
 import { describeError, Logger } from './core/base/logger';
 import { SessionManager } from './core/sessions/sessionManager';
+import { EDITOR_ACP_HOST } from './ui/sessions/editorFiles';
 import { TranscriptStore } from './core/sessions/transcripts/transcriptStore';
 import { createRecoveryKit, RecoveryKit } from './core/recovery/recoveryKit';
 import { stableStatusDir } from './core/recovery/statusLocation';
@@ -87,6 +88,7 @@ function buildCore(
     },
     sessions: {
       store: new TranscriptStore(path.join(storageDir(context), TRANSCRIPTS_DIR)),
+      acpHost: EDITOR_ACP_HOST,
       idleTimeoutMs: sessionSettings.idleTimeoutMs,
       stallTimeoutMs: sessionSettings.stallTimeoutMs,
       poolSize: sessionSettings.poolSize,

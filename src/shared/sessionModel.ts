@@ -28,10 +28,67 @@ export interface SessionView {
   /** Why the session failed or exited, in words. */
   readonly message: string | undefined;
   readonly canResume: boolean;
+  /** The agent's modes (ACP `current_mode_update`); absent for agents without modes. */
+  readonly modes?: SessionModes;
+  /** Slash commands the agent offers (ACP `available_commands_update`), for completion in the input. */
+  readonly commands?: readonly SlashCommand[];
+  /** How full the agent's context window is (ACP `usage_update`), in tokens. */
+  readonly context?: ContextUsage;
+}
+
+export interface SessionMode {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string | undefined;
+}
+
+export interface SessionModes {
+  readonly currentId: string;
+  readonly available: readonly SessionMode[];
+}
+
+export interface SlashCommand {
+  readonly name: string;
+  readonly description: string;
+  /** What to type after the command, when it takes input. */
+  readonly hint: string | undefined;
+}
+
+export interface ContextUsage {
+  readonly usedTokens: number;
+  readonly sizeTokens: number;
 }
 
 /** The user's answer to a permission request. */
 export type PermissionDecision = 'allow' | 'deny' | 'allow-session';
+
+/** One answer the agent offers for a permission request, labelled as the agent labels it. */
+export interface PermissionChoice {
+  readonly decision: PermissionDecision;
+  readonly label: string;
+}
+
+/** What a tool touches (ACP tool call `locations`): a click opens the file at the line. */
+export interface ToolLocation {
+  readonly path: string;
+  /** 1-based, where the agent names one. */
+  readonly line: number | undefined;
+}
+
+/** A file change a tool proposes or made, shown as a diff. `oldText` undefined: a new file. */
+export interface ToolDiff {
+  readonly path: string;
+  readonly oldText: string | undefined;
+  readonly newText: string;
+}
+
+export type ToolStatus = 'pending' | 'in_progress' | 'completed' | 'failed';
+
+export interface PlanItem {
+  readonly content: string;
+  readonly status: 'pending' | 'in_progress' | 'completed';
+  readonly priority: 'high' | 'medium' | 'low';
+}
 
 /** The shapes of a transcript. */
 export type TranscriptEntry =
@@ -47,6 +104,11 @@ export type TranscriptEntry =
       readonly input: string;
       readonly output: string | undefined;
       readonly isError: boolean;
+      /** ACP tool calls only (older transcripts and other protocols have none): read, edit, execute… */
+      readonly toolKind?: string;
+      readonly status?: ToolStatus;
+      readonly locations?: readonly ToolLocation[];
+      readonly diffs?: readonly ToolDiff[];
     }
   | {
       readonly kind: 'permission';
@@ -57,13 +119,19 @@ export type TranscriptEntry =
       readonly input: string;
       readonly description: string | undefined;
       readonly decision: PermissionDecision | undefined;
+      /** The agent's own answers, where its protocol offers them (ACP); otherwise the usual three. */
+      readonly choices?: readonly PermissionChoice[];
     }
+  /** The agent's reasoning, streamed; shown collapsed. */
+  | { readonly kind: 'thinking'; readonly id: number; readonly at: number; readonly text: string }
+  /** The agent's plan for the turn; each update replaces the list in place. */
+  | { readonly kind: 'plan'; readonly id: number; readonly at: number; readonly items: readonly PlanItem[] }
   | { readonly kind: 'error'; readonly id: number; readonly at: number; readonly text: string }
   | { readonly kind: 'notice'; readonly id: number; readonly at: number; readonly text: string };
 
 export type TranscriptChange =
   | { readonly type: 'append'; readonly entry: TranscriptEntry }
-  /** Streamed text added to the end of an assistant entry. */
+  /** Streamed text added to the end of an assistant or thinking entry. */
   | { readonly type: 'delta'; readonly entryId: number; readonly text: string }
   | { readonly type: 'update'; readonly entry: TranscriptEntry }
   /** Entries dropped from the front to keep the transcript within its bounds. */

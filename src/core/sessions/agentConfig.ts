@@ -6,8 +6,11 @@ import { DEFAULT_IDLE_GAP_MS, LineProtocol } from './protocols/lineProtocol';
 import { PiProtocol } from './protocols/piProtocol';
 import { FieldReader, isObject, oneOf } from '../../shared/untrusted';
 
-export type AgentKind = 'claude' | 'pi' | 'line' | 'demo';
-export const AGENT_KINDS: readonly AgentKind[] = ['claude', 'pi', 'line', 'demo'];
+export type AgentKind = 'claude' | 'pi' | 'line' | 'demo' | 'acp';
+export const AGENT_KINDS: readonly AgentKind[] = ['claude', 'pi', 'line', 'demo', 'acp'];
+
+/** The kinds spoken to through a line-based AgentProtocol; `acp` is a JSON-RPC connection instead. */
+export type ProtocolAgentKind = Exclude<AgentKind, 'acp'>;
 
 /** One configured agent CLI that sessions can be opened with. */
 export interface AgentConfig {
@@ -24,6 +27,20 @@ export interface AgentConfig {
   readonly endMarker: string | undefined;
   readonly idleGapMs: number;
 }
+
+/** An agent whose kind speaks a line-based AgentProtocol. */
+export type ProtocolAgentConfig = AgentConfig & { readonly kind: ProtocolAgentKind };
+
+export function isProtocolAgent(agent: AgentConfig): agent is ProtocolAgentConfig {
+  return agent.kind !== 'acp';
+}
+
+/** The npm packages of the ACP agents Shepherd lists by default, by command. */
+const ACP_PACKAGES: Readonly<Record<string, string>> = {
+  gemini: '@google/gemini-cli',
+  'codex-acp': '@zed-industries/codex-acp',
+  'claude-agent-acp': '@agentclientprotocol/claude-agent-acp',
+};
 
 /** What a user needs to read when an agent's CLI is missing. */
 export function installHint(agent: AgentConfig): string {
@@ -42,11 +59,17 @@ export function installHint(agent: AgentConfig): string {
       return 'The demo agent ships with Shepherd; reinstalling the extension restores it.';
     case 'line':
       return `Check the command of agent "${agent.id}" in the \`shepherd.agents\` setting.`;
+    case 'acp': {
+      const pkg = ACP_PACKAGES[agent.command];
+      return pkg
+        ? `Install it with \`npm install -g ${pkg}\`, or set its path in the \`shepherd.agents\` setting.`
+        : `Check the command of agent "${agent.id}" in the \`shepherd.agents\` setting.`;
+    }
   }
 }
 
 /** The protocol that speaks to a process of this agent. Demo speaks Claude Code's protocol. */
-export function createProtocol(agent: AgentConfig, sessionFile: string | undefined): AgentProtocol {
+export function createProtocol(agent: ProtocolAgentConfig, sessionFile: string | undefined): AgentProtocol {
   switch (agent.kind) {
     case 'claude':
     case 'demo':
@@ -69,6 +92,9 @@ export function defaultAgents(demo: { nodePath: string; script: string }): Agent
   return [
     { ...base, id: 'claude', label: 'Claude Code', kind: 'claude', command: 'claude' },
     { ...base, id: 'pi', label: 'pi', kind: 'pi', command: 'pi' },
+    { ...base, id: 'gemini', label: 'Gemini CLI', kind: 'acp', command: 'gemini', args: ['--acp'] },
+    { ...base, id: 'codex', label: 'Codex (codex-acp)', kind: 'acp', command: 'codex-acp' },
+    { ...base, id: 'claude-acp', label: 'Claude (claude-agent-acp)', kind: 'acp', command: 'claude-agent-acp' },
     {
       ...base,
       id: 'demo',
@@ -98,7 +124,8 @@ export function parseAgentConfig(raw: unknown, baseDir: string): ParseResult<Age
   const env = read.stringRecord('env') ?? {};
   const idleGapMs = read.integer('idleGapMs', 50, 600_000) ?? DEFAULT_IDLE_GAP_MS;
   const cwd = read.string('cwd');
-  const command = kind === 'line' || kind === 'demo' ? read.requiredString('command') : read.string('command');
+  const command =
+    kind === 'line' || kind === 'demo' || kind === 'acp' ? read.requiredString('command') : read.string('command');
   const label = read.string('label');
   const endMarker = read.string('endMarker');
   if (read.errors.length > 0 || !id || !kind) {

@@ -1,17 +1,7 @@
-import { Disposable, DisposableStore, Emitter, Event } from '../base/events';
-import { describeError, Logger } from '../base/logger';
-import { maskValues } from '../base/secrets';
-import { Supervisor } from '../workers/supervisor';
-import { DEFAULT_WORKER_DEFAULTS, WorkerDefinition } from '../definitions/workerDefinition';
-import { WorkerView } from '../workers/workerView';
-import { RESTING_STATES } from '../workers/workerStates';
+import { Disposable, Event } from '../base/events';
+import { ContextUsage, PermissionDecision, SessionModes, SlashCommand } from '../../shared/sessionModel';
+import { AgentConfig } from './agentConfig';
 import { AgentEvent } from './protocols/agentEvents';
-import { PermissionDecision } from '../../shared/sessionModel';
-import { AgentConfig, createProtocol, installHint } from './agentConfig';
-import { AgentProtocol, PendingPermission } from './protocols/agentProtocol';
-
-/** Agents flush their transcript on SIGTERM; three seconds is plenty and still feels prompt. */
-export const AGENT_GRACE_MS = 3_000;
 
 /** The state of one agent process, read from its protocol, never guessed from its screen. */
 export type ConnectionState = 'idle' | 'busy' | 'waiting-for-input' | 'exited';
@@ -40,281 +30,41 @@ export interface ConnectionOptions {
   readonly label: string;
   readonly cwd: string;
   readonly resumeId: string | undefined;
-  /** pi keeps a conversation in a session file; Shepherd names it so a later process can continue it. */
+  /** pi keeps a conversation in a file; Shepherd names it so a later process can continue it. */
   readonly sessionFile: string | undefined;
 }
 
-function describeWorkerEnd(view: WorkerView): string {
-  if (view.lastExit?.signal) {
-    return `the agent process was killed by ${view.lastExit.signal}`;
-  }
-  if (view.lastExit) {
-    return `the agent process exited with code ${view.lastExit.code}`;
-  }
-  return view.message ?? 'the agent process ended';
-}
-
 /**
- * One agent process, supervised as a worker like any other, spoken to through its protocol. It turns
- * stdout into AgentEvents, runs one turn at a time, and fails a turn clearly if the process dies.
+ * One running agent process as the session layer sees it, whatever its protocol: stdin/stdout
+ * lines decoded by an AgentProtocol (Claude Code, pi, line CLIs) or a JSON-RPC connection in both
+ * directions (ACP). It runs one turn at a time and fails a turn clearly if the process dies.
  */
-export class AgentConnection implements Disposable {
-  private readonly events: Emitter<AgentEvent>;
-  private readonly exits: Emitter<string>;
-  private readonly subscriptions = new DisposableStore();
-  private readonly protocol: AgentProtocol;
-  private turn: { resolve: (end: TurnEnd) => void; reject: (error: Error) => void } | undefined;
-  private readonly permissions = new Map<string, PendingPermission>();
-  private idleGapTimer: NodeJS.Timeout | undefined;
-  private currentState: ConnectionState = 'idle';
-  /** Epoch ms of the last byte the agent printed; the stall watchdog reads it. */
-  lastOutputAt = Date.now();
-  resumeId: string | undefined;
-  model: string | undefined;
-
-  private constructor(
-    private readonly supervisor: Supervisor,
-    readonly agent: AgentConfig,
-    readonly workerId: string,
-    options: ConnectionOptions,
-    private readonly logger: Logger,
-  ) {
-    const onListenerError = (error: unknown): void =>
-      logger.error(`[session:${workerId}] listener failed: ${describeError(error)}`);
-    this.events = new Emitter<AgentEvent>(onListenerError);
-    this.exits = new Emitter<string>(onListenerError);
-    this.protocol = createProtocol(agent, options.sessionFile);
-    this.resumeId = options.resumeId;
-  }
-
-  /** Spawns the agent as a supervised worker and resolves once its process runs. */
-  static async start(
-    supervisor: Supervisor,
-    agent: AgentConfig,
-    options: ConnectionOptions,
-    logger: Logger,
-  ): Promise<AgentConnection> {
-    const connection = new AgentConnection(supervisor, agent, options.workerId, options, logger);
-    supervisor.upsert(connection.definition(options));
-    connection.subscribe();
-    const view = await supervisor.start(options.workerId);
-    if (view.state !== 'running') {
-      connection.dispose();
-      await supervisor.remove(options.workerId);
-      const reason = view.message ?? `the agent process is ${view.state}`;
-      throw new AgentStartError(/not found/.test(reason) ? `${reason}. ${installHint(agent)}` : reason);
-    }
-    const handshake = connection.protocol.handshake?.();
-    if (handshake !== undefined) {
-      supervisor.write(options.workerId, handshake);
-    }
-    return connection;
-  }
-
-  get state(): ConnectionState {
-    return this.currentState;
-  }
-
-  get onEvent(): Event<AgentEvent> {
-    return this.events.event;
-  }
-
+export interface AgentConnection extends Disposable {
+  readonly agent: AgentConfig;
+  readonly workerId: string;
+  readonly state: ConnectionState;
+  readonly isAlive: boolean;
+  readonly onEvent: Event<AgentEvent>;
   /** Fires once when the process ends, with how it ended. */
-  get onExit(): Event<string> {
-    return this.exits.event;
-  }
-
-  get isAlive(): boolean {
-    return this.currentState !== 'exited';
-  }
-
+  readonly onExit: Event<string>;
+  /** Epoch ms of the last byte the agent printed; the stall watchdog reads it. */
+  readonly lastOutputAt: number;
+  /** What a later process needs to continue this conversation, once the agent has said it. */
+  readonly resumeId: string | undefined;
+  readonly model: string | undefined;
+  /** What agents with modes, slash commands and a context meter (ACP) last said about them. */
+  readonly modes?: SessionModes;
+  readonly commands?: readonly SlashCommand[];
+  readonly context?: ContextUsage;
   /** Starts a turn with the user's text; resolves when the agent says the turn is over. */
-  runTurn(text: string): Promise<TurnEnd> {
-    if (!this.isAlive) {
-      return Promise.reject(new AgentExitError('the agent process is not running'));
-    }
-    if (this.turn) {
-      return Promise.reject(new Error('a turn is already in progress'));
-    }
-    this.protocol.beginTurn();
-    const ended = new Promise<TurnEnd>((resolve, reject) => {
-      this.turn = { resolve, reject };
-    });
-    this.setState('busy');
-    this.lastOutputAt = Date.now();
-    this.supervisor.write(this.workerId, this.protocol.encodePrompt(text));
-    return ended;
-  }
-
-  interrupt(): void {
-    if (!this.turn) {
-      return;
-    }
-    const action = this.protocol.interrupt();
-    if ('write' in action) {
-      this.supervisor.write(this.workerId, action.write);
-    } else {
-      this.supervisor.signal(this.workerId, action.signal);
-    }
-  }
-
+  runTurn(text: string): Promise<TurnEnd>;
+  interrupt(): void;
   /** Answers a pending permission request; false if there is no such request. */
-  respond(requestId: string, decision: PermissionDecision): boolean {
-    const request = this.permissions.get(requestId);
-    const answer = request && this.protocol.encodePermission(request, decision);
-    if (!request || answer === undefined) {
-      return false;
-    }
-    this.permissions.delete(requestId);
-    this.supervisor.write(this.workerId, answer);
-    if (this.permissions.size === 0 && this.turn) {
-      this.setState('busy');
-    }
-    return true;
-  }
-
+  respond(requestId: string, decision: PermissionDecision): boolean;
+  /** Asks the agent to switch modes, for protocols that have them; rejects with the agent's reason. */
+  setMode?(modeId: string): Promise<void>;
   /** Stops the agent's process group and forgets the worker. */
-  async close(): Promise<void> {
-    this.dispose();
-    await this.supervisor.remove(this.workerId);
-  }
-
+  close(): Promise<void>;
   /** Stops the process but keeps the worker listed (an idle session that will resume). */
-  async stopProcess(): Promise<void> {
-    await this.supervisor.stop(this.workerId);
-  }
-
-  dispose(): void {
-    clearTimeout(this.idleGapTimer);
-    this.subscriptions.dispose();
-    this.failTurn(new AgentExitError('the session was closed'));
-    this.events.dispose();
-    this.exits.dispose();
-  }
-
-  private definition(options: ConnectionOptions): WorkerDefinition {
-    return {
-      id: options.workerId,
-      label: options.label,
-      command: this.agent.command,
-      // The user's args first: for an agent run through an interpreter (node script.js) they name
-      // the program, and the protocol's flags belong to the program, not the interpreter.
-      args: [...this.agent.args, ...this.protocol.launchArgs(options.resumeId)],
-      cwd: options.cwd,
-      env: this.agent.env,
-      shell: false,
-      // A session decides itself when to bring its agent back (the next message resumes it).
-      restart: { ...DEFAULT_WORKER_DEFAULTS.restart, mode: 'never' },
-      graceMs: AGENT_GRACE_MS,
-      healthPatterns: DEFAULT_WORKER_DEFAULTS.healthPatterns,
-      outputBufferBytes: DEFAULT_WORKER_DEFAULTS.outputBufferBytes,
-      maxRuntimeMs: undefined,
-      autoStart: false,
-      source: 'session',
-    };
-  }
-
-  private subscribe(): void {
-    this.subscriptions.add(this.supervisor.tapStdout(this.workerId, (chunk) => this.onStdout(chunk)));
-    this.subscriptions.add(
-      this.supervisor.onDidChangeWorker((change) => {
-        if (change.view.id === this.workerId && RESTING_STATES.has(change.view.state) && this.isAlive) {
-          this.onProcessEnd(describeWorkerEnd(change.view));
-        }
-      }),
-    );
-  }
-
-  private onStdout(chunk: Buffer): void {
-    this.lastOutputAt = Date.now();
-    let events: AgentEvent[];
-    try {
-      events = this.protocol.decode(chunk);
-    } catch (error) {
-      // A decoder bug on hostile output must cost this chunk only, never the session's next ones.
-      events = [
-        {
-          type: 'protocol-error',
-          reason: `output the protocol could not decode (${describeError(error)})`,
-          excerpt: chunk.subarray(0, 120).toString('utf8'),
-        },
-      ];
-    }
-    for (const event of events) {
-      this.handle(event);
-    }
-    this.armIdleGap();
-  }
-
-  private handle(decoded: AgentEvent): void {
-    // An agent that prints its own key in a broken line must not put it in the log or the transcript.
-    const env = Object.values(this.agent.env);
-    const event: AgentEvent =
-      decoded.type === 'protocol-error'
-        ? { ...decoded, reason: maskValues(decoded.reason, env), excerpt: maskValues(decoded.excerpt, env) }
-        : decoded;
-    switch (event.type) {
-      case 'ready':
-        this.resumeId = event.resumeId ?? this.resumeId;
-        this.model = event.model ?? this.model;
-        break;
-      case 'permission-request':
-        this.permissions.set(event.requestId, { requestId: event.requestId, input: event.input });
-        this.setState('waiting-for-input');
-        break;
-      case 'turn-end':
-        this.endTurn(event);
-        break;
-      case 'protocol-error':
-        this.logger.warn(`[session:${this.workerId}] ${event.reason}: ${event.excerpt}`);
-        break;
-      default:
-        break;
-    }
-    this.events.fire(event);
-  }
-
-  /** For protocols that end a turn by silence: restart the quiet-period timer after output. */
-  private armIdleGap(): void {
-    const gap = this.protocol.idleGapMs;
-    if (gap === undefined || !this.turn) {
-      return;
-    }
-    clearTimeout(this.idleGapTimer);
-    this.idleGapTimer = setTimeout(() => {
-      this.handle({ type: 'turn-end', outcome: 'success', message: undefined, usage: undefined, costUsd: undefined });
-    }, gap);
-  }
-
-  private endTurn(event: TurnEnd): void {
-    clearTimeout(this.idleGapTimer);
-    this.permissions.clear();
-    const turn = this.turn;
-    this.turn = undefined;
-    if (this.isAlive) {
-      this.setState('idle');
-    }
-    turn?.resolve(event);
-  }
-
-  private onProcessEnd(how: string): void {
-    for (const event of this.protocol.endOfStream()) {
-      this.handle(event);
-    }
-    clearTimeout(this.idleGapTimer);
-    this.permissions.clear();
-    this.setState('exited');
-    this.failTurn(new AgentExitError(`${how} in the middle of a turn`));
-    this.exits.fire(how);
-  }
-
-  private failTurn(error: Error): void {
-    const turn = this.turn;
-    this.turn = undefined;
-    turn?.reject(error);
-  }
-
-  private setState(state: ConnectionState): void {
-    this.currentState = state;
-  }
+  stopProcess(): Promise<void>;
 }

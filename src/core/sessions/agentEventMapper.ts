@@ -1,3 +1,4 @@
+import { applyAcpEvent } from './acp/acpSessionEvents';
 import { AgentEvent } from './protocols/agentEvents';
 import { MAX_PROTOCOL_NOTICES_PER_TURN, Session } from './session';
 
@@ -41,6 +42,17 @@ export function applyAgentEvent(session: Session, event: AgentEvent, signals: Ag
     case 'turn-end':
       applyTurnEnd(session, event);
       return;
+    case 'thought-delta':
+    case 'tool-call':
+    case 'plan':
+    case 'context':
+    case 'commands':
+    case 'modes':
+    case 'notice':
+      if (applyAcpEvent(transcript, event)) {
+        signals.changed(session);
+      }
+      return;
     case 'protocol-error':
       if (++session.protocolNotices <= MAX_PROTOCOL_NOTICES_PER_TURN) {
         transcript.addNotice(`Ignored a line from the agent: ${event.reason}.`);
@@ -55,7 +67,7 @@ function applyPermissionRequest(
   event: Extract<AgentEvent, { type: 'permission-request' }>,
   signals: AgentEventSignals,
 ): void {
-  session.transcript.addPermission(event.requestId, event.toolName, event.input, event.description);
+  session.transcript.addPermission(event.requestId, event.toolName, event.input, event.description, event.choices);
   if (session.allowedTools.has(event.toolName)) {
     session.respond(event.requestId, 'allow', event.toolName);
     return;
@@ -70,5 +82,8 @@ function applyTurnEnd(session: Session, event: Extract<AgentEvent, { type: 'turn
     session.transcript.addNotice('Interrupted.');
   } else if (event.outcome === 'error') {
     session.transcript.addError(event.message ?? 'The agent reported an error.');
+  }
+  if (event.stopNotice) {
+    session.transcript.addNotice(event.stopNotice);
   }
 }

@@ -129,6 +129,9 @@ export class Session implements Disposable {
       createdAt: this.createdAt,
       message: this.message,
       canResume: canResume(this.agent),
+      modes: this.connection?.modes,
+      commands: this.connection?.commands,
+      context: this.connection?.context,
     };
   }
 

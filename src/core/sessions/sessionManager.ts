@@ -8,6 +8,8 @@ import { Supervisor } from '../workers/supervisor';
 import { AgentConfig, canResume } from './agentConfig';
 import { AgentConnection, AgentExitError, ConnectionOptions } from './agentConnection';
 import { applyAgentEvent, AgentEventSignals } from './agentEventMapper';
+import { launchAgent } from './agentLauncher';
+import { AcpClientHost, DISK_HOST } from './acp/clientHost';
 import { PermissionDecision, SessionView, TranscriptChange } from '../../shared/sessionModel';
 import { Session } from './session';
 import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_STALL_TIMEOUT_MS, SessionTimeouts, SessionWatchdog } from './sessionWatchdog';
@@ -27,6 +29,8 @@ export interface SessionManagerOptions {
   readonly logger: Logger;
   /** Where transcripts persist; without it, sessions live only as long as the window. */
   readonly store: TranscriptStore | undefined;
+  /** The editor's files and trust, for ACP agents' file requests; the disk when not given. */
+  readonly acpHost?: AcpClientHost;
   readonly idleTimeoutMs?: number;
   readonly stallTimeoutMs?: number;
   readonly poolSize?: number;
@@ -73,6 +77,7 @@ export class SessionManager implements Disposable {
   private readonly tasks: TaskRegistry;
   private readonly logger: Logger;
   private readonly store: TranscriptStore | undefined;
+  private readonly acpHost: AcpClientHost;
   private readonly pool: WarmPool;
   private readonly changes: Emitter<SessionChange>;
   private readonly transcriptChanges: Emitter<TranscriptEvent>;
@@ -90,6 +95,7 @@ export class SessionManager implements Disposable {
     this.tasks = options.tasks;
     this.logger = options.logger;
     this.store = options.store;
+    this.acpHost = options.acpHost ?? DISK_HOST;
     this.saver = options.store && new TranscriptSaver(options.store, options.tasks);
     this.watchdog = new SessionWatchdog(
       {
@@ -233,6 +239,17 @@ export class SessionManager implements Disposable {
       this.persist(session);
     }
     return answered;
+  }
+
+  /** Switches an agent with modes (ACP `session/set_mode`); rejects with the agent's reason. */
+  async setMode(id: string, modeId: string): Promise<void> {
+    const session = this.require(id);
+    const connection = session.connection;
+    if (!connection?.setMode) {
+      throw new Error(`${session.agent.label} has no modes to switch between.`);
+    }
+    await connection.setMode(modeId);
+    this.fireChange(session);
   }
 
   rename(id: string, title: string): void {
@@ -383,7 +400,8 @@ export class SessionManager implements Disposable {
   }
 
   private launch(agent: AgentConfig, options: ConnectionOptions): Promise<AgentConnection> {
-    return AgentConnection.start(this.supervisor, agent, options, this.logger);
+    const context = { supervisor: this.supervisor, tasks: this.tasks, logger: this.logger, host: this.acpHost };
+    return launchAgent(context, agent, options);
   }
 
   /**

@@ -27,7 +27,11 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, te
 
 function permissionButtons(entry: Extract<TranscriptEntry, { kind: 'permission' }>): HTMLElement {
   const row = el('div', 'actions');
-  const choices: Array<[string, 'allow' | 'deny' | 'allow-session']> = [
+  // The agent's own options, labelled as it labels them, where its protocol offers them (ACP).
+  const choices: Array<[string, 'allow' | 'deny' | 'allow-session']> = entry.choices?.map((c) => [
+    c.label,
+    c.decision,
+  ]) ?? [
     ['Allow', 'allow'],
     ['Deny', 'deny'],
     ['Allow for this session', 'allow-session'],
@@ -87,6 +91,21 @@ function renderEntry(entry: TranscriptEntry): HTMLElement {
         permissionButtons(entry),
       );
       break;
+    case 'thinking': {
+      const details = el('details', 'thinking');
+      details.append(el('summary', '', 'Thinking'), el('div', 'text plain', entry.text));
+      node.append(details);
+      break;
+    }
+    case 'plan': {
+      const list = el('ul', 'plan');
+      for (const item of entry.items) {
+        const mark = item.status === 'completed' ? '☑' : item.status === 'in_progress' ? '◐' : '☐';
+        list.append(el('li', item.status, `${mark} ${item.content}`));
+      }
+      node.append(el('div', 'who', 'Plan'), list);
+      break;
+    }
     case 'error':
       node.append(el('div', 'text plain', entry.text));
       break;
@@ -140,7 +159,7 @@ function applyChange(change: TranscriptChange): void {
       break;
     case 'delta': {
       const entry = entries.get(change.entryId);
-      if (entry?.kind === 'assistant') {
+      if (entry?.kind === 'assistant' || entry?.kind === 'thinking') {
         entries.set(entry.id, { ...entry, text: entry.text + change.text });
         scheduleRender(entry.id);
       }

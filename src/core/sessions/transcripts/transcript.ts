@@ -1,6 +1,14 @@
 import { Emitter, Event, ListenerErrorHandler } from '../../base/events';
 import { stringifyUntrusted } from '../protocols/jsonLines';
-import { PermissionDecision, TranscriptChange, TranscriptEntry } from '../../../shared/sessionModel';
+import {
+  PermissionChoice,
+  PermissionDecision,
+  PlanItem,
+  ToolDiff,
+  TranscriptChange,
+  TranscriptEntry,
+} from '../../../shared/sessionModel';
+import type { ToolCallChange } from '../protocols/agentEvents';
 
 /** A long session keeps its latest exchanges; what is older than this is dropped first. */
 export const MAX_TRANSCRIPT_ENTRIES = 2_000;
@@ -16,12 +24,26 @@ export function formatToolInput(input: unknown): string {
   return cut(typeof input === 'string' ? input : stringifyUntrusted(input, 2));
 }
 
+function cutDiff(diff: ToolDiff): ToolDiff {
+  return {
+    path: diff.path,
+    oldText: diff.oldText === undefined ? undefined : cut(diff.oldText),
+    newText: cut(diff.newText),
+  };
+}
+
 function sizeOf(entry: TranscriptEntry): number {
   switch (entry.kind) {
     case 'tool':
-      return entry.input.length + (entry.output?.length ?? 0);
+      return (
+        entry.input.length +
+        (entry.output?.length ?? 0) +
+        (entry.diffs ?? []).reduce((sum, diff) => sum + (diff.oldText?.length ?? 0) + diff.newText.length, 0)
+      );
     case 'permission':
       return entry.input.length;
+    case 'plan':
+      return entry.items.reduce((sum, item) => sum + item.content.length, 0);
     default:
       return entry.text.length;
   }
@@ -36,6 +58,9 @@ export class Transcript {
   private chars = 0;
   private nextId: number;
   private openAssistant: number | undefined;
+  private openThinking: number | undefined;
+  /** The plan of the current turn: a new plan from the agent replaces its items in place. */
+  private openPlan: number | undefined;
   private readonly changes: Emitter<TranscriptChange>;
 
   constructor(onListenerError: ListenerErrorHandler, restored: readonly TranscriptEntry[] = []) {
@@ -55,10 +80,12 @@ export class Transcript {
 
   addUser(text: string): void {
     this.closeAssistant();
+    this.openPlan = undefined;
     this.append({ kind: 'user', id: this.nextId++, at: Date.now(), text });
   }
 
   addAssistantText(text: string): void {
+    this.openThinking = undefined;
     const open = this.openAssistant === undefined ? undefined : this.find(this.openAssistant);
     if (open?.kind !== 'assistant') {
       const entry: TranscriptEntry = { kind: 'assistant', id: this.nextId++, at: Date.now(), text };
@@ -66,10 +93,70 @@ export class Transcript {
       this.append(entry);
       return;
     }
-    this.replace({ ...open, text: open.text + text }, false);
-    this.chars += text.length;
-    this.changes.fire({ type: 'delta', entryId: open.id, text });
-    this.trim();
+    this.extend(open, text);
+  }
+
+  /** The agent's reasoning, streamed into its own entry until the reply (or a tool) begins. */
+  addThinking(text: string): void {
+    this.openAssistant = undefined;
+    const open = this.openThinking === undefined ? undefined : this.find(this.openThinking);
+    if (open?.kind !== 'thinking') {
+      const entry: TranscriptEntry = { kind: 'thinking', id: this.nextId++, at: Date.now(), text };
+      this.openThinking = entry.id;
+      this.append(entry);
+      return;
+    }
+    this.extend(open, text);
+  }
+
+  /** Shows the agent's current plan: the turn's plan entry is updated, or one is added. */
+  setPlan(items: readonly PlanItem[]): void {
+    const open = this.openPlan === undefined ? undefined : this.find(this.openPlan);
+    if (open?.kind === 'plan') {
+      this.replace({ ...open, items }, true);
+      return;
+    }
+    this.closeAssistant();
+    const entry: TranscriptEntry = { kind: 'plan', id: this.nextId++, at: Date.now(), items };
+    this.openPlan = entry.id;
+    this.append(entry);
+  }
+
+  /** An ACP tool call announced or updated: the fields it carries replace the entry's. */
+  upsertToolCall(change: ToolCallChange): void {
+    const entry = [...this.entries].reverse().find((e) => e.kind === 'tool' && e.toolUseId === change.toolCallId);
+    if (entry?.kind === 'tool') {
+      this.replace(
+        {
+          ...entry,
+          name: change.title ?? entry.name,
+          input: change.rawInput === undefined ? entry.input : formatToolInput(change.rawInput),
+          output: change.output === undefined ? entry.output : cut(change.output),
+          isError: change.status === undefined ? entry.isError : change.status === 'failed',
+          toolKind: change.toolKind ?? entry.toolKind,
+          status: change.status ?? entry.status,
+          locations: change.locations ?? entry.locations,
+          diffs: change.diffs?.map(cutDiff) ?? entry.diffs,
+        },
+        true,
+      );
+      return;
+    }
+    this.closeAssistant();
+    this.append({
+      kind: 'tool',
+      id: this.nextId++,
+      at: Date.now(),
+      toolUseId: change.toolCallId,
+      name: change.title ?? 'tool',
+      input: change.rawInput === undefined ? '' : formatToolInput(change.rawInput),
+      output: change.output === undefined ? undefined : cut(change.output),
+      isError: change.status === 'failed',
+      toolKind: change.toolKind,
+      status: change.status ?? 'pending',
+      locations: change.locations ?? [],
+      diffs: (change.diffs ?? []).map(cutDiff),
+    });
   }
 
   addToolUse(toolUseId: string, name: string, input: unknown): void {
@@ -104,7 +191,13 @@ export class Transcript {
     }
   }
 
-  addPermission(requestId: string, toolName: string, input: unknown, description: string | undefined): void {
+  addPermission(
+    requestId: string,
+    toolName: string,
+    input: unknown,
+    description: string | undefined,
+    choices?: readonly PermissionChoice[],
+  ): void {
     this.closeAssistant();
     this.append({
       kind: 'permission',
@@ -115,6 +208,7 @@ export class Transcript {
       input: formatToolInput(input),
       description,
       decision: undefined,
+      ...(choices ? { choices } : {}),
     });
   }
 
@@ -135,13 +229,22 @@ export class Transcript {
     this.append({ kind: 'notice', id: this.nextId++, at: Date.now(), text });
   }
 
-  /** Ends the open assistant entry, so the next text starts a new one (after a tool, a turn). */
+  /** Ends the open assistant (and thinking) entry, so the next text starts a new one (after a tool, a turn). */
   closeAssistant(): void {
     this.openAssistant = undefined;
+    this.openThinking = undefined;
   }
 
   dispose(): void {
     this.changes.dispose();
+  }
+
+  /** Streams `text` onto the end of an open assistant or thinking entry. */
+  private extend(open: Extract<TranscriptEntry, { kind: 'assistant' | 'thinking' }>, text: string): void {
+    this.replace({ ...open, text: open.text + text }, false);
+    this.chars += text.length;
+    this.changes.fire({ type: 'delta', entryId: open.id, text });
+    this.trim();
   }
 
   private find(id: number): TranscriptEntry | undefined {

@@ -1,0 +1,27 @@
+import { Logger } from '../base/logger';
+import { TaskRegistry } from '../base/taskRegistry';
+import { Supervisor } from '../workers/supervisor';
+import { AcpConnection } from './acp/acpConnection';
+import { AcpClientHost } from './acp/clientHost';
+import { AgentConfig, isProtocolAgent } from './agentConfig';
+import { AgentConnection, ConnectionOptions } from './agentConnection';
+import { ProtocolConnection } from './protocolConnection';
+
+/** What starting any agent needs: the supervisor that runs it and, for ACP agents, the editor's files. */
+export interface AgentLaunchContext {
+  readonly supervisor: Supervisor;
+  readonly tasks: TaskRegistry;
+  readonly logger: Logger;
+  readonly host: AcpClientHost;
+}
+
+/** Starts an agent process and connects to it in its kind's protocol. */
+export function launchAgent(
+  context: AgentLaunchContext,
+  agent: AgentConfig,
+  options: ConnectionOptions,
+): Promise<AgentConnection> {
+  return isProtocolAgent(agent)
+    ? ProtocolConnection.start(context.supervisor, agent, options, context.logger)
+    : AcpConnection.start(context, agent, options);
+}

@@ -1,0 +1,70 @@
+import { Disposable } from '../base/events';
+import { DEFAULT_WORKER_DEFAULTS, WorkerDefinition } from '../definitions/workerDefinition';
+import { Supervisor } from '../workers/supervisor';
+import { WorkerView } from '../workers/workerView';
+import { AgentConfig, installHint } from './agentConfig';
+import { AgentStartError, ConnectionOptions } from './agentConnection';
+import { RESTING_STATES } from '../workers/workerStates';
+
+/** Agents flush their transcript on SIGTERM; three seconds is plenty and still feels prompt. */
+export const AGENT_GRACE_MS = 3_000;
+
+export function describeWorkerEnd(view: WorkerView): string {
+  if (view.lastExit?.signal) {
+    return `the agent process was killed by ${view.lastExit.signal}`;
+  }
+  if (view.lastExit) {
+    return `the agent process exited with code ${view.lastExit.code}`;
+  }
+  return view.message ?? 'the agent process ended';
+}
+
+/** The supervisor worker that runs an agent process; `protocolArgs` follow the user's own args. */
+export function agentWorkerDefinition(
+  agent: AgentConfig,
+  options: ConnectionOptions,
+  protocolArgs: readonly string[],
+): WorkerDefinition {
+  return {
+    id: options.workerId,
+    label: options.label,
+    command: agent.command,
+    // The user's args first: for an agent run through an interpreter (node script.js) they name
+    // the program, and the protocol's flags belong to the program, not the interpreter.
+    args: [...agent.args, ...protocolArgs],
+    cwd: options.cwd,
+    env: agent.env,
+    shell: false,
+    // A session decides itself when to bring its agent back (the next message resumes it).
+    restart: { ...DEFAULT_WORKER_DEFAULTS.restart, mode: 'never' },
+    graceMs: AGENT_GRACE_MS,
+    healthPatterns: DEFAULT_WORKER_DEFAULTS.healthPatterns,
+    outputBufferBytes: DEFAULT_WORKER_DEFAULTS.outputBufferBytes,
+    maxRuntimeMs: undefined,
+    autoStart: false,
+    source: 'session',
+  };
+}
+
+/** Calls `onEnd` with how the worker's process ended, each time it reaches a final state. */
+export function watchWorkerEnd(supervisor: Supervisor, workerId: string, onEnd: (how: string) => void): Disposable {
+  return supervisor.onDidChangeWorker((change) => {
+    if (change.view.id === workerId && RESTING_STATES.has(change.view.state)) {
+      onEnd(describeWorkerEnd(change.view));
+    }
+  });
+}
+
+/**
+ * Starts an upserted agent worker. A process that does not run is removed again and reported as an
+ * AgentStartError saying how to install the agent when its command was not found.
+ */
+export async function startAgentWorker(supervisor: Supervisor, agent: AgentConfig, workerId: string): Promise<void> {
+  const view = await supervisor.start(workerId);
+  if (view.state === 'running') {
+    return;
+  }
+  await supervisor.remove(workerId);
+  const reason = view.message ?? `the agent process is ${view.state}`;
+  throw new AgentStartError(/not found/.test(reason) ? `${reason}. ${installHint(agent)}` : reason);
+}

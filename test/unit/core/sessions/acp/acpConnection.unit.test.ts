@@ -1,0 +1,203 @@
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { ACP_CANCEL_GRACE_MS } from '../../../../../src/core/sessions/acp/acpConnection';
+import { AcpClientHost, DISK_FILES } from '../../../../../src/core/sessions/acp/clientHost';
+import { assistantTexts, recordStates, transcriptLines } from '../../../../helpers/agentSessions';
+import { fakeAcpAgent, useAcpSessions } from '../../../../helpers/fakeAcp';
+import { waitFor } from '../../../../helpers/processes';
+
+describe('ACP sessions (scripted agent)', function () {
+  this.timeout(30_000);
+  const acp = useAcpSessions();
+  const h = acp.h;
+
+  it('runs a turn: streamed text, thinking, a plan updated in place, modes, commands, tokens and cost', async () => {
+    const { manager, workspace } = await acp.open();
+    const session = await manager.create(fakeAcpAgent(), workspace);
+    const states = recordStates(manager, session.id);
+    await manager.send(session.id, 'hi there', workspace);
+    await manager.send(session.id, 'again', workspace);
+    assert.deepEqual(assistantTexts(manager, session.id), ['You said: hi there', 'You said: again']);
+    const entries = manager.transcript(session.id);
+    assert.deepEqual(
+      entries.filter((e) => e.kind === 'thinking').map((e) => e.kind === 'thinking' && e.text),
+      ['Thinking about it.', 'Thinking about it.'],
+    );
+    const plans = entries.flatMap((e) => (e.kind === 'plan' ? [e.items] : []));
+    assert.equal(plans.length, 2, 'one plan per turn, each updated in place');
+    assert.deepEqual(
+      plans[0]?.map((item) => item.status),
+      ['completed', 'in_progress'],
+    );
+    const view = manager.get(session.id);
+    assert.equal(view?.state, 'idle');
+    assert.deepEqual(view?.usage, { inputTokens: 22, outputTokens: 14, costUsd: 0.25 });
+    assert.deepEqual(view?.context, { usedTokens: 1200, sizeTokens: 200000 });
+    assert.deepEqual(
+      view?.modes?.available.map((m) => m.id),
+      ['default', 'yolo'],
+    );
+    assert.deepEqual(
+      view?.commands?.map((c) => c.name),
+      ['compress'],
+    );
+    assert.deepEqual(states.states.slice(states.states.indexOf('busy')), ['busy', 'idle', 'busy', 'idle']);
+    assert.doesNotMatch(transcriptLines(manager, session.id), /^(notice|error):/m);
+
+    await manager.setMode(session.id, 'yolo');
+    await waitFor('the mode update', () => (manager.get(session.id)?.modes?.currentId === 'yolo' ? true : undefined));
+    states.dispose();
+  });
+
+  it('asks permission with the agent own options: allow writes the file, deny does not', async () => {
+    const { manager, workspace } = await acp.open();
+    await fs.writeFile(path.join(workspace, 'notes.txt'), 'original\n');
+    const session = await manager.create(fakeAcpAgent(), workspace);
+    for (const decision of ['deny', 'allow'] as const) {
+      const turn = manager.send(session.id, 'edit', workspace);
+      const request = await waitFor('the permission request', () =>
+        manager.transcript(session.id).find((e) => e.kind === 'permission' && e.decision === undefined),
+      );
+      assert.equal(manager.get(session.id)?.state, 'waiting-for-input');
+      assert.ok(request.kind === 'permission');
+      assert.deepEqual(
+        request.choices?.map((c) => `${c.decision}=${c.label}`),
+        ['allow=Allow once', 'allow-session=Always allow edits', 'deny=Reject'],
+      );
+      assert.equal(manager.respond(session.id, request.requestId, decision), true);
+      await turn;
+      const content = await fs.readFile(path.join(workspace, 'notes.txt'), 'utf8');
+      assert.equal(content, decision === 'allow' ? 'edited\n' : 'original\n');
+    }
+    assert.deepEqual(assistantTexts(manager, session.id), ['permission: selected no', 'permission: selected yes']);
+    const tools = manager.transcript(session.id).filter((e) => e.kind === 'tool');
+    assert.deepEqual(
+      tools.map((t) => t.kind === 'tool' && `${t.toolKind}:${t.status}:${t.diffs?.length}:${t.locations?.[0]?.line}`),
+      ['edit:failed:0:3', 'edit:completed:1:3'],
+    );
+  });
+
+  it('interrupts with session/cancel: a pending permission is answered cancelled and the session is idle', async () => {
+    const { manager, workspace } = await acp.open();
+    const session = await manager.create(fakeAcpAgent(), workspace);
+    const turn = manager.send(session.id, 'edit', workspace);
+    await waitFor('the permission request', () => manager.transcript(session.id).find((e) => e.kind === 'permission'));
+    manager.interrupt(session.id);
+    await turn;
+    assert.deepEqual(assistantTexts(manager, session.id), ['permission: cancelled ']);
+    assert.match(transcriptLines(manager, session.id), /notice:Interrupted\./);
+    assert.equal(manager.get(session.id)?.state, 'idle');
+  });
+
+  it('interrupts a stream mid-way and goes on', async () => {
+    const { manager, workspace } = await acp.open();
+    const session = await manager.create(fakeAcpAgent(), workspace);
+    const turn = manager.send(session.id, 'slow', workspace);
+    await waitFor('the stream', () => (assistantTexts(manager, session.id).join('').includes('w3') ? true : undefined));
+    manager.interrupt(session.id);
+    await turn;
+    assert.ok(!assistantTexts(manager, session.id)[0]?.includes('w399'));
+    assert.match(transcriptLines(manager, session.id), /notice:Interrupted\./);
+    await manager.send(session.id, 'after', workspace);
+    assert.equal(assistantTexts(manager, session.id).at(-1), 'You said: after');
+  });
+
+  it('shows a stop reason other than end_turn', async () => {
+    const { manager, workspace } = await acp.open();
+    const session = await manager.create(fakeAcpAgent(), workspace);
+    await manager.send(session.id, 'refuse', workspace);
+    assert.match(transcriptLines(manager, session.id), /notice:The agent refused to go on \(refusal\)\./);
+  });
+
+  it('serves reads of open documents (unsaved text) with line and limit', async () => {
+    const host: AcpClientHost = {
+      files: { ...DISK_FILES, openDocumentText: (file) => (file.endsWith('open.txt') ? 'a\nb\nc\nd\n' : undefined) },
+      isTrusted: () => true,
+    };
+    const { manager, workspace } = await acp.open({ host });
+    await fs.writeFile(path.join(workspace, 'open.txt'), 'on disk\n');
+    const session = await manager.create(fakeAcpAgent(), workspace);
+    await manager.send(session.id, `read ${path.join(workspace, 'open.txt')} 2 2`, workspace);
+    assert.equal(assistantTexts(manager, session.id).at(-1), 'content: b\nc');
+  });
+
+  it('refuses file requests in Restricted Mode, with the reason', async () => {
+    const { manager, workspace } = await acp.open({ host: { files: DISK_FILES, isTrusted: () => false } });
+    await fs.writeFile(path.join(workspace, 'a.txt'), 'secret\n');
+    const session = await manager.create(fakeAcpAgent(), workspace);
+    await manager.send(session.id, `read ${path.join(workspace, 'a.txt')}`, workspace);
+    assert.match(assistantTexts(manager, session.id).at(-1) ?? '', /refused: .*Restricted Mode/);
+  });
+
+  it('runs a terminal as a supervised worker with an output limit, and cancel kills it leaving no process', async () => {
+    const { manager, workspace } = await acp.open();
+    const session = await manager.create(fakeAcpAgent(), workspace);
+    const turn = manager.send(session.id, 'terminal sleep 30', workspace);
+    const worker = await waitFor('the terminal worker', () =>
+      h.supervisor.snapshot().find((w) => w.label.includes('$ sleep 30') && w.state === 'running'),
+    );
+    assert.equal(worker.source, 'session');
+    assert.deepEqual(h.supervisor.definition(worker.id)?.args, ['30'], 'args passed literally');
+    manager.interrupt(session.id);
+    await turn;
+    assert.match(assistantTexts(manager, session.id).at(-1) ?? '', /exit \{"exitCode":null,"signal":"SIGTERM"\}/);
+    assert.equal(h.supervisor.get(worker.id), undefined, 'the agent released it');
+  });
+
+  it('keeps the last outputByteLimit bytes of a terminal and says it truncated them', async () => {
+    const { manager, workspace } = await acp.open();
+    const session = await manager.create(fakeAcpAgent(), workspace);
+    await manager.send(
+      session.id,
+      `terminal ${process.execPath} -e process.stdout.write('x'.repeat(500)+'END\\n')`,
+      workspace,
+    );
+    const reply = assistantTexts(manager, session.id).at(-1) ?? '';
+    const output = JSON.parse(reply.slice(reply.indexOf('output ') + 7)) as { output: string; truncated: boolean };
+    assert.equal(output.truncated, true);
+    assert.equal(Buffer.byteLength(output.output), 64);
+    assert.ok(output.output.endsWith('END\n'));
+  });
+
+  it('refuses an unsupported ACP version with a clear error', async () => {
+    const { manager, workspace } = await acp.open();
+    const session = await manager.create(fakeAcpAgent({ FAKE_ACP_VERSION: '99' }), workspace);
+    assert.equal(manager.get(session.id)?.state, 'failed');
+    assert.match(transcriptLines(manager, session.id), /speaks ACP version 99, and Shepherd speaks version 1/);
+  });
+
+  it('reports an agent killed mid-turn and resumes the conversation through session/load', async () => {
+    const state = path.join(h.tempDir, 'agent-state');
+    await fs.mkdir(state);
+    const { manager, workspace } = await acp.open();
+    const agent = fakeAcpAgent({ FAKE_ACP_STATE_DIR: state });
+    const session = await manager.create(agent, workspace);
+    await manager.send(session.id, 'first', workspace);
+    const firstWorker = manager.get(session.id)?.workerId;
+    await manager.send(session.id, 'die', workspace);
+    assert.match(
+      transcriptLines(manager, session.id),
+      /error:The turn failed: the agent process was killed by SIGKILL/,
+    );
+    await manager.send(session.id, 'third', workspace);
+    assert.notEqual(manager.get(session.id)?.workerId, firstWorker);
+    assert.equal(assistantTexts(manager, session.id).at(-1), 'You said: third');
+    assert.match(transcriptLines(manager, session.id), /notice:Resuming the conversation/);
+    assert.doesNotMatch(transcriptLines(manager, session.id), /replayed/, 'the replay is not shown twice');
+  });
+
+  it('ends a turn the agent never answers once the cancel grace passes, after the stall watchdog flagged it', async function () {
+    this.timeout(30_000);
+    const { manager, workspace } = await acp.open({ stallTimeoutMs: 300 });
+    const session = await manager.create(fakeAcpAgent(), workspace);
+    const turn = manager.send(session.id, 'hang', workspace);
+    await waitFor('the stall', () => (manager.get(session.id)?.state === 'stalled' ? true : undefined), 5_000);
+    const cancelledAt = Date.now();
+    manager.interrupt(session.id);
+    await turn;
+    assert.ok(Date.now() - cancelledAt >= ACP_CANCEL_GRACE_MS - 50);
+    assert.equal(manager.get(session.id)?.state, 'idle');
+    assert.match(transcriptLines(manager, session.id), /did not confirm the cancel/);
+  });
+});
