@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { createCoreServices } from '../../src/core/shepherdCore';
+import { DiscoveredHost } from '../../src/core/fleet/discovery';
 import { FleetMember } from '../../src/core/fleet/fleetMember';
 import { FleetSecrets, FleetSettings } from '../../src/core/fleet/fleetSettings';
 import { toHostId } from '../../src/core/fleet/fleetKeys';
@@ -26,6 +27,16 @@ export interface MemberOptions {
   readonly secrets?: FleetSecrets;
   /** Start the member's fleet link right away (the default). */
   readonly start?: boolean;
+  readonly link?: Partial<typeof TEST_LINK>;
+}
+
+/** The host `hostId` as `member` sees it now, if it does. */
+export function hostIn(member: FleetMember, hostId: string): DiscoveredHost | undefined {
+  const view = member.view;
+  if (view.kind !== 'machines') {
+    return undefined;
+  }
+  return view.machines.flatMap((machine) => machine.hosts).find((host) => host.hostId === hostId);
 }
 
 export interface FleetHarness {
@@ -34,6 +45,8 @@ export interface FleetHarness {
   /** An in-process window: its own supervisor, activity log and fleet member. */
   member(name: string, options?: MemberOptions): TestMember;
   settings(overrides?: Partial<FleetSettings>): FleetSettings;
+  /** Runs before members close and Redis stops (peer processes are stopped here). */
+  onCleanup(cleanup: () => Promise<void>): void;
 }
 
 /**
@@ -43,7 +56,9 @@ export interface FleetHarness {
  */
 export function useFleet(): FleetHarness {
   const members: TestMember[] = [];
+  const cleanups: Array<() => Promise<void>> = [];
   const harness = {} as FleetHarness;
+  harness.onCleanup = (cleanup) => cleanups.push(cleanup);
   beforeEach(async () => {
     harness.marker = newMarker();
     harness.redis = await RedisServer.start(harness.marker);
@@ -72,7 +87,7 @@ export function useFleet(): FleetHarness {
       tasks,
       activity,
       logger,
-      link: TEST_LINK,
+      link: { ...TEST_LINK, ...options.link },
     });
     if (options.start ?? true) {
       member.start();
@@ -82,14 +97,20 @@ export function useFleet(): FleetHarness {
     return made;
   };
   afterEach(async () => {
+    for (const cleanup of cleanups.splice(0)) {
+      await cleanup();
+    }
     for (const { member, supervisor } of members.splice(0)) {
       await member.close();
       await supervisor.shutdown(200);
     }
+    // Every fleet test also proves that no code path sent KEYS, from the commands Redis counted.
+    const calls = await harness.redis.commandCalls().catch(() => new Map<string, number>());
     await harness.redis.stop();
     const leaked = await findMarked(harness.marker);
     await killMarked(harness.marker);
     assert.deepEqual(leaked, [], `processes outlived the test: ${leaked.join(', ')}`);
+    assert.equal(calls.get('keys'), undefined, 'Redis received KEYS');
   });
   return harness;
 }

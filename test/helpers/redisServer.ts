@@ -113,6 +113,22 @@ export class RedisServer {
     await fs.rm(this.dir, { recursive: true, force: true });
   }
 
+  /** Runs one command (arguments as a list, sent as RESP) and resolves with the raw reply. */
+  async command(args: readonly string[]): Promise<string> {
+    const resp = `*${args.length}\r\n${args.map((arg) => `$${Buffer.byteLength(arg)}\r\n${arg}\r\n`).join('')}`;
+    return rawCommand(this.port, resp.slice(0, -2));
+  }
+
+  /** Closes every connection whose client name is `name`, as a network blip would. */
+  async clientKill(name: string): Promise<void> {
+    const list = await rawCommand(this.port, 'CLIENT LIST');
+    for (const match of list.matchAll(/id=(\d+) [^\n]*name=(\S+)/g)) {
+      if (match[2] === name || match[2] === `${name}.streams`) {
+        await rawCommand(this.port, `CLIENT KILL ID ${match[1]}`);
+      }
+    }
+  }
+
   /** The number of calls of each command Redis executed, from INFO commandstats. */
   async commandCalls(): Promise<Map<string, number>> {
     const info = await rawCommand(this.port, 'INFO commandstats');

@@ -136,7 +136,10 @@ export class RedisLink {
       .then(() => undefined);
   }
 
-  /** Runs `work` on the command connection within the timeout; a failure other than a Redis error reply breaks the link. */
+  /**
+   * Runs `work` on the command connection within the timeout. A failure other than a Redis error
+   * reply (a timeout, a closed socket) breaks the link, which then reconnects.
+   */
   call<T>(what: string, work: (client: RedisClient) => Promise<T>): Promise<T> {
     return this.guarded(what, this.commandTimeoutMs, (session) => work(session.commands));
   }
