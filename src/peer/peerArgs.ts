@@ -13,8 +13,9 @@ export interface PeerArgs {
 }
 
 export const USAGE = `Usage: node shepherd-peer.js --redis redis://host:6379
-       [--workers workers.json] [--procfile Procfile] [--name gpu-box] [--namespace shepherd] [--heartbeat-seconds 5] [--allow-remote-control]
-       [--share-command-lines] [--status-file path] [--secrets-file path]
+       [--workers workers.json] [--procfile Procfile] [--name gpu-box] [--namespace shepherd]
+       [--heartbeat-seconds 5] [--allow-remote-control] [--share-command-lines]
+       [--status-file path] [--secrets-file path]
 
 Secrets come from SHEPHERD_REDIS_USERNAME, SHEPHERD_REDIS_PASSWORD and SHEPHERD_FLEET_SECRET, or from
 --secrets-file (KEY=value lines, mode 0600); never from arguments, which any user can read in ps.`;
