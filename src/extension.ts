@@ -28,6 +28,9 @@ import { WorkerOutputChannels } from './ui/workers/workerOutput';
 import { WorkerPicker } from './ui/workers/workerPicker';
 import { WorkersNode, WorkersTreeProvider } from './ui/workers/workersTree';
 import { WorkerSync } from './ui/settings/workerSync';
+import { FleetConnection } from './ui/fleet/fleetConnection';
+import { registerFleetCommands } from './ui/fleet/fleetCommands';
+import { FleetTreeProvider } from './ui/fleet/fleetTree';
 
 /** What activate() returns: enough for the extension-host tests to drive and observe Shepherd. */
 export interface ShepherdApi {
@@ -236,6 +239,8 @@ function wire(
     store,
   );
 
+  wireFleet(context, core, { notifier, logger }, store);
+
   store.add(
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration(`${SECTION}.tree.groupBy`)) {
@@ -269,6 +274,22 @@ function wire(
     workersView,
     reconcile: () => sync.reconcile('requested'),
   };
+}
+
+/** The Fleet view: opt-in, and never in the way of local supervision (it only reads snapshots). */
+function wireFleet(
+  context: vscode.ExtensionContext,
+  core: ShepherdCore,
+  report: { notifier: Notifier; logger: Logger },
+  store: DisposableStore,
+): void {
+  const version = String((context.extension.packageJSON as { version?: unknown }).version ?? 'unknown');
+  const connection = store.add(new FleetConnection(core, context.secrets, version));
+  const fleetTree = store.add(new FleetTreeProvider());
+  store.add(vscode.window.createTreeView('shepherd.fleet', { treeDataProvider: fleetTree }));
+  store.add(connection.onDidChangeView((view) => fleetTree.update(view)));
+  registerFleetCommands({ connection, secrets: context.secrets, ...report }, store);
+  connection.reconnect('startup');
 }
 
 export function activate(context: vscode.ExtensionContext): ShepherdApi {
