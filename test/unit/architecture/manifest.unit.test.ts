@@ -29,7 +29,11 @@ const properties = manifest.contributes.configuration.properties;
 
 describe('package.json contributions', () => {
   it('contributes exactly the commands the code registers', () => {
-    const registered = [...Object.values(COMMANDS), ...Object.values(SESSION_COMMANDS), ...Object.values(FLEET_COMMANDS)];
+    const registered = [
+      ...Object.values(COMMANDS),
+      ...Object.values(SESSION_COMMANDS),
+      ...Object.values(FLEET_COMMANDS),
+    ];
     assert.deepEqual([...contributed].sort(), registered.sort());
   });
 
