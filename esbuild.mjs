@@ -1,8 +1,9 @@
 // Bundles the extension (cjs for the Node extension host), the demo agent and the sentinel it ships
-// (standalone Node scripts) and the session webview (an iife for the browser), and copies the
-// codicon font the webview uses. `--production` minifies; `--watch` rebuilds on change.
+// (standalone Node scripts), the headless fleet peer (a standalone Node script for machines without an
+// editor) and the session webview (an iife for the browser), and copies the codicon font the webview
+// uses. `--production` minifies; `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -27,6 +28,18 @@ const demoAgentOptions = {
   entryPoints: ['src/demo-agent/main.ts'],
   outfile: 'dist/demo-agent.js',
   external: [],
+};
+
+const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
+
+/** @type {import('esbuild').BuildOptions} */
+const peerOptions = {
+  ...extensionOptions,
+  entryPoints: ['src/peer/main.ts'],
+  outfile: 'dist/shepherd-peer.js',
+  external: [],
+  banner: { js: '#!/usr/bin/env node' },
+  define: { SHEPHERD_PEER_VERSION: JSON.stringify(version) },
 };
 
 /** @type {import('esbuild').BuildOptions} */
@@ -60,6 +73,7 @@ const contexts = await Promise.all([
   esbuild.context(extensionOptions),
   esbuild.context(demoAgentOptions),
   esbuild.context(sentinelOptions),
+  esbuild.context(peerOptions),
   esbuild.context(webviewOptions),
 ]);
 

@@ -23,6 +23,11 @@ import { recoverOrphans } from './ui/recovery/orphanRecovery';
 import { WorkersStatusBar } from './ui/status/statusBar';
 import { registerRowClick } from './ui/workers/rowClick';
 import { WorkersNode, WorkersTreeProvider } from './ui/workers/workersTree';
+import { FleetConnection } from './ui/fleet/fleetConnection';
+import { registerFleetCommands } from './ui/fleet/fleetCommands';
+import { FleetTreeProvider } from './ui/fleet/fleetTree';
+import { isObject } from './shared/untrusted';
+import { Notifier } from './ui/common/notifier';
 
 /** What activate() returns: enough for the extension-host tests to drive and observe Shepherd. */
 export interface ShepherdApi {
@@ -205,6 +210,7 @@ function wire(
   const { tree, workersView } = wireWorkersView(ctx, store);
   wireSessions(ctx, store);
   registerCommands(ctx, store);
+  wireFleet(context, core, { notifier: ctx.notifier, logger }, store);
   watchSettings(ctx, tree, store);
 
   void ctx.tasks.run('startup', async () => {
@@ -229,6 +235,23 @@ function wire(
     workersView,
     reconcile: () => ctx.sync.reconcile('requested'),
   };
+}
+
+/** The Fleet view: opt-in, and never in the way of local supervision (it only reads snapshots). */
+function wireFleet(
+  context: vscode.ExtensionContext,
+  core: ShepherdCore,
+  report: { notifier: Notifier; logger: Logger },
+  store: DisposableStore,
+): void {
+  const manifest: unknown = context.extension.packageJSON;
+  const version = isObject(manifest) && typeof manifest.version === 'string' ? manifest.version : 'unknown';
+  const connection = store.add(new FleetConnection(core, context.secrets, version));
+  const fleetTree = store.add(new FleetTreeProvider());
+  store.add(vscode.window.createTreeView('shepherd.fleet', { treeDataProvider: fleetTree }));
+  store.add(connection.onDidChangeView((view) => fleetTree.update(view)));
+  registerFleetCommands({ connection, secrets: context.secrets, ...report }, store);
+  connection.reconnect('startup');
 }
 
 export function activate(context: vscode.ExtensionContext): ShepherdApi {

@@ -47,6 +47,8 @@ export interface FaultReport {
   unhandledRejections: number;
   worstEventLoopDelayMs: number;
   cycles: CycleFigures | undefined;
+  /** Hostile fleet commands sent to a host, and how many of them it ran (must be 0). */
+  remoteCommands: { tried: number; executed: number } | undefined;
   /** What a scenario found out of reach, in words (setsid escapes). */
   notes: string[];
 }
@@ -60,6 +62,7 @@ export const faultReport: FaultReport = {
   unhandledRejections: 0,
   worstEventLoopDelayMs: 0,
   cycles: undefined,
+  remoteCommands: undefined,
   notes: [],
 };
 
@@ -92,6 +95,10 @@ after(async function () {
       `    ${c.cycles} start/stop cycles in ${c.seconds.toFixed(1)} s: RSS ${c.rssBeforeMb.toFixed(1)} → ${c.rssAfterMb.toFixed(1)} MB, ` +
         `JS heap ${c.heapBeforeMb.toFixed(1)} → ${c.heapAfterMb.toFixed(1)} MB, active handles ${c.handlesBefore} → ${c.handlesAfter}`,
     );
+  }
+  const remote = faultReport.remoteCommands;
+  if (remote) {
+    lines.push(`    hostile fleet commands   ${remote.tried} tried, ${remote.executed} executed`);
   }
   for (const note of faultReport.notes) {
     lines.push(`    note: ${note}`);

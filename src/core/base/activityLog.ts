@@ -11,6 +11,8 @@ export type ActivityKind =
   | 'orphan-killed'
   | 'orphan-skipped'
   | 'escaped'
+  | 'remote-command'
+  | 'remote-refused'
   | 'warning';
 
 export interface ActivityEntry {

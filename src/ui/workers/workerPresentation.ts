@@ -12,7 +12,7 @@ const GREEN = new vscode.ThemeColor('charts.green');
 const FAILED = new vscode.ThemeColor('testing.iconFailed');
 
 /** The codicon for a worker's state; colour only where the user should look (crash, failure, trouble). */
-export function stateIcon(view: WorkerView, restricted: boolean): vscode.ThemeIcon {
+export function stateIcon(view: Pick<WorkerView, 'state' | 'health'>, restricted: boolean): vscode.ThemeIcon {
   if (restricted) {
     return new vscode.ThemeIcon('workspace-untrusted');
   }
