@@ -48,28 +48,34 @@ export class StatusKeeper {
     if (!this.file || !this.dirty || now - this.lastWrite < this.intervalMs) {
       return;
     }
-    this.hostStartToken ??= await readStartToken(process.pid);
-    this.dirty = false;
-    this.lastWrite = now;
-    try {
-      await this.file.write(this.contents());
-      if (this.lastError) {
-        this.options.logger.info(`the status file ${this.file.filePath} is writable again`);
-        this.lastError = undefined;
-      }
-    } catch (error) {
-      this.dirty = true;
-      this.reportError(this.file, error);
-    }
+    await this.write(this.file, now);
   }
 
   /** Writes the file now; resolves false (after reporting) when the disk refused or there is no file. */
   async writeNow(): Promise<boolean> {
-    // Not 0: an interval longer than the epoch (tick writes switched off) would still hold it back.
-    this.lastWrite = Number.NEGATIVE_INFINITY;
-    this.dirty = true;
-    await this.maybeWrite(Date.now());
-    return !this.dirty;
+    return this.file ? this.write(this.file, Date.now()) : false;
+  }
+
+  /**
+   * One write of the current snapshot. Resolves whether it reached the disk: a change that lands
+   * meanwhile marks the file dirty for the next write, but does not make this one a failure.
+   */
+  private async write(file: StatusFile, now: number): Promise<boolean> {
+    this.hostStartToken ??= await readStartToken(process.pid);
+    this.dirty = false;
+    this.lastWrite = now;
+    try {
+      await file.write(this.contents());
+      if (this.lastError) {
+        this.options.logger.info(`the status file ${file.filePath} is writable again`);
+        this.lastError = undefined;
+      }
+      return true;
+    } catch (error) {
+      this.dirty = true;
+      this.reportError(file, error);
+      return false;
+    }
   }
 
   /** The same write, synchronously, for exit paths where the event loop may never run again. */

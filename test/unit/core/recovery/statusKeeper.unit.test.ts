@@ -103,6 +103,23 @@ describe('StatusKeeper', () => {
     assert.equal((await written())?.host.pid, process.pid);
   });
 
+  it('writeNow reports a write that succeeded even when a worker changed while it was on its way to disk', async () => {
+    // A worker starting or stopping while the snapshot is being written marks the file dirty again;
+    // the write itself still succeeded, so a caller (the fault suite's host) must not read it as refused.
+    const status: StatusKeeper = new StatusKeeper({
+      logger,
+      activity,
+      filePath: file,
+      intervalMs: 1_000,
+      workers: () => {
+        status.markDirty();
+        return workers;
+      },
+    });
+    assert.equal(await status.writeNow(), true);
+    assert.ok(await written(), 'the file is on disk');
+  });
+
   it('writes synchronously for exit paths', async () => {
     const status = keeper();
     workers = [
