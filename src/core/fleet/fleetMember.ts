@@ -135,27 +135,14 @@ export class FleetMember {
     return AbortSignal.any([signal, this.stopper.signal]);
   }
 
-  private async heartbeatLoop(signal: AbortSignal): Promise<void> {
-    let failedEpoch = 0;
-    while (!signal.aborted) {
-      const epoch = await this.link.connected(signal, failedEpoch);
-      if (epoch === undefined) {
-        return;
-      }
-      try {
-        await this.publish();
-      } catch (error) {
-        if (!(error instanceof ErrorReply)) {
-          // The link is down: wait for the next connection, then publish at once (no interval to sit out).
-          failedEpoch = epoch;
-          this.logOffline('heartbeat', error);
-          continue;
-        }
-        this.options.logger.warn(`fleet: the heartbeat was refused: ${error.message}`);
-      }
-      // Scheduled after the write ended, so writes never overlap however slow Redis is.
-      await pause(this.intervalMs, signal);
-    }
+  private heartbeatLoop(signal: AbortSignal): Promise<void> {
+    // The wait starts after the write ended, so writes never overlap however slow Redis is.
+    return this.whileConnected(
+      'heartbeat',
+      signal,
+      () => this.publish(),
+      () => pause(this.intervalMs, signal),
+    );
   }
 
   private async publish(): Promise<void> {
@@ -181,7 +168,33 @@ export class FleetMember {
     );
   }
 
-  private async discoveryLoop(signal: AbortSignal): Promise<void> {
+  private discoveryLoop(signal: AbortSignal): Promise<void> {
+    const round = async (epoch: number): Promise<void> => {
+      const found = await discoverHosts(this.link, this.options.settings.namespace);
+      this.lastRound = { epoch, hosts: found.hosts };
+      this.updateView();
+    };
+    // Refresh Fleet wakes the wait, so a user who asks sees a round at once.
+    const wait = async (): Promise<void> => {
+      const wake = new AbortController();
+      this.wakeDiscovery = () => wake.abort();
+      await pause(this.intervalMs, AbortSignal.any([signal, wake.signal]));
+      this.wakeDiscovery = undefined;
+    };
+    return this.whileConnected('discovery', signal, round, wait);
+  }
+
+  /**
+   * Runs `round`, then `wait`, while the link is up. A round that fails because the link went down
+   * waits for the next connection and then runs at once (no interval to sit out); one that Redis
+   * refused is logged and waits like a good one.
+   */
+  private async whileConnected(
+    what: string,
+    signal: AbortSignal,
+    round: (epoch: number) => Promise<void>,
+    wait: () => Promise<void>,
+  ): Promise<void> {
     let failedEpoch = 0;
     while (!signal.aborted) {
       const epoch = await this.link.connected(signal, failedEpoch);
@@ -189,21 +202,16 @@ export class FleetMember {
         return;
       }
       try {
-        const round = await discoverHosts(this.link, this.options.settings.namespace);
-        this.lastRound = { epoch, hosts: round.hosts };
-        this.updateView();
+        await round(epoch);
       } catch (error) {
         if (!(error instanceof ErrorReply)) {
           failedEpoch = epoch;
-          this.logOffline('discovery', error);
+          this.logOffline(what, error);
           continue;
         }
-        this.options.logger.warn(`fleet: discovery failed: ${error.message}`);
+        this.options.logger.warn(`fleet: ${what} was refused: ${error.message}`);
       }
-      const wake = new AbortController();
-      this.wakeDiscovery = () => wake.abort();
-      await pause(this.intervalMs, AbortSignal.any([signal, wake.signal]));
-      this.wakeDiscovery = undefined;
+      await wait();
     }
   }
 
