@@ -31,17 +31,8 @@ export interface PublishedSession {
 }
 
 /** The value of `<ns>:host:<hostId>`. */
-export interface Heartbeat {
+export interface Heartbeat extends Omit<HeartbeatIdentity, 'shareCommandLines'> {
   readonly v: 1;
-  readonly hostId: string;
-  readonly machine: string;
-  readonly role: HostRole;
-  /** The window's workspace or the peer's name. */
-  readonly name: string;
-  readonly version: string;
-  readonly intervalMs: number;
-  /** Whether this host obeys signed commands; the view offers Stop only where it would work. */
-  readonly remoteControl: boolean;
   readonly workers: readonly PublishedWorker[];
   readonly sessions: readonly PublishedSession[];
   /** Workers and sessions left out to keep the heartbeat bounded. */
@@ -60,14 +51,18 @@ export const MAX_COMMAND_LENGTH = 1_000;
 /** A reader fetches at most this much of a value: a hostile peer cannot make the view download megabytes. */
 export const MAX_HEARTBEAT_BYTES = 256 * 1024;
 
+/** Who publishes a heartbeat, and what it lets others see and do. */
 export interface HeartbeatIdentity {
   readonly hostId: string;
   readonly machine: string;
   readonly role: HostRole;
+  /** The window's workspace or the peer's name. */
   readonly name: string;
   readonly version: string;
   readonly intervalMs: number;
+  /** Whether this host obeys signed commands; the view offers Stop only where it would work. */
   readonly remoteControl: boolean;
+  /** Publish whole command lines rather than the program name; never part of the heartbeat itself. */
   readonly shareCommandLines: boolean;
 }
 
