@@ -17,8 +17,9 @@ import {
   TerminationResult,
 } from '../process/processGroup';
 import { GroupWatcher, WatchedGroup } from '../recovery/groupWatcher';
-import { LaunchedWorker, LaunchEnvironment, LaunchError, launchWorker } from '../process/processLauncher';
-import { readStartToken } from '../process/procfs';
+import { LaunchedWorker, LaunchEnvironment, LaunchError } from '../process/processLauncher';
+import { GroupAdmission, SHUTTING_DOWN } from './groupAdmission';
+import { sampleUsage } from './usageSampling';
 import { RemnantReporter } from '../process/remnants';
 import { isCleanExit, RestartTracker } from './restartTracker';
 import { SpawnEntry, SpawnRegistry } from '../process/spawnRegistry';
@@ -40,7 +41,6 @@ export const EXIT_DRAIN_MS = 250;
 /** Grace used when the editor shuts down: quick, because VS Code gives deactivate() only seconds. */
 export const SHUTDOWN_GRACE_MS = 1_500;
 /** Why a start was refused once the editor began shutting Shepherd down. */
-const SHUTTING_DOWN = 'Shepherd is shutting down: the worker was not started';
 
 export interface SupervisorOptions {
   readonly logger: Logger;
@@ -116,7 +116,7 @@ export class Supervisor implements Disposable {
   private readonly healthScanner: HealthScanner;
   private readonly remnants: RemnantReporter;
   private readonly changeEmitter: Emitter<WorkerChange>;
-  private readonly extraEnv: LaunchEnvironment;
+  private readonly admission: GroupAdmission;
   private readonly groupWatcher: GroupWatcher | undefined;
   private readonly tickTimer: NodeJS.Timeout;
   private cachedSnapshot: readonly WorkerView[] | undefined;
@@ -124,8 +124,6 @@ export class Supervisor implements Disposable {
   private disposed = false;
   /** Set by killAllSync and shutdown: from then on nothing new may start. */
   private closing = false;
-  /** Processes spawned but not yet in the registry: the exit hook must reach them too. */
-  private readonly launching = new Set<number>();
   /** Per stop in flight: what a later, more urgent stop aborts to force the SIGKILL early. */
   private readonly stopEscalations = new Map<WorkerRecord, StopEscalation>();
 
@@ -138,7 +136,7 @@ export class Supervisor implements Disposable {
     this.activity = options.activity;
     this.scheduler = new DeadlineScheduler(this.logger);
     this.changeEmitter = new Emitter<WorkerChange>(onListenerError);
-    this.extraEnv = options.extraEnv ?? {};
+    this.admission = new GroupAdmission(this.registry, options.extraEnv ?? {}, () => this.closing);
     this.status = new StatusKeeper({
       logger: this.logger,
       activity: this.activity,
@@ -384,7 +382,7 @@ export class Supervisor implements Disposable {
     const entries = this.registry.list();
     const groups = [
       ...entries.map((entry) => ({ id: entry.id, pgid: entry.pgid })),
-      ...[...this.launching].map((pid) => ({ id: `pid ${pid}`, pgid: pid })),
+      ...this.admission.inFlight().map((pid) => ({ id: `pid ${pid}`, pgid: pid })),
     ];
     for (const { id, pgid } of groups) {
       try {
@@ -493,7 +491,7 @@ export class Supervisor implements Disposable {
         throw new LaunchError(SHUTTING_DOWN);
       }
       await record.remnantCleanup;
-      const { launched, entry } = await this.admit(definition);
+      const { launched, entry } = await this.admission.admit(definition);
       this.attach(record, launched, entry);
       // On record outside this process before start() resolves, so a host killed right now leaks nothing.
       await this.groupWatcher?.groupStarted(watchedGroup(definition, entry));
@@ -505,37 +503,6 @@ export class Supervisor implements Disposable {
     this.transition(record, 'running');
     const verb = via === 'restarting' ? 'restarted' : 'spawned';
     this.activity.record(verb, definition.id, `${definition.label} ${verb} (pid ${record.running?.entry.pid})`);
-  }
-
-  private async admit(definition: WorkerDefinition): Promise<{ launched: LaunchedWorker; entry: SpawnEntry }> {
-    let launched: LaunchedWorker | undefined;
-    let spawnedPid: number | undefined;
-    try {
-      const entry = await this.registry.admit(definition.id, definition.id, async () => {
-        launched = await launchWorker(definition, this.extraEnv, (pid) => {
-          spawnedPid = pid;
-          this.launching.add(pid);
-        });
-        const pid = launched.child.pid as number;
-        const startToken = await readStartToken(pid);
-        // The exit hook (or shutdown) ran while this process was being spawned: it must not live on.
-        if (this.closing) {
-          throw new LaunchError(SHUTTING_DOWN);
-        }
-        return { pid, startToken };
-      });
-      return { launched: launched as LaunchedWorker, entry };
-    } catch (error) {
-      // The process may exist although admission failed afterwards: never leave it running.
-      if (launched?.child.pid !== undefined) {
-        killGroupSync(launched.child.pid);
-      }
-      throw error;
-    } finally {
-      if (spawnedPid !== undefined) {
-        this.launching.delete(spawnedPid);
-      }
-    }
   }
 
   /**
@@ -716,27 +683,8 @@ export class Supervisor implements Disposable {
   }
 
   private async sampleMetrics(): Promise<void> {
-    const byPgid = new Map<number, WorkerRecord>();
-    for (const record of this.records.values()) {
-      if (record.running) {
-        byPgid.set(record.running.entry.pgid, record);
-      }
-    }
-    const usage = await this.sampler.sample(new Set(byPgid.keys()));
-    for (const [pgid, record] of byPgid) {
-      const next = usage.get(pgid);
-      const before = record.usage;
-      if (record.running?.entry.pgid !== pgid || !next) {
-        continue;
-      }
-      if (
-        before?.cpuPercent !== next.cpuPercent ||
-        before?.rssBytes !== next.rssBytes ||
-        before?.processCount !== next.processCount
-      ) {
-        record.usage = next;
-        this.changed(record);
-      }
+    for (const record of await sampleUsage(this.records.values(), this.sampler)) {
+      this.changed(record);
     }
   }
 }
