@@ -9,7 +9,7 @@ import { parseOwnerMark } from '../../../src/core/recovery/ownerMark';
 import { recoverPreviousWindows } from '../../../src/core/recovery/previousWindows';
 import { readJournals } from '../../../src/core/recovery/spawnJournal';
 import { faultReport, FaultScenario, useFaultScenario } from '../../helpers/faultHarness';
-import { findMarked, fixture, MARKER_VAR, waitFor } from '../../helpers/processes';
+import { findMarked, fixture, MARKER_VAR, scanMarked, waitFor } from '../../helpers/processes';
 
 /** Short, so the scenarios stay quick; the workers ignore SIGTERM, so every stop takes all of it. */
 const GRACE_MS = 500;
@@ -146,10 +146,13 @@ describe('fault injection: the extension host dies hard, and its sentinel stops 
 
   it('14c. host and sentinel SIGKILLed together: the next activation, with another storage folder, stops the groups and a setsid escapee by their owner mark', async () => {
     const { child, report } = await startHost(h, statusDir(), ['--escapee']);
-    // 9 + the escaper's sh-turned-sleep and its setsid child + host + sentinel.
-    await waitFor('the workers', async () =>
-      (await findMarked(h.marker)).length >= WORKER_PROCESSES + 4 ? true : undefined,
-    );
+    // 9 + the escaper's sh-turned-sleep and its setsid child + host + sentinel. The escapee has left
+    // the group only once setsid(1) has exec'd its sleep: until then it is still a group member.
+    await waitFor('the workers, and the escapee out of its group', async () => {
+      const marked = scanMarked(h.marker);
+      const settled = marked.length >= WORKER_PROCESSES + 4 && !marked.some((p) => /setsid/.test(p.command));
+      return settled ? true : undefined;
+    });
     process.kill(report.sentinel, 'SIGKILL');
     child.kill('SIGKILL');
     await exited(child);
