@@ -3,7 +3,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { silentLogger } from '../../src/core/base/logger';
+import { Logger } from '../../src/core/base/logger';
 import { readStartToken } from '../../src/core/process/procfs';
 import { allWatchers } from '../../src/core/recovery/groupWatcher';
 import { currentHost } from '../../src/core/recovery/ownerMark';
@@ -57,13 +57,19 @@ export const sentinelScenario: Scenario = {
   number: 8,
   title: 'Sentinel',
   async run(config, problems) {
+    // Routine lines would only cost time; complaints go into the scenario's problems.
+    const logger: Logger = {
+      info: () => undefined,
+      warn: (message) => problems.push(`warn: ${message}`),
+      error: (message) => problems.push(`error: ${message}`),
+    };
     const repMarker = newMarker('rep');
     const logDir = await fs.mkdtemp(path.join(os.tmpdir(), 'shepherd-bench-sentinel-'));
     const script = sentinelScript();
     const sentinel = new SentinelClient({
       script,
       logFile: path.join(logDir, 'sentinel.jsonl'),
-      logger: silentLogger,
+      logger,
       onWarning: (message) => problems.push(`sentinel: ${message}`),
     });
     const windowMs = (config.quick ? 2 : 6) * 1_000;
@@ -74,7 +80,7 @@ export const sentinelScenario: Scenario = {
     // before the first await is what holds the event loop.
     const holdMs: number[] = [];
     const recordMs: number[] = [];
-    const watcher = allWatchers([new SpawnJournal(logDir, currentHost(), silentLogger), sentinel]);
+    const watcher = allWatchers([new SpawnJournal(logDir, currentHost(), logger), sentinel]);
     try {
       const pids = await startSleeps(repMarker);
       sentinel.start();

@@ -12,10 +12,3 @@ export function describeError(error: unknown): string {
   }
   return String(error);
 }
-
-/** A logger that drops everything; for callers (tests, benchmarks) that do not care. */
-export const silentLogger: Logger = {
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-};

@@ -2,11 +2,11 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { silentLogger } from '../../../../../src/core/base/logger';
 import { TaskRegistry } from '../../../../../src/core/base/taskRegistry';
 import { TranscriptSaver } from '../../../../../src/core/sessions/transcripts/transcriptSaver';
 import { StoredSession } from '../../../../../src/core/sessions/transcripts/storedSession';
 import { TranscriptStore } from '../../../../../src/core/sessions/transcripts/transcriptStore';
+import { RecordingLogger } from '../../../../helpers/supervisorFixture';
 
 const SESSION_ID = 'saver-test';
 
@@ -31,7 +31,7 @@ describe('TranscriptSaver', () => {
   beforeEach(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'shepherd-saver-'));
     store = new TranscriptStore(dir);
-    saver = new TranscriptSaver(store, new TaskRegistry(silentLogger));
+    saver = new TranscriptSaver(store, new TaskRegistry(new RecordingLogger()));
   });
 
   afterEach(async () => {
