@@ -367,6 +367,9 @@ export const DEFAULT_SETTINGS: Readonly<Record<string, unknown>> = {
   // Anything in the extension host that still tries the network goes to a dead loopback port instead.
   'http.proxy': 'http://127.0.0.1:9',
   'http.proxySupport': 'override',
+  // The fixture and demo workspaces live inside Shepherd's own repository: a git worktree of that per
+  // session is not what these runs are about, and the question would stop every New Agent Session.
+  'shepherd.sessions.worktree': 'never',
 };
 
 const active = new Set<Targets>();
