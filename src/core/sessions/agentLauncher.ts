@@ -1,7 +1,6 @@
 import { Logger } from '../base/logger';
 import { TaskRegistry } from '../base/taskRegistry';
 import { Supervisor } from '../workers/supervisor';
-import { AcpConnection } from './acp/acpConnection';
 import { AcpClientHost } from './acp/clientHost';
 import { AgentConfig, isProtocolAgent } from './agentConfig';
 import { AgentConnection, ConnectionOptions } from './agentConnection';
@@ -15,13 +14,18 @@ export interface AgentLaunchContext {
   readonly host: AcpClientHost;
 }
 
-/** Starts an agent process and connects to it in its kind's protocol. */
-export function launchAgent(
+/**
+ * Starts an agent process and connects to it in its kind's protocol. The ACP client (the SDK and its
+ * schema library, ~14 MB of heap) is loaded the first time an ACP agent starts, not with the editor.
+ */
+export async function launchAgent(
   context: AgentLaunchContext,
   agent: AgentConfig,
   options: ConnectionOptions,
 ): Promise<AgentConnection> {
-  return isProtocolAgent(agent)
-    ? ProtocolConnection.start(context.supervisor, agent, options, context.logger)
-    : AcpConnection.start(context, agent, options);
+  if (isProtocolAgent(agent)) {
+    return ProtocolConnection.start(context.supervisor, agent, options, context.logger);
+  }
+  const { AcpConnection } = await import('./acp/acpConnection');
+  return AcpConnection.start(context, agent, options);
 }
