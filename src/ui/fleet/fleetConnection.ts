@@ -5,7 +5,7 @@ import { describeError } from '../../core/base/logger';
 import { RemoteResult } from '../../core/fleet/commandChannel';
 import { RemoteAction } from '../../core/fleet/commandSigning';
 import { toHostId } from '../../core/fleet/fleetKeys';
-import { FleetMember } from '../../core/fleet/fleetMember';
+import type { FleetMember } from '../../core/fleet/fleetMember';
 import { parseFleetSettings } from '../../core/fleet/fleetSettings';
 import { FleetView } from '../../core/fleet/fleetView';
 import { ShepherdCore } from '../../core/shepherdCore';
@@ -76,6 +76,8 @@ export class FleetConnection implements Disposable {
         return;
       }
       const secrets = await readFleetSecrets(this.secrets);
+      // The Redis client (~18 MB) loads only once a fleet is configured: the fleet is opt-in.
+      const { FleetMember } = await import('../../core/fleet/fleetMember');
       if (generation !== this.generation) {
         return; // a newer reconnect owns the member now
       }
