@@ -5,6 +5,7 @@ import * as path from 'node:path';
 const SRC_DIR = path.resolve(__dirname, '..', '..', '..', '..', 'src');
 const MAX_LINE_LENGTH = 120;
 const RELATIVE_IMPORT = /(?:from\s+|import\s*\(\s*|require\(\s*)['"](\.{1,2}\/[^'"]+)['"]/g;
+const IMPORTS_VSCODE = /(?:from\s+['"]vscode['"]|require\(\s*['"]vscode['"]\s*\)|import\(\s*['"]vscode['"]\s*\))/;
 
 async function listTs(dir: string): Promise<string[]> {
   const entries = await fs.readdir(dir, { withFileTypes: true });
@@ -49,6 +50,18 @@ describe('the source layout', () => {
       }
     }
     assert.deepEqual(outward, []);
+  });
+
+  it('keeps every file under src/core free of the vscode module', async () => {
+    const files = await listTs(path.join(SRC_DIR, 'core'));
+    assert.ok(files.length > 10, `found only ${files.length} core files`);
+    const offenders: string[] = [];
+    for (const file of files) {
+      if (IMPORTS_VSCODE.test(await fs.readFile(file, 'utf8'))) {
+        offenders.push(path.relative(SRC_DIR, file));
+      }
+    }
+    assert.deepEqual(offenders, []);
   });
 
   it('keeps the core free of the UI and the extension', async () => {
