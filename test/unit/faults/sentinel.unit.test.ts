@@ -221,6 +221,8 @@ describe('fault injection: the extension host dies hard, and its sentinel stops 
     );
     assert.deepEqual(await findMarked(h.marker), [strangerPid], 'the scan left the stranger alone too');
     process.kill(strangerPid, 'SIGKILL');
+    // SIGKILL is delivered, not yet done: the scenario's leak check must not see it still dying.
+    await waitFor('the stranger gone', async () => ((await findMarked(h.marker)).length === 0 ? true : undefined));
     h.faults(2);
   });
 
