@@ -28,6 +28,9 @@ describe('OutputBatcher', () => {
         killGroupSync(worker.child.pid);
       }
     }
+    // The test's own cleanup: a worker still writing when the test ended is killed and reaped here,
+    // so the leak check below sees only what cleanup could not end.
+    await Promise.all(launched.map((worker) => worker.exited));
     for (const batcher of batchers) {
       batcher.dispose();
     }
