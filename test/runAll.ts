@@ -20,6 +20,26 @@ interface Outcome {
   readonly passed: number;
   readonly failed: number;
   readonly seconds: number;
+  /** Mocha's "N failing" section without stack frames, so the summary at the end of a CI log names what failed. */
+  readonly failures: string;
+}
+
+const MAX_FAILURE_LINES = 120;
+
+function failureSection(output: string): string {
+  const start = [...output.matchAll(/^\s+\d+ failing$/gm)].at(-1)?.index;
+  if (start === undefined) {
+    return '';
+  }
+  const lines = output
+    .slice(start)
+    .split('\n')
+    .filter((line) => !/^\s+at /.test(line) && line.trim() !== '');
+  const shown = lines.slice(0, MAX_FAILURE_LINES);
+  if (lines.length > shown.length) {
+    shown.push(`  … ${lines.length - shown.length} more lines above in the log`);
+  }
+  return shown.join('\n');
 }
 
 const mochaBin = path.join(REPO_ROOT, 'node_modules', 'mocha', 'bin', 'mocha.js');
@@ -76,6 +96,7 @@ function runLevel(level: Level): Promise<Outcome> {
         exitCode: code ?? (signal ? 128 : 1),
         ...counts,
         seconds: (Date.now() - started) / 1000,
+        failures: failureSection(output),
       });
     });
   });
@@ -107,6 +128,9 @@ async function main(): Promise<number> {
     { passed: 0, failed: 0 },
   );
   process.stdout.write(`total ${total.passed} passed, ${total.failed} failed\n`);
+  for (const outcome of outcomes.filter((candidate) => candidate.failures !== '')) {
+    process.stdout.write(`\n=== what failed in ${outcome.name} ===\n${outcome.failures}\n`);
+  }
   return ok ? 0 : 1;
 }
 
