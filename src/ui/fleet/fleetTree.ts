@@ -57,7 +57,13 @@ function stateItem(view: FleetView): vscode.TreeItem {
   const item = new vscode.TreeItem(describeFleetView(view));
   item.id = 'fleet-state';
   item.iconPath = new vscode.ThemeIcon(
-    view.kind === 'unreachable' ? 'debug-disconnect' : view.kind === 'connecting' ? 'loading~spin' : 'info',
+    view.kind === 'unreachable'
+      ? 'debug-disconnect'
+      : view.kind === 'connecting'
+        ? 'loading~spin'
+        : view.kind === 'not-configured'
+          ? 'warning'
+          : 'info',
   );
   item.tooltip = describeFleetView(view);
   return item;
@@ -146,7 +152,7 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
   getChildren(node?: FleetNode): FleetNode[] {
     if (!node) {
       const view = this.view;
-      if (view.kind === 'not-configured') {
+      if (view.kind === 'not-configured' && view.problems.length === 0) {
         return []; // the view's welcome text explains and offers "Connect to Fleet…"
       }
       return view.kind === 'machines'
