@@ -36,6 +36,8 @@ export interface ShepherdApi {
   readonly panels: SessionPanels;
   readonly tree: WorkersTreeProvider;
   readonly workersView: vscode.TreeView<WorkersNode>;
+  /** The Fleet view's rows: the host suite checks its four states and a peer's workers through it. */
+  readonly fleetTree: FleetTreeProvider;
   /** How long activate() took, in milliseconds (the benchmark reads it through the host suite). */
   readonly activationMs: number;
   /** Re-reads settings and Procfiles now; resolves once the result is applied. */
@@ -210,7 +212,7 @@ function wire(
   const { tree, workersView } = wireWorkersView(ctx, store);
   wireSessions(ctx, store);
   registerCommands(ctx, store);
-  wireFleet(context, core, { notifier: ctx.notifier, logger }, store);
+  const fleetTree = wireFleet(context, core, { notifier: ctx.notifier, logger }, store);
   watchSettings(ctx, tree, store);
 
   void ctx.tasks.run('startup', async () => {
@@ -233,6 +235,7 @@ function wire(
     panels: ctx.panels,
     tree,
     workersView,
+    fleetTree,
     reconcile: () => ctx.sync.reconcile('requested'),
   };
 }
@@ -243,7 +246,7 @@ function wireFleet(
   core: ShepherdCore,
   report: { notifier: Notifier; logger: Logger },
   store: DisposableStore,
-): void {
+): FleetTreeProvider {
   const manifest: unknown = context.extension.packageJSON;
   const version = isObject(manifest) && typeof manifest.version === 'string' ? manifest.version : 'unknown';
   const connection = store.add(new FleetConnection(core, context.secrets, version));
@@ -252,6 +255,7 @@ function wireFleet(
   store.add(connection.onDidChangeView((view) => fleetTree.update(view)));
   registerFleetCommands({ connection, secrets: context.secrets, ...report }, store);
   connection.reconnect('startup');
+  return fleetTree;
 }
 
 export function activate(context: vscode.ExtensionContext): ShepherdApi {

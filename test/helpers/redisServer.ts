@@ -62,9 +62,10 @@ export class RedisServer {
     private readonly marker: string,
   ) {}
 
-  static async start(marker: string): Promise<RedisServer> {
+  /** `port`: a port chosen before, where a client was already told to look (a free one by default). */
+  static async start(marker: string, port?: number): Promise<RedisServer> {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'shepherd-redis-'));
-    const server = new RedisServer(await freePort(), dir, marker);
+    const server = new RedisServer(port ?? (await freePort()), dir, marker);
     await server.launch();
     return server;
   }
