@@ -3,6 +3,7 @@
 import type { Page } from 'playwright-core';
 import type { Workbench } from '../harness/browser';
 import type { CodeServer } from '../harness/codeServer';
+import type { DemoFleet } from '../harness/demoFleet';
 
 export interface E2EContext {
   server: CodeServer;
@@ -10,6 +11,8 @@ export interface E2EContext {
   page: Page;
   /** Folder opened in the workbench (test/fixtures/workspace). */
   workspaceFolder: string;
+  /** The local Redis and headless peer of `npm start`; undefined when redis-server is not on PATH. */
+  fleet: DemoFleet | undefined;
 }
 
 let current: E2EContext | undefined;

@@ -11,6 +11,7 @@ import Mocha from 'mocha';
 import { openWorkbench, saveFailureArtifacts, type Workbench } from '../harness/browser';
 import { findFiles, runMain } from '../harness/cli';
 import { ensureCodeServer, startCodeServer, type CodeServer } from '../harness/codeServer';
+import { DemoFleet, startDemoFleet } from '../harness/demoFleet';
 import { DEMO_WORKSPACE, SLOW_LOGIN_SHELL } from '../harness/paths';
 import {
   abortOnSignals,
@@ -34,6 +35,7 @@ async function main(): Promise<number> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'shepherd-e2e-'));
   let server: CodeServer | undefined;
   let workbench: Workbench | undefined;
+  let fleet: DemoFleet | undefined;
   let exitCode = 1;
   let passed = 0;
   let failed = 0;
@@ -48,6 +50,8 @@ async function main(): Promise<number> {
     const extensionsDir = path.join(tmp, 'extensions');
     await prepareExtensionsDir(extensionsDir, source, { withRunner: false });
     log(`extension under test: ${describeSource(source)}`);
+    // The demo's fleet, as `npm start` runs it: the Fleet spec drives the window against its peer.
+    fleet = await startDemoFleet(marker, log);
     // A slow login shell as $SHELL: the workbench must not wait for it (see the smoke spec).
     server = await startCodeServer({
       workspaceFolder: DEMO_WORKSPACE,
@@ -55,12 +59,13 @@ async function main(): Promise<number> {
       trust: true,
       marker,
       env: { SHELL: SLOW_LOGIN_SHELL },
+      settings: fleet ? { 'shepherd.fleet.redisUrl': fleet.redisUrl } : {},
     });
     workbench = await openWorkbench({ server });
     log(`workbench loaded after ${((Date.now() - started) / 1000).toFixed(1)}s`);
     await waitForShepherd(workbench.page);
     log(`Shepherd active after ${((Date.now() - started) / 1000).toFixed(1)}s`);
-    setE2EContext({ server, workbench, page: workbench.page, workspaceFolder: DEMO_WORKSPACE });
+    setE2EContext({ server, workbench, page: workbench.page, workspaceFolder: DEMO_WORKSPACE, fleet });
 
     const grepIndex = process.argv.indexOf('--grep');
     const mocha = new Mocha({
@@ -108,6 +113,12 @@ async function main(): Promise<number> {
     await workbench?.close();
     try {
       await server?.stop();
+    } catch (error) {
+      process.stderr.write(`[e2e] ${String(error)}\n`);
+      exitCode = 1;
+    }
+    try {
+      await fleet?.stop();
     } catch (error) {
       process.stderr.write(`[e2e] ${String(error)}\n`);
       exitCode = 1;

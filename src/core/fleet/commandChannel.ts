@@ -166,7 +166,8 @@ export class CommandChannel {
           await pause(ERROR_PAUSE_MS, signal);
         } else {
           failedEpoch = epoch;
-          if (!(error instanceof RedisOfflineError)) {
+          // A blocked read ends with "Disconnects client" when this host leaves the fleet: no news then.
+          if (!(error instanceof RedisOfflineError) && !link.isClosing) {
             logger.warn(`fleet: reading commands stopped: ${describeError(error)}`);
           }
         }

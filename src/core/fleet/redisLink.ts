@@ -174,6 +174,11 @@ export class RedisLink {
     return undefined;
   }
 
+  /** True from the moment close() is called: calls failing after that are expected, not news. */
+  get isClosing(): boolean {
+    return this.stopper.signal.aborted;
+  }
+
   /** Stops reconnecting and drops the connections. */
   async close(): Promise<void> {
     this.stopper.abort();
