@@ -12,6 +12,7 @@ import { RESULTS_DIR } from './paths';
 import { disposeAllPm2 } from './pm2';
 import { BenchResults, ScenarioReport, toMarkdown, writeResults } from './report';
 import { activationScenario } from './scenarios/activation';
+import { fleetScenario } from './scenarios/fleet';
 import { floodScenario } from './scenarios/flood';
 import { idleScenario } from './scenarios/idle';
 import { Scenario } from './scenarios/scenario';
@@ -30,6 +31,7 @@ const SCENARIOS: readonly Scenario[] = [
   sessionsScenario,
   activationScenario,
   sentinelScenario,
+  fleetScenario,
 ];
 
 function describeError(error: unknown): string {

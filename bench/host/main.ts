@@ -7,6 +7,7 @@
 import './timerCensus';
 import { describeError } from '../../src/core/base/logger';
 import { createContext, HostContext } from './context';
+import { fleet } from './fleet';
 import { flood, floodNodeOnly } from './flood';
 import { idle } from './idle';
 import { HostApi, HostKind, HostReply, HostRequest } from './protocol';
@@ -29,6 +30,7 @@ const handlers: Handlers = {
   'session-status': sessionStatus,
   'session-events': sessionEvents,
   'session-ttft': sessionTtft,
+  fleet,
 };
 
 function run<K extends HostKind>(request: HostRequest<K>, context: HostContext): Promise<HostApi[K]['result']> {

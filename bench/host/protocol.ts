@@ -148,6 +148,40 @@ export interface SessionTtftResult {
   readonly fromPool: boolean;
 }
 
+export interface FleetParams {
+  readonly redisUrl: string;
+  readonly namespace: string;
+  readonly fleetSecret: string;
+  /** Simulated peers, each a copy of this host's heartbeat. */
+  readonly peers: number;
+  readonly workersPerPeer: number;
+  readonly rounds: number;
+  /** The real peer process whose stubborn workers are stopped. */
+  readonly peerHostId: string;
+}
+
+export interface RemoteStopSample {
+  /** From the command sent to the worker's whole group gone (probed every 2 ms). */
+  readonly goneMs: number;
+  /** From the command sent to the peer's signed answer received. */
+  readonly answerMs: number;
+  readonly message: string;
+}
+
+export interface FleetResult {
+  /** Hosts the last discovery round found (simulated peers and the real one). */
+  readonly hosts: number;
+  /** The window's own heartbeat with its real workers, as written to Redis. */
+  readonly heartbeatBytes: number;
+  /** Each discovery round (SCAN + pipelined reads + parsing + the view), back to back. */
+  readonly roundMs: readonly number[];
+  readonly loop: LoopDelay;
+  /** The same probe for 2 s with nothing of the fleet running, just before. */
+  readonly loopFloor: LoopDelay;
+  readonly redisCpuPerRoundMs: number;
+  readonly stops: readonly RemoteStopSample[];
+}
+
 /** Every request kind with its parameters and its result. */
 export interface HostApi {
   'stop-stubborn': { params: StopStubbornParams; result: StopStubbornResult };
@@ -159,6 +193,7 @@ export interface HostApi {
   'session-status': { params: SessionStatusParams; result: SessionStatusResult };
   'session-events': { params: SessionEventsParams; result: SessionEventsResult };
   'session-ttft': { params: SessionTtftParams; result: SessionTtftResult };
+  fleet: { params: FleetParams; result: FleetResult };
 }
 
 export type HostKind = keyof HostApi;
