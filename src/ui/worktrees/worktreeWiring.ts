@@ -1,12 +1,17 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DisposableStore } from '../../core/base/events';
 import { describeError, Logger } from '../../core/base/logger';
 import { TaskRegistry } from '../../core/base/taskRegistry';
 import { SessionManager } from '../../core/sessions/sessionManager';
-import { DEFAULT_TICK_MS } from '../../core/workers/supervisor';
+import { DEFAULT_TICK_MS, Supervisor } from '../../core/workers/supervisor';
 import { recordTurnCheckpoint } from '../../core/worktrees/checkpoints';
 import { GitRunner } from '../../core/worktrees/gitRunner';
+import { WorktreeInfo } from '../../core/worktrees/worktreeModel';
+import { removeWorktree } from '../../core/worktrees/worktreeOutcome';
+import { runWorktreeSetup } from '../../core/worktrees/worktreeSetup';
 import { WorktreeSummary } from '../../core/worktrees/worktreeStatus';
+import { SECTION } from '../settings/configuration';
 import { AgentPlacement } from '../sessions/sessionCommands';
 import { Notifier } from '../common/notifier';
 import { GIT_SHOW_SCHEME, GitShowProvider } from './gitShowProvider';
@@ -33,6 +38,35 @@ export function describeWorktree(branch: string, base: string, summary: Worktree
   return `${summary.branch ?? branch} from ${base} · ${files} +${summary.insertions} −${summary.deletions}`;
 }
 
+/** `shepherd.worktrees.setup`, or undefined when empty. */
+function readSetupCommand(): string | undefined {
+  const value = vscode.workspace.getConfiguration(SECTION).get<unknown>('worktrees.setup');
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+/**
+ * Runs the setup in a new worktree before its agent starts. When it fails the session must not
+ * start: the worktree and its branch are removed (nothing was in them but the setup's products) and
+ * the error says why; the setup's worker stays in the tree with its output.
+ */
+async function prepareWorktree(
+  deps: { git: GitRunner; supervisor: Supervisor; logger: Logger },
+  worktree: WorktreeInfo,
+): Promise<void> {
+  const commandLine = readSetupCommand();
+  if (commandLine === undefined) {
+    return;
+  }
+  try {
+    await runWorktreeSetup(deps.supervisor, { commandLine, cwd: worktree.path, name: path.basename(worktree.path) });
+  } catch (error) {
+    await removeWorktree(deps.git, worktree.repoRoot, worktree.path, true);
+    await deps.git.run({ cwd: worktree.repoRoot, args: ['branch', '-D', '--', worktree.branch] });
+    deps.logger.warn(`worktree ${worktree.path} removed: its setup failed`);
+    throw new Error(`The session did not start: ${describeError(error)}. The worktree was removed.`);
+  }
+}
+
 function newSessionName(agentLabel: string): string {
   const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
   return `${agentLabel}-${stamp}`;
@@ -43,9 +77,9 @@ function newSessionName(agentLabel: string): string {
  * each tick, a checkpoint at the end of every turn, the review's content provider and commands.
  */
 export function wireWorktrees(
-  context: vscode.ExtensionContext,
   deps: {
     manager: SessionManager;
+    supervisor: Supervisor;
     tasks: TaskRegistry;
     logger: Logger;
     notifier: Notifier;
@@ -55,7 +89,7 @@ export function wireWorktrees(
 ): WorktreeWiring {
   const { manager, tasks, logger, notifier } = deps;
   const git = new GitRunner();
-  const worktrees = store.add(new SessionWorktrees(context.workspaceState, git, tasks, logger));
+  const worktrees = store.add(new SessionWorktrees(manager, git, tasks, logger));
   const setContextKey = (): Thenable<unknown> =>
     vscode.commands.executeCommand('setContext', HAS_WORKTREE_SESSIONS_KEY, worktrees.entries().length > 0);
   void setContextKey();
@@ -92,10 +126,11 @@ export function wireWorktrees(
         return place && { cwd: place.cwd };
       }
       logger.info(`worktree ${worktree.path} made on ${worktree.branch} from ${worktree.baseLabel}`);
+      await prepareWorktree({ git, supervisor: deps.supervisor, logger }, worktree);
       return {
         cwd: place.cwd,
+        worktree,
         onCreated: async (sessionId) => {
-          await worktrees.set(sessionId, worktree);
           await recordTurnCheckpoint(git, worktree.path, sessionId).catch((error: unknown) =>
             logger.warn(`[session:${sessionId}] the first checkpoint failed: ${describeError(error)}`),
           );
