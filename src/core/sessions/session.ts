@@ -136,6 +136,7 @@ export class Session implements Disposable {
       usage: this.usage,
       lastActivity: this.lastActivity,
       createdAt: this.createdAt,
+      ...(this.worktree ? { worktree: { branch: this.worktree.branch, base: this.worktree.baseLabel } } : {}),
       message: this.message,
       canResume: canResume(this.agent),
       modes: this.connection?.modes,

@@ -34,6 +34,7 @@ export const WORKTREE_COMMANDS = {
   accept: 'shepherd.worktree.accept',
   keep: 'shepherd.worktree.keep',
   discard: 'shepherd.worktree.discard',
+  rewind: 'shepherd.worktree.rewind',
 } as const;
 
 export type WorktreeCommandKey = keyof typeof WORKTREE_COMMANDS;

@@ -17,6 +17,7 @@ import { WORKTREE_COMMANDS, WorktreeCommandKey } from '../commands/commandIds';
 import { Notifier } from '../common/notifier';
 import { isWorkerNode } from '../workers/workersTree';
 import { openReview } from './reviewChanges';
+import { rewindTurn } from './rewindTurn';
 import { SessionWorktrees } from './sessionWorktrees';
 
 export interface WorktreeCommandDeps {
@@ -136,10 +137,15 @@ function handlers(deps: WorktreeCommandDeps): Record<WorktreeCommandKey, Command
     accept: withTarget((target) => accept(deps, target)),
     keep: withTarget((target) => keep(deps, target)),
     discard: withTarget((target) => discard(deps, target)),
+    // From the panel: (session id, the user message's entry id); from the palette: both picked.
+    rewind: async (arg, entryId) => {
+      const target = await resolveTarget(deps, arg);
+      return target && rewindTurn(deps, target, typeof entryId === 'number' ? entryId : undefined);
+    },
   };
 }
 
-/** Registers Review Changes, Accept, Keep Branch and Discard. */
+/** Registers Review Changes, Accept, Keep Branch, Discard and Rewind. */
 export function registerWorktreeCommands(deps: WorktreeCommandDeps, store: DisposableStore): void {
   const table = handlers(deps);
   for (const key of Object.keys(WORKTREE_COMMANDS) as WorktreeCommandKey[]) {

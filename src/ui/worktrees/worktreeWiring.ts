@@ -5,7 +5,7 @@ import { describeError, Logger } from '../../core/base/logger';
 import { TaskRegistry } from '../../core/base/taskRegistry';
 import { SessionManager } from '../../core/sessions/sessionManager';
 import { DEFAULT_TICK_MS, Supervisor } from '../../core/workers/supervisor';
-import { recordTurnCheckpoint } from '../../core/worktrees/checkpoints';
+import { recordCheckpoint, START_CHECKPOINT, turnCheckpointLabel } from '../../core/worktrees/checkpoints';
 import { GitRunner } from '../../core/worktrees/gitRunner';
 import { WorktreeInfo } from '../../core/worktrees/worktreeModel';
 import { removeWorktree } from '../../core/worktrees/worktreeOutcome';
@@ -105,10 +105,19 @@ export function wireWorktrees(
   store.add({ dispose: () => clearInterval(timer) });
   store.add(
     manager.onDidNeedAttention((event) => {
-      const worktree = worktrees.get(event.session.id);
-      if (event.reason === 'turn-ended' && worktree) {
-        void tasks.run(`checkpoint ${event.session.id}`, () =>
-          recordTurnCheckpoint(git, worktree.path, event.session.id),
+      const sessionId = event.session.id;
+      const worktree = worktrees.get(sessionId);
+      if (event.reason !== 'turn-ended' || !worktree) {
+        return;
+      }
+      // Named after the message that began the turn, so "rewind to before the next one" finds it.
+      const lastUser = manager
+        .transcript(sessionId)
+        .filter((entry) => entry.kind === 'user')
+        .at(-1);
+      if (lastUser) {
+        void tasks.run(`checkpoint ${sessionId}`, () =>
+          recordCheckpoint(git, worktree.path, sessionId, turnCheckpointLabel(lastUser.id)),
         );
       }
     }),
@@ -131,7 +140,7 @@ export function wireWorktrees(
         cwd: place.cwd,
         worktree,
         onCreated: async (sessionId) => {
-          await recordTurnCheckpoint(git, worktree.path, sessionId).catch((error: unknown) =>
+          await recordCheckpoint(git, worktree.path, sessionId, START_CHECKPOINT).catch((error: unknown) =>
             logger.warn(`[session:${sessionId}] the first checkpoint failed: ${describeError(error)}`),
           );
         },
