@@ -163,7 +163,7 @@ function handlers(ctx: SessionCommandContext): Record<SessionCommandKey, Command
         arg,
         'Close which session? Its agent stops and its transcript is deleted.',
       );
-      if (session) {
+      if (session && (await ctx.worktrees.beforeClose(session.id))) {
         await ctx.sessions.close(session.id);
         ctx.folders.delete(session.id);
       }

@@ -121,8 +121,40 @@ async function discard(deps: WorktreeCommandDeps, target: Target): Promise<void>
     return;
   }
   const result = await discardWorktree(deps.git, target.worktree, target.sessionId);
-  await deps.worktrees.delete(target.sessionId);
+  deps.worktrees.delete(target.sessionId);
   deps.notifier.info(`${target.worktree.branch} is discarded (${result.lostFiles} changed file(s)).`);
+}
+
+/**
+ * Before a worktree session closes: with changes, asks whether to keep them (the worktree and its
+ * branch stay, listed afterwards as an orphaned worktree) or discard them; without changes the
+ * worktree is removed, as nothing would be lost. False when the user cancelled the close.
+ */
+export async function settleBeforeClose(deps: WorktreeCommandDeps, sessionId: string): Promise<boolean> {
+  const worktree = deps.worktrees.get(sessionId);
+  if (!worktree) {
+    return true;
+  }
+  const title = deps.manager.get(sessionId)?.title ?? sessionId;
+  const changed = await countDiscardedFiles(deps.git, worktree);
+  const answer =
+    changed === 0
+      ? 'Discard'
+      : await vscode.window.showWarningMessage(
+          `${title} changed ${changed} file(s) in ${worktree.branch}. Keep them (the worktree and branch stay, ` +
+            'to accept or review later) or discard them?',
+          { modal: true },
+          'Keep',
+          'Discard',
+        );
+  if (answer === undefined) {
+    return false;
+  }
+  if (answer === 'Discard') {
+    await discardWorktree(deps.git, worktree, sessionId);
+    deps.worktrees.delete(sessionId);
+  }
+  return true;
 }
 
 function handlers(deps: WorktreeCommandDeps): Record<WorktreeCommandKey, CommandHandler> {

@@ -17,16 +17,21 @@ import { Notifier } from '../common/notifier';
 import { GIT_SHOW_SCHEME, GitShowProvider } from './gitShowProvider';
 import { SessionWorktrees } from './sessionWorktrees';
 import { chooseAgentPlace } from './worktreeChoice';
-import { registerWorktreeCommands } from './worktreeCommands';
+import { registerWorktreeCommands, settleBeforeClose } from './worktreeCommands';
+import { OrphanWorktrees, registerOrphanCommands, watchOrphans } from './orphanWorktrees';
 
 /** Set while a session runs in a worktree: shows the worktree commands in the palette. */
 export const HAS_WORKTREE_SESSIONS_KEY = 'shepherd.hasWorktreeSessions';
 
 export interface WorktreeWiring {
   readonly worktrees: SessionWorktrees;
+  /** Worktrees in Shepherd's folder that no session owns, for the tree. */
+  readonly orphans: OrphanWorktrees;
   /** The tree's line for a session's worktree, or undefined for a session in the workspace folder. */
   describe(sessionId: string): string | undefined;
   placeAgent(folder: string, name: string): Promise<AgentPlacement | undefined>;
+  /** Keep or discard a worktree session's changes before it closes; false when the user cancelled. */
+  beforeClose(sessionId: string): Promise<boolean>;
 }
 
 /** "shepherd/x from main · 2 files +10 −3". */
@@ -100,7 +105,11 @@ export function wireWorktrees(
     }),
   );
   store.add(vscode.workspace.registerTextDocumentContentProvider(GIT_SHOW_SCHEME, new GitShowProvider(git)));
-  registerWorktreeCommands({ git, worktrees, manager, notifier, logger }, store);
+  const commandDeps = { git, worktrees, manager, notifier, logger };
+  registerWorktreeCommands(commandDeps, store);
+  const orphans = store.add(new OrphanWorktrees(git, worktrees, logger));
+  registerOrphanCommands({ git, orphans, notifier, logger }, store);
+  store.add(watchOrphans(orphans, manager, tasks));
   const timer = setInterval(() => worktrees.refresh(), DEFAULT_TICK_MS);
   store.add({ dispose: () => clearInterval(timer) });
   store.add(
@@ -124,6 +133,8 @@ export function wireWorktrees(
   );
   return {
     worktrees,
+    orphans,
+    beforeClose: (sessionId) => settleBeforeClose(commandDeps, sessionId),
     describe: (sessionId) => {
       const info = worktrees.get(sessionId);
       return info && describeWorktree(info.branch, info.baseLabel, worktrees.summary(sessionId));
