@@ -1,3 +1,4 @@
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DisposableStore } from '../../core/base/events';
@@ -136,7 +137,12 @@ export async function settleBeforeClose(deps: WorktreeCommandDeps, sessionId: st
     return true;
   }
   const title = deps.manager.get(sessionId)?.title ?? sessionId;
-  const changed = await countDiscardedFiles(deps.git, worktree);
+  // A folder deleted by hand has nothing left to lose: discarding it only prunes git's record.
+  const exists = await fs.stat(worktree.path).then(
+    () => true,
+    () => false,
+  );
+  const changed = exists ? await countDiscardedFiles(deps.git, worktree) : 0;
   const answer =
     changed === 0
       ? 'Discard'
@@ -162,7 +168,14 @@ function handlers(deps: WorktreeCommandDeps): Record<WorktreeCommandKey, Command
     (run: (target: Target) => Promise<unknown>): CommandHandler =>
     async (arg) => {
       const target = await resolveTarget(deps, arg);
-      return target && run(target);
+      try {
+        return target && (await run(target));
+      } finally {
+        // Accept, keep and discard change what the tree shows even when the agent is idle.
+        if (target) {
+          deps.worktrees.markStale(target.sessionId);
+        }
+      }
     };
   return {
     review: withTarget((target) => openReview(deps.git, target.worktree, target.title)),
@@ -172,7 +185,13 @@ function handlers(deps: WorktreeCommandDeps): Record<WorktreeCommandKey, Command
     // From the panel: (session id, the user message's entry id); from the palette: both picked.
     rewind: async (arg, entryId) => {
       const target = await resolveTarget(deps, arg);
-      return target && rewindTurn(deps, target, typeof entryId === 'number' ? entryId : undefined);
+      try {
+        return target && (await rewindTurn(deps, target, typeof entryId === 'number' ? entryId : undefined));
+      } finally {
+        if (target) {
+          deps.worktrees.markStale(target.sessionId);
+        }
+      }
     },
   };
 }

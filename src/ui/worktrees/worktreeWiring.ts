@@ -65,10 +65,14 @@ async function prepareWorktree(
   try {
     await runWorktreeSetup(deps.supervisor, { commandLine, cwd: worktree.path, name: path.basename(worktree.path) });
   } catch (error) {
-    await removeWorktree(deps.git, worktree.repoRoot, worktree.path, true);
-    await deps.git.run({ cwd: worktree.repoRoot, args: ['branch', '-D', '--', worktree.branch] });
-    deps.logger.warn(`worktree ${worktree.path} removed: its setup failed`);
-    throw new Error(`The session did not start: ${describeError(error)}. The worktree was removed.`);
+    const removed = await removeWorktree(deps.git, worktree.repoRoot, worktree.path, true)
+      .then(() => deps.git.run({ cwd: worktree.repoRoot, args: ['branch', '-D', '--', worktree.branch] }))
+      .then(
+        () => 'The worktree was removed.',
+        (cleanup: unknown) => `The worktree ${worktree.path} could not be removed: ${describeError(cleanup)}.`,
+      );
+    deps.logger.warn(`worktree setup failed in ${worktree.path}; ${removed}`);
+    throw new Error(`The session did not start: ${describeError(error)}. ${removed}`);
   }
 }
 
