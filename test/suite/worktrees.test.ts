@@ -88,4 +88,26 @@ describe('worktree sessions', () => {
     assert.ok(tab);
     assert.equal(git(['status', '--porcelain']), '', 'still clean after the review');
   });
+
+  it('Accept (merge) brings the agent’s work into the main tree’s branch', async () => {
+    const id = await vscode.commands.executeCommand<string | undefined>('shepherd.session.new', AGENT_ID);
+    assert.ok(id);
+    const worktree = test.api.sessions.placeOf(id)?.worktree;
+    assert.ok(worktree);
+    fs.writeFileSync(path.join(worktree.path, 'accepted.txt'), 'from the agent\n');
+    const accepting = vscode.commands.executeCommand('shepherd.worktree.accept', id);
+    // The first item is "Merge into main", then the commit message input keeps its proposed text.
+    for (const step of ['the merge-or-squash pick', 'the commit message']) {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      void step;
+    }
+    await accepting;
+    await waitFor('the merge in the main tree', () =>
+      fs.existsSync(path.join(repo, 'accepted.txt')) ? true : undefined,
+    );
+    assert.equal(fs.readFileSync(path.join(repo, 'accepted.txt'), 'utf8'), 'from the agent\n');
+    assert.equal(git(['status', '--porcelain']), '', 'merged and committed');
+    assert.match(git(['log', '-1', '--format=%s']), /Shepherd session/);
+  });
 });
