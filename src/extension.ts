@@ -118,6 +118,8 @@ function wireWorkersView(
     vscode.window.createTreeView('shepherd.workers', { treeDataProvider: tree, showCollapseAll: true }),
   );
   registerRowClick(workersView, ctx, store);
+  tree.setOrphanedWorktrees(ctx.worktrees.orphans.entries());
+  store.add(ctx.worktrees.orphans.onDidChange((rows) => tree.setOrphanedWorktrees(rows)));
   store.add(sessions.onDidChangeSession((change) => change.view.workerId && tree.refresh(change.view.workerId)));
   store.add(
     ctx.onDidChangeSessionDetail((sessionId) => {

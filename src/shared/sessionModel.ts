@@ -34,6 +34,15 @@ export interface SessionView {
   readonly commands?: readonly SlashCommand[];
   /** How full the agent's context window is (ACP `usage_update`), in tokens. */
   readonly context?: ContextUsage;
+  /** The git worktree the agent works in: the panel then offers review, accept, discard and rewind. */
+  readonly worktree?: SessionWorktreeView;
+}
+
+export interface SessionWorktreeView {
+  /** The worktree's branch, `shepherd/<name>`. */
+  readonly branch: string;
+  /** What it started from, as the user picked it. */
+  readonly base: string;
 }
 
 export interface SessionMode {

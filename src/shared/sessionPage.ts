@@ -31,6 +31,15 @@ export function sessionPageHtml(options: SessionPageOptions): string {
 <body>
 <div id="status" role="status" aria-live="polite">Connecting…</div>
 <div id="problem" role="alert" hidden></div>
+<div id="worktree" role="toolbar" aria-label="Worktree" hidden>
+<span id="worktree-label" class="codicon-label"></span>
+<button id="worktree-review" type="button" class="secondary" title="Open everything the agent changed in a diff editor">
+  <span class="codicon codicon-diff-multiple"></span> Review Changes</button>
+<button id="worktree-accept" type="button" class="secondary" title="Merge or squash the agent's work into your branch">
+  <span class="codicon codicon-git-merge"></span> Accept…</button>
+<button id="worktree-discard" type="button" class="secondary" title="Remove the worktree and its branch">
+  <span class="codicon codicon-trash"></span> Discard…</button>
+</div>
 <main id="transcript" aria-label="Conversation"></main>
 <form id="composer">
 <textarea id="input" aria-label="Message"

@@ -20,7 +20,14 @@ export type WebviewMessage =
   | { readonly type: 'interrupt' }
   | { readonly type: 'permission'; readonly requestId: string; readonly decision: PermissionDecision }
   /** A link the user clicked in agent output; the extension opens http(s) links only. */
-  | { readonly type: 'openLink'; readonly href: string };
+  | { readonly type: 'openLink'; readonly href: string }
+  /** A header button of a worktree session. */
+  | { readonly type: 'worktree'; readonly action: WorktreeAction }
+  /** "Rewind to before this turn" on the user message `entryId`. */
+  | { readonly type: 'rewind'; readonly entryId: number };
+
+export type WorktreeAction = 'review' | 'accept' | 'discard';
+export const WORKTREE_ACTIONS: readonly WorktreeAction[] = ['review', 'accept', 'discard'];
 
 // ---- Extension → webview ------------------------------------------------------------------
 
@@ -77,6 +84,23 @@ export function parseWebviewMessage(value: unknown): ParsedMessage {
         return { ok: false, reason: '"openLink" needs an "href"' };
       }
       return { ok: true, message: { type: 'openLink', href } };
+    }
+    case 'worktree': {
+      const action = oneOf(WORKTREE_ACTIONS, value.action);
+      if (!action) {
+        return { ok: false, reason: `"worktree" needs an "action" of ${WORKTREE_ACTIONS.join(', ')}` };
+      }
+      return { ok: true, message: { type: 'worktree', action } };
+    }
+    case 'rewind': {
+      const entryId = value.entryId;
+      if (typeof entryId !== 'number' || !Number.isSafeInteger(entryId) || entryId < 0) {
+        return {
+          ok: false,
+          reason: `"rewind" needs an "entryId" that is a whole number, not ${describeValue(entryId)}`,
+        };
+      }
+      return { ok: true, message: { type: 'rewind', entryId } };
     }
     default:
       return { ok: false, reason: `unknown message type ${describeValue(value.type)}` };

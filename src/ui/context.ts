@@ -113,16 +113,19 @@ function sessionServices(
     return read;
   };
   store.add(sessions);
-  const folders = new SessionFolders();
+  const folders = new SessionFolders((id) => sessions.placeOf(id)?.cwd);
   const detailChanged = store.add(new vscode.EventEmitter<string>());
   const worktrees = wireWorktrees(
-    extension,
-    { manager: sessions, tasks, logger, notifier, onDidChange: (id) => detailChanged.fire(id) },
+    {
+      manager: sessions,
+      supervisor: base.supervisor,
+      tasks,
+      logger,
+      notifier,
+      onDidChange: (id) => detailChanged.fire(id),
+    },
     store,
   );
-  for (const [sessionId, worktree] of worktrees.worktrees.entries()) {
-    folders.set(sessionId, worktree.path);
-  }
   const restored = tasks.run('restore sessions', () => sessions.restore(agents()));
   const panels = store.add(new SessionPanels({ ...base, folders }, restored));
   return { agents, folders, panels, worktrees, onDidChangeSessionDetail: detailChanged.event };

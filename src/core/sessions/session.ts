@@ -5,6 +5,7 @@ import { AgentConnection } from './agentConnection';
 import { PermissionDecision, SessionState, SessionUsage, SessionView } from '../../shared/sessionModel';
 import { Transcript } from './transcripts/transcript';
 import { StoredSession } from './transcripts/storedSession';
+import { WorktreeInfo } from '../worktrees/worktreeModel';
 
 /** A few protocol complaints per turn are worth showing; a flood of them is not. */
 export const MAX_PROTOCOL_NOTICES_PER_TURN = 3;
@@ -35,6 +36,10 @@ export class Session implements Disposable {
   protocolNotices = 0;
   /** Counts the agent processes this session has had, to name each one's worker. */
   generation = 0;
+  /** Where the agent runs, chosen at creation and kept with the transcript. */
+  cwd: string | undefined;
+  /** The git worktree the session runs in, if any. */
+  worktree: WorktreeInfo | undefined;
 
   constructor(
     readonly id: string,
@@ -42,9 +47,11 @@ export class Session implements Disposable {
     public title: string,
     readonly createdAt: number,
     readonly transcript: Transcript,
-    restored: { resumeId: string | undefined; usage: SessionUsage } | undefined,
+    restored: Pick<StoredSession, 'resumeId' | 'usage' | 'cwd' | 'worktree'> | undefined,
   ) {
     this.resumeId = restored?.resumeId;
+    this.cwd = restored?.cwd;
+    this.worktree = restored?.worktree;
     this.usage = restored?.usage ?? { inputTokens: 0, outputTokens: 0, costUsd: 0 };
   }
 
@@ -111,6 +118,8 @@ export class Session implements Disposable {
       createdAt: this.createdAt,
       usage: this.usage,
       entries: this.transcript.list(),
+      ...(this.cwd === undefined ? {} : { cwd: this.cwd }),
+      ...(this.worktree === undefined ? {} : { worktree: this.worktree }),
     };
   }
 
@@ -127,6 +136,7 @@ export class Session implements Disposable {
       usage: this.usage,
       lastActivity: this.lastActivity,
       createdAt: this.createdAt,
+      ...(this.worktree ? { worktree: { branch: this.worktree.branch, base: this.worktree.baseLabel } } : {}),
       message: this.message,
       canResume: canResume(this.agent),
       modes: this.connection?.modes,

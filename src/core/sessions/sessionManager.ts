@@ -18,6 +18,7 @@ import { TranscriptSaver } from './transcripts/transcriptSaver';
 import { StoredSession } from './transcripts/storedSession';
 import { TranscriptStore } from './transcripts/transcriptStore';
 import { DEFAULT_POOL_SIZE, WarmPool } from './warmPool';
+import { WorktreeInfo } from '../worktrees/worktreeModel';
 
 /** Idle and stall checks need no finer grain than this. */
 export const SESSION_TICK_MS = 1_000;
@@ -35,6 +36,19 @@ export interface SessionManagerOptions {
   readonly stallTimeoutMs?: number;
   readonly poolSize?: number;
   readonly tickMs?: number;
+}
+
+/** What a new session is given besides its agent and folder. */
+export interface NewSessionPlace {
+  readonly title?: string;
+  /** The git worktree `cwd` is, saved with the transcript. */
+  readonly worktree?: WorktreeInfo;
+}
+
+/** Where a session's agent runs; `cwd` is undefined for transcripts of older versions. */
+export interface SessionPlace {
+  readonly cwd: string | undefined;
+  readonly worktree: WorktreeInfo | undefined;
 }
 
 export interface SessionChange {
@@ -175,20 +189,26 @@ export class SessionManager implements Disposable {
    * Opens a new session with an agent and starts its process (a warm one when the pool has it).
    * Resolves with the session even when the agent failed to start: the transcript says why.
    */
-  async create(agent: AgentConfig, cwd: string, title?: string): Promise<SessionView> {
+  async create(agent: AgentConfig, cwd: string, place: NewSessionPlace = {}): Promise<SessionView> {
     const id = randomUUID();
     const session = await this.mapLock.runExclusive(() => {
       const created = this.newSession(
         id,
         agent,
-        title ?? `${agent.label} ${this.sessions.size + 1}`,
+        place.title ?? `${agent.label} ${this.sessions.size + 1}`,
         Date.now(),
         [],
         undefined,
       );
+      created.cwd = cwd;
+      created.worktree = place.worktree;
       this.sessions.set(id, created);
       return created;
     });
+    if (place.worktree) {
+      // Saved at once: a worktree session must survive a reload even before its first message.
+      this.persist(session);
+    }
     this.fireChange(session, 'added');
     await session.turnLock.runExclusive(() => this.ensureConnection(session, cwd));
     this.pool.fill(agent, cwd);
@@ -250,6 +270,23 @@ export class SessionManager implements Disposable {
     }
     await connection.setMode(modeId);
     this.fireChange(session);
+  }
+
+  /** Where a session's agent runs and its worktree; undefined for an unknown session. */
+  placeOf(id: string): SessionPlace | undefined {
+    const session = this.sessions.get(id);
+    return session && { cwd: session.cwd, worktree: session.worktree };
+  }
+
+  /** Forgets (or records) a session's worktree, saved with its transcript; false for an unknown session. */
+  setWorktree(id: string, worktree: WorktreeInfo | undefined): boolean {
+    const session = this.sessions.get(id);
+    if (!session) {
+      return false;
+    }
+    session.worktree = worktree;
+    this.persist(session);
+    return true;
   }
 
   rename(id: string, title: string): void {
@@ -379,14 +416,7 @@ export class SessionManager implements Disposable {
       (error) => this.logger.error(`a transcript listener threw: ${describeError(error)}`),
       entries,
     );
-    const session = new Session(
-      id,
-      agent,
-      title,
-      createdAt,
-      transcript,
-      stored && { resumeId: stored.resumeId, usage: stored.usage },
-    );
+    const session = new Session(id, agent, title, createdAt, transcript, stored);
     transcript.onDidChange((change) => this.transcriptChanges.fire({ sessionId: id, change }));
     return session;
   }

@@ -148,13 +148,26 @@ export async function restoreCheckpoint(
   return { undo, files };
 }
 
+/** The label of the checkpoint of a worktree as it was created, before the first turn. */
+export const START_CHECKPOINT = 'start';
+
+/** The label of the checkpoint recorded when the turn begun by the user message `entryId` ended. */
+export function turnCheckpointLabel(entryId: number): string {
+  return `turn-${entryId}`;
+}
+
 /**
- * Records the end of a turn as `refs/shepherd/<session>/<n>`, numbering turns from the ones already
- * recorded; turn 0 is the worktree as it was created. Rewinding to "before turn n" restores n - 1.
+ * Which checkpoint "before the turn of the user message `entryId`" is: the one recorded when the
+ * previous turn ended, or the start for the first message. Undefined when `entryId` is not one of
+ * `userEntryIds` (the ids of the session's user messages, in order).
  */
-export async function recordTurnCheckpoint(git: GitRunner, worktree: string, sessionId: string): Promise<Checkpoint> {
-  const turns = (await listCheckpoints(git, worktree, sessionId)).filter((c) => /\/\d+$/.test(c.ref)).length;
-  return recordCheckpoint(git, worktree, sessionId, String(turns));
+export function checkpointBefore(userEntryIds: readonly number[], entryId: number): string | undefined {
+  const index = userEntryIds.indexOf(entryId);
+  if (index < 0) {
+    return undefined;
+  }
+  const previous = userEntryIds[index - 1];
+  return previous === undefined ? START_CHECKPOINT : turnCheckpointLabel(previous);
 }
 
 /** Deletes every checkpoint of a session (on accept or discard), in one `update-ref --stdin`. */

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { GitError } from './gitErrors';
+import { classifyGitFailure, GitError } from './gitErrors';
 import { GitRunner } from './gitRunner';
 
 /** What Shepherd needs to know about the repository a workspace folder belongs to. */
@@ -13,51 +13,70 @@ export interface RepositoryInfo {
   readonly branch: string | undefined;
 }
 
+export interface ProbedRepository extends RepositoryInfo {
+  /** The commit the requested base names; HEAD's when no base was asked for. */
+  readonly baseCommit: string;
+}
+
+const HEADS = 'refs/heads/';
+
+/** Reads git's complaint about one `rev-parse` call into the GitError that names the cause. */
+function probeFailure(folder: string, base: string | undefined, stdout: string, stderr: string): GitError {
+  if (/must be run in a work tree/.test(stderr)) {
+    return new GitError('not-a-repository', `${folder} is inside a git folder but not in a worktree`);
+  }
+  if (/bad revision 'HEAD(\^\{commit\})?'/.test(stderr)) {
+    const root = stdout.split('\n')[0] ?? folder;
+    return new GitError('no-commits', `the repository at ${root} has no commits yet: commit once, then try again`);
+  }
+  if (base !== undefined && stderr.includes(`bad revision '${base}^{commit}'`)) {
+    return new GitError('bad-base', `"${base}" is not a branch or commit in ${stdout.split('\n')[0] ?? folder}`);
+  }
+  return classifyGitFailure(['rev-parse'], folder, 128, stderr);
+}
+
 /**
- * Inspects the repository around `folder`. Rejects with a GitError saying what is missing: git
- * itself, the repository (`not-a-repository`), or a first commit (`no-commits`).
+ * Inspects the repository around `folder`, and resolves `base` to a commit, in ONE git call
+ * (`rev-parse --show-toplevel HEAD^{commit} [<base>^{commit}] --symbolic-full-name HEAD --`): creating
+ * a worktree is measured against a bare `git worktree add`, and each extra git process costs more
+ * than the checks themselves. Rejects with a GitError saying what is missing: git itself, the
+ * repository (`not-a-repository`), a first commit (`no-commits`), or a base that names no commit
+ * (`bad-base`).
  */
-export async function inspectRepository(git: GitRunner, folder: string): Promise<RepositoryInfo> {
-  const root = (await git.text({ cwd: folder, args: ['rev-parse', '--show-toplevel'] })).trim();
-  if (root === '') {
-    throw new GitError('not-a-repository', `${folder} is inside a git folder but not in a worktree`);
+export async function probeRepository(git: GitRunner, folder: string, base?: string): Promise<ProbedRepository> {
+  if (base !== undefined && (base.startsWith('-') || base === '')) {
+    throw new GitError('bad-base', `"${base}" is not a branch or commit`);
   }
-  const head = await git.run({ cwd: root, args: ['rev-parse', '--verify', '-q', 'HEAD^{commit}'], okCodes: [1] });
-  if (head.code !== 0) {
-    throw new GitError('no-commits', `the repository at ${root} has no commits yet: commit once, then try again`);
+  const revisions = ['HEAD^{commit}', ...(base === undefined ? [] : [`${base}^{commit}`])];
+  const result = await git.run({
+    cwd: folder,
+    // --symbolic-full-name applies to every revision after it, so HEAD's name comes last.
+    args: ['rev-parse', '--show-toplevel', ...revisions, '--symbolic-full-name', 'HEAD', '--'],
+    okCodes: [128],
+  });
+  const stdout = result.stdout.toString('utf8');
+  if (result.code !== 0) {
+    throw probeFailure(folder, base, stdout, result.stderr);
   }
-  const branch = await git.run({ cwd: root, args: ['symbolic-ref', '-q', '--short', 'HEAD'], okCodes: [1] });
+  const lines = stdout.split('\n');
+  const [root, head] = lines;
+  const baseCommit = base === undefined ? head : lines[2];
+  const symbolic = lines[revisions.length + 1];
+  if (!root || !head || !baseCommit || !symbolic) {
+    throw new GitError('failed', `git rev-parse in ${folder} printed an unexpected answer: ${JSON.stringify(stdout)}`);
+  }
   return {
     root: path.resolve(root),
-    head: head.stdout.toString('utf8').trim(),
-    branch: branch.code === 0 ? branch.stdout.toString('utf8').trim() : undefined,
+    head,
+    branch: symbolic.startsWith(HEADS) ? symbolic.slice(HEADS.length) : undefined,
+    baseCommit,
   };
 }
 
-/** The commit `revision` names, or a `bad-base` GitError saying it names none. */
-export async function resolveCommit(git: GitRunner, root: string, revision: string): Promise<string> {
-  if (revision.startsWith('-')) {
-    throw new GitError('bad-base', `"${revision}" is not a branch or commit`);
-  }
-  const result = await git.run({
-    cwd: root,
-    args: ['rev-parse', '--verify', '-q', '--end-of-options', `${revision}^{commit}`],
-    okCodes: [1],
-  });
-  if (result.code !== 0) {
-    throw new GitError('bad-base', `"${revision}" is not a branch or commit in ${root}`);
-  }
-  return result.stdout.toString('utf8').trim();
-}
-
-/** True when refs/heads/<branch> exists. */
-export async function branchExists(git: GitRunner, root: string, branch: string): Promise<boolean> {
-  const result = await git.run({
-    cwd: root,
-    args: ['show-ref', '--verify', '-q', `refs/heads/${branch}`],
-    okCodes: [1],
-  });
-  return result.code === 0;
+/** The repository around `folder`; see probeRepository for the failures. */
+export async function inspectRepository(git: GitRunner, folder: string): Promise<RepositoryInfo> {
+  const { root, head, branch } = await probeRepository(git, folder);
+  return { root, head, branch };
 }
 
 /**

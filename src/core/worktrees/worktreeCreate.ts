@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { GitError } from './gitErrors';
 import { GitRunner } from './gitRunner';
-import { branchExists, inspectRepository, resolveCommit } from './repository';
+import { probeRepository } from './repository';
 import { BRANCH_PREFIX, slugify, WorktreeInfo } from './worktreeModel';
 
 export interface CreateWorktreeOptions {
@@ -60,30 +60,32 @@ async function ensureFreeTarget(dir: string): Promise<void> {
 }
 
 /**
- * Creates `git worktree add -b shepherd/<slug> <dir> <base>` with `<dir>` outside the repository.
- * Every precondition is checked first, so a failure names its cause and leaves nothing half made:
- * no repository, no commits, a detached HEAD with no base picked, a base that names nothing, a
- * branch that already exists, a folder that cannot be created.
+ * Creates `git worktree add -b shepherd/<slug> <dir> <base>` with `<dir>` outside the repository,
+ * in two git calls: one `rev-parse` for every precondition, then `worktree add`. A failure names its
+ * cause and leaves nothing half made: no repository, no commits, a detached HEAD with no base
+ * picked, a base that names nothing, a folder that cannot be created (checked without git), and a
+ * branch that already exists (git refuses before it makes anything; its words are recognised).
  */
 export async function createWorktree(git: GitRunner, options: CreateWorktreeOptions): Promise<WorktreeInfo> {
-  const repo = await inspectRepository(git, options.folder);
+  const repo = await probeRepository(git, options.folder, options.base);
   if (options.base === undefined && repo.branch === undefined) {
     throw new GitError(
       'detached-head',
       `HEAD is detached at ${repo.head.slice(0, 7)} in ${repo.root}: check out a branch, or pick one as the base`,
     );
   }
-  const baseLabel = options.base ?? repo.branch ?? repo.head;
-  const baseCommit = await resolveCommit(git, repo.root, baseLabel);
   const slug = slugify(options.name);
   const branch = `${BRANCH_PREFIX}${slug}`;
-  if (await branchExists(git, repo.root, branch)) {
-    throw new GitError('branch-exists', `a branch named "${branch}" already exists; pick another name`);
-  }
   const parent = path.resolve(options.worktreesFolder ?? defaultWorktreesFolder(repo.root));
   const dir = path.join(parent, slug);
   await ensureFolder(parent);
   await ensureFreeTarget(dir);
-  await git.run({ cwd: repo.root, args: ['worktree', 'add', '-b', branch, '--', dir, baseCommit] });
-  return { repoRoot: repo.root, path: dir, branch, baseCommit, baseLabel };
+  await git.run({ cwd: repo.root, args: ['worktree', 'add', '-q', '-b', branch, '--', dir, repo.baseCommit] });
+  return {
+    repoRoot: repo.root,
+    path: dir,
+    branch,
+    baseCommit: repo.baseCommit,
+    baseLabel: options.base ?? repo.branch ?? repo.head,
+  };
 }

@@ -17,6 +17,13 @@ export interface WorktreeSummary {
 }
 
 /**
+ * At most this many worktree summaries run at once. Each is a `git status` that stats every file of
+ * its worktree: ten at the same moment would take every core of a small machine away from the
+ * extension host, whose event loop then runs late although it does nothing itself.
+ */
+export const SUMMARY_LANES = 2;
+
+/**
  * An untracked file larger than this counts as changed but its lines are not counted: reading it
  * on every tick would cost more than the number is worth.
  */

@@ -34,9 +34,19 @@ export const WORKTREE_COMMANDS = {
   accept: 'shepherd.worktree.accept',
   keep: 'shepherd.worktree.keep',
   discard: 'shepherd.worktree.discard',
+  rewind: 'shepherd.worktree.rewind',
 } as const;
 
 export type WorktreeCommandKey = keyof typeof WORKTREE_COMMANDS;
+
+/** Commands on an orphaned worktree's row, registered by orphanWorktrees.ts; package.json lists these too. */
+export const ORPHAN_COMMANDS = {
+  open: 'shepherd.worktree.orphan.open',
+  review: 'shepherd.worktree.orphan.review',
+  remove: 'shepherd.worktree.orphan.remove',
+} as const;
+
+export type OrphanCommandKey = keyof typeof ORPHAN_COMMANDS;
 
 /** Fleet commands, registered by fleetCommands.ts; package.json lists these too. */
 export const FLEET_COMMANDS = {

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { DisposableStore } from '../../core/base/events';
 import { AgentConfig, installHint } from '../../core/sessions/agentConfig';
 import { SessionManager } from '../../core/sessions/sessionManager';
+import { WorktreeInfo } from '../../core/worktrees/worktreeModel';
 import type { ShepherdContext } from '../context';
 import { SessionView } from '../../shared/sessionModel';
 import { CommandHandler, registerGuardedCommand } from '../commands/commandGuard';
@@ -22,6 +23,8 @@ export type SessionCommandContext = Pick<
 /** Where a new session's agent runs, and what to do once the session exists. */
 export interface AgentPlacement {
   readonly cwd: string;
+  /** Set when `cwd` is a new git worktree: saved with the session's transcript. */
+  readonly worktree?: WorktreeInfo;
   readonly onCreated?: (sessionId: string) => Promise<void>;
 }
 
@@ -127,7 +130,7 @@ async function newSession(ctx: SessionCommandContext, arg: unknown): Promise<str
   const cwd = placement.cwd;
   const session = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: `Starting ${agent.label}…` },
-    () => ctx.sessions.create(agent, cwd),
+    () => ctx.sessions.create(agent, cwd, placement.worktree && { worktree: placement.worktree }),
   );
   ctx.folders.set(session.id, cwd);
   await placement.onCreated?.(session.id);
@@ -160,7 +163,7 @@ function handlers(ctx: SessionCommandContext): Record<SessionCommandKey, Command
         arg,
         'Close which session? Its agent stops and its transcript is deleted.',
       );
-      if (session) {
+      if (session && (await ctx.worktrees.beforeClose(session.id))) {
         await ctx.sessions.close(session.id);
         ctx.folders.delete(session.id);
       }

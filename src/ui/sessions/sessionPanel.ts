@@ -10,6 +10,7 @@ import {
   WebviewMessage,
 } from '../../shared/sessionProtocol';
 import { sessionPageHtml } from '../../shared/sessionPage';
+import { WORKTREE_COMMANDS } from '../commands/commandIds';
 import { nonce } from '../../shared/webviewSecurity';
 
 export const SESSION_VIEW_TYPE = 'shepherd.session';
@@ -157,6 +158,17 @@ export class SessionPanel implements Disposable {
         return;
       case 'openLink':
         this.openLink(message.href);
+        return;
+      // Worktree actions run as their commands do from the tree, which report their own failures.
+      case 'worktree':
+        void tasks.run(`worktree ${message.action} from the panel`, async () =>
+          vscode.commands.executeCommand(WORKTREE_COMMANDS[message.action], this.sessionId),
+        );
+        return;
+      case 'rewind':
+        void tasks.run('rewind from the panel', async () =>
+          vscode.commands.executeCommand(WORKTREE_COMMANDS.rewind, this.sessionId, message.entryId),
+        );
         return;
     }
   }

@@ -135,6 +135,9 @@ export function workerContextValue(view: WorkerView, flags: WorkerFlags): string
   if (flags.session) {
     words.push('session');
   }
+  if (flags.worktree !== undefined) {
+    words.push('worktree');
+  }
   return `${words.join(';')};`;
 }
 

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DisposableStore } from '../../core/base/events';
 import { Supervisor, WorkerChange } from '../../core/workers/supervisor';
@@ -34,7 +35,21 @@ export interface RecoveryNode {
   readonly count: number;
 }
 
-export type WorkersNode = GroupNode | WorkerNode | RecoveryNode;
+/** A worktree under Shepherd's folder that no session owns (see ui/worktrees/orphanWorktrees.ts). */
+export interface OrphanRow {
+  readonly kind: 'orphan';
+  readonly repoRoot: string;
+  readonly path: string;
+  /** The branch's short name, undefined when detached. */
+  readonly branch: string | undefined;
+}
+
+/** The "Orphaned worktrees" section at the bottom of the view, shown only when there are some. */
+export interface OrphansNode {
+  readonly kind: 'orphans';
+}
+
+export type WorkersNode = GroupNode | WorkerNode | RecoveryNode | OrphansNode | OrphanRow;
 
 /** What the recovery row says; the host suite and e2e look for it. */
 export function recoveryLabel(count: number): string {
@@ -47,6 +62,18 @@ export const TREE_REFRESH_MS = 150;
 export function isWorkerNode(value: unknown): value is WorkerNode {
   return isObject(value) && value.kind === 'worker' && typeof value.id === 'string';
 }
+
+export function isOrphanNode(value: unknown): value is OrphanRow {
+  return (
+    isObject(value) &&
+    value.kind === 'orphan' &&
+    typeof value.path === 'string' &&
+    typeof value.repoRoot === 'string' &&
+    (value.branch === undefined || typeof value.branch === 'string')
+  );
+}
+
+const ORPHANS_NODE: OrphansNode = { kind: 'orphans' };
 
 /**
  * The Workers view. Nodes are cached per worker so a single node can be refreshed; a change to one
@@ -63,6 +90,7 @@ export class WorkersTreeProvider implements vscode.TreeDataProvider<WorkersNode>
   private readonly groupKeys = new Map<string, string | undefined>();
   private structureChanged = false;
   private recovery: RecoveryNode | undefined;
+  private orphans: readonly OrphanRow[] = [];
   private readonly refresher = new Coalescer<string>(TREE_REFRESH_MS, (ids) => this.flush(ids));
   private readonly disposables = new DisposableStore();
 
@@ -93,6 +121,12 @@ export class WorkersTreeProvider implements vscode.TreeDataProvider<WorkersNode>
     this.refreshAll();
   }
 
+  /** Shows worktrees no session owns in their own section (none: the section goes). */
+  setOrphanedWorktrees(rows: readonly OrphanRow[]): void {
+    this.orphans = rows;
+    this.refreshAll();
+  }
+
   /** Everything may look different (trust was granted): rebuild on the next refresh. */
   refreshAll(): void {
     this.structureChanged = true;
@@ -100,11 +134,15 @@ export class WorkersTreeProvider implements vscode.TreeDataProvider<WorkersNode>
   }
 
   getChildren(element?: WorkersNode): WorkersNode[] {
-    if (element?.kind === 'worker' || element?.kind === 'recovery') {
+    if (element?.kind === 'orphans') {
+      return [...this.orphans];
+    }
+    if (element !== undefined && element.kind !== 'group') {
       return [];
     }
     const top = element ? [] : this.recovery ? [this.recovery] : [];
-    return [...top, ...this.childrenOf(element)];
+    const bottom = element || this.orphans.length === 0 ? [] : [ORPHANS_NODE];
+    return [...top, ...this.childrenOf(element), ...bottom];
   }
 
   private childrenOf(element: GroupNode | undefined): WorkersNode[] {
@@ -122,6 +160,9 @@ export class WorkersTreeProvider implements vscode.TreeDataProvider<WorkersNode>
   }
 
   getParent(element: WorkersNode): WorkersNode | undefined {
+    if (element.kind === 'orphan') {
+      return ORPHANS_NODE;
+    }
     if (element.kind !== 'worker') {
       return undefined;
     }
@@ -138,6 +179,10 @@ export class WorkersTreeProvider implements vscode.TreeDataProvider<WorkersNode>
         return this.workerItem(node);
       case 'recovery':
         return this.recoveryItem(node);
+      case 'orphans':
+        return this.orphansItem();
+      case 'orphan':
+        return orphanItem(node);
     }
   }
 
@@ -230,6 +275,16 @@ export class WorkersTreeProvider implements vscode.TreeDataProvider<WorkersNode>
     return item;
   }
 
+  private orphansItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem('Orphaned worktrees', vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = 'orphans';
+    item.contextValue = 'orphans;';
+    item.description = String(this.orphans.length);
+    item.iconPath = new vscode.ThemeIcon('git-branch');
+    item.tooltip = "Worktrees in Shepherd's folder that no session owns: open, review or remove them.";
+    return item;
+  }
+
   private groupItem(node: GroupNode): vscode.TreeItem {
     const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
     item.id = `group:${node.key}`;
@@ -266,4 +321,14 @@ export class WorkersTreeProvider implements vscode.TreeDataProvider<WorkersNode>
     item.command = { command: OPEN_CLICKED_ROW, title: 'Open' };
     return item;
   }
+}
+
+function orphanItem(row: OrphanRow): vscode.TreeItem {
+  const item = new vscode.TreeItem(path.basename(row.path), vscode.TreeItemCollapsibleState.None);
+  item.id = `orphan:${row.path}`;
+  item.contextValue = 'orphanedWorktree;';
+  item.description = row.branch ?? 'detached HEAD';
+  item.tooltip = `${row.path}\nNo session owns this worktree.`;
+  item.iconPath = new vscode.ThemeIcon('git-branch');
+  return item;
 }

@@ -1,63 +1,54 @@
+import { Semaphore } from 'async-mutex';
 import * as vscode from 'vscode';
 import { Emitter, Event } from '../../core/base/events';
 import { describeError, Logger } from '../../core/base/logger';
 import { TaskRegistry } from '../../core/base/taskRegistry';
+import { SessionManager } from '../../core/sessions/sessionManager';
 import { GitRunner } from '../../core/worktrees/gitRunner';
+import { SessionState } from '../../shared/sessionModel';
 import { WorktreeInfo } from '../../core/worktrees/worktreeModel';
-import { summarizeWorktree, WorktreeSummary } from '../../core/worktrees/worktreeStatus';
+import { SUMMARY_LANES, summarizeWorktree, WorktreeSummary } from '../../core/worktrees/worktreeStatus';
 
-/** Workspace-state key under which each session's worktree is kept across window reloads. */
-const STATE_KEY = 'shepherd.sessionWorktrees';
-
-const INFO_FIELDS = ['repoRoot', 'path', 'branch', 'baseCommit', 'baseLabel'] as const;
-
-/** A stored record, checked field by field: a bad one is reported and skipped, the others load. */
-function readInfo(value: unknown): WorktreeInfo | string {
-  if (typeof value !== 'object' || value === null) {
-    return 'it is not an object';
-  }
-  const record = value as Record<string, unknown>;
-  const missing = INFO_FIELDS.filter((field) => typeof record[field] !== 'string' || record[field] === '');
-  if (missing.length > 0) {
-    return `it lacks ${missing.join(', ')}`;
-  }
-  const text = (field: (typeof INFO_FIELDS)[number]): string => String(record[field]);
-  return {
-    repoRoot: text('repoRoot'),
-    path: text('path'),
-    branch: text('branch'),
-    baseCommit: text('baseCommit'),
-    baseLabel: text('baseLabel'),
-  };
-}
+/** Agent states in which files may change under the worktree, so its summary is refreshed every tick. */
+const WORKING_STATES: ReadonlySet<SessionState> = new Set<SessionState>([
+  'busy',
+  'stalled',
+  'waiting-for-input',
+  'starting',
+]);
 
 /**
- * Which session runs in which worktree (persisted, so worktree sessions survive a reload) and each
- * worktree's latest summary, refreshed on the global tick. A refresh still running when the next
- * tick comes is not started again, so a slow git never piles up calls.
+ * Which session runs in which worktree (kept by the session manager with each transcript, so worktree
+ * sessions survive a reload) and each worktree's latest summary, refreshed on the global tick. A
+ * refresh still running when the next tick comes is not started again, so a slow git never piles up
+ * calls.
  */
 export class SessionWorktrees implements vscode.Disposable {
-  private readonly records = new Map<string, WorktreeInfo>();
   private readonly summaries = new Map<string, WorktreeSummary>();
   private readonly refreshing = new Set<string>();
+  /** Sessions whose worktree may have changed since its last summary although their agent is not working. */
+  private readonly stale = new Set<string>();
+  private readonly lanes = new Semaphore(SUMMARY_LANES);
   private readonly changes: Emitter<string>;
 
+  private readonly subscription: { dispose(): void };
+
   constructor(
-    private readonly state: vscode.Memento,
+    private readonly manager: SessionManager,
     private readonly git: GitRunner,
     private readonly tasks: TaskRegistry,
     logger: Logger,
   ) {
     this.changes = new Emitter<string>((error) => logger.error(`a worktree listener threw: ${describeError(error)}`));
-    const stored = state.get<unknown>(STATE_KEY, {});
-    for (const [sessionId, value] of Object.entries(typeof stored === 'object' && stored !== null ? stored : {})) {
-      const info = readInfo(value);
-      if (typeof info === 'string') {
-        logger.warn(`[session:${sessionId}] its stored worktree is ignored: ${info}`);
-      } else {
-        this.records.set(sessionId, info);
+    // Restored and closed sessions bring their worktrees with them.
+    this.subscription = manager.onDidChangeSession((change) => {
+      // A state change (a turn that just ended, above all) earns one more summary.
+      this.stale.add(change.view.id);
+      if (change.kind !== 'updated') {
+        this.summaries.delete(change.view.id);
+        this.changes.fire(change.view.id);
       }
-    }
+    });
   }
 
   /** Fires a session id when its worktree's summary (or record) changed. */
@@ -66,40 +57,48 @@ export class SessionWorktrees implements vscode.Disposable {
   }
 
   get(sessionId: string): WorktreeInfo | undefined {
-    return this.records.get(sessionId);
+    return this.manager.placeOf(sessionId)?.worktree;
   }
 
   entries(): [string, WorktreeInfo][] {
-    return [...this.records];
+    return this.manager.list().flatMap((session) => {
+      const worktree = this.get(session.id);
+      return worktree ? [[session.id, worktree] as [string, WorktreeInfo]] : [];
+    });
   }
 
   summary(sessionId: string): WorktreeSummary | undefined {
     return this.summaries.get(sessionId);
   }
 
-  async set(sessionId: string, info: WorktreeInfo): Promise<void> {
-    this.records.set(sessionId, info);
-    await this.persist();
-    this.changes.fire(sessionId);
+  /** Summarises the session's worktree on the next tick (a command changed its files). */
+  markStale(sessionId: string): void {
+    this.stale.add(sessionId);
   }
 
-  async delete(sessionId: string): Promise<void> {
-    this.records.delete(sessionId);
+  /** Forgets a session's worktree (discarded), in its transcript too. */
+  delete(sessionId: string): void {
+    this.manager.setWorktree(sessionId, undefined);
     this.summaries.delete(sessionId);
-    await this.persist();
     this.changes.fire(sessionId);
   }
 
-  /** Starts one summary per worktree (git calls of different worktrees run side by side). */
+  /**
+   * Starts a summary for each worktree whose agent is working, or that changed (or was never
+   * summarised) since; SUMMARY_LANES at a time. Idle sessions cost no git call: each call's spawn
+   * holds the host's event loop (a fork of the whole host, tens of ms on a loaded machine).
+   */
   refresh(): void {
-    for (const [sessionId, info] of this.records) {
-      if (this.refreshing.has(sessionId)) {
+    for (const [sessionId, info] of this.entries()) {
+      const working = WORKING_STATES.has(this.manager.get(sessionId)?.state ?? 'exited');
+      if (this.refreshing.has(sessionId) || (!working && !this.stale.has(sessionId) && this.summaries.has(sessionId))) {
         continue;
       }
+      this.stale.delete(sessionId);
       this.refreshing.add(sessionId);
       void this.tasks.run(`worktree summary ${sessionId}`, async () => {
         try {
-          const summary = await summarizeWorktree(this.git, info);
+          const summary = await this.lanes.runExclusive(() => summarizeWorktree(this.git, info));
           const previous = this.summaries.get(sessionId);
           this.summaries.set(sessionId, summary);
           if (JSON.stringify(previous) !== JSON.stringify(summary)) {
@@ -113,10 +112,7 @@ export class SessionWorktrees implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.subscription.dispose();
     this.changes.dispose();
-  }
-
-  private persist(): Thenable<void> {
-    return this.state.update(STATE_KEY, Object.fromEntries(this.records));
   }
 }

@@ -15,7 +15,7 @@ export function readWorktreeMode(): WorktreeMode {
 }
 
 /** `shepherd.worktrees.folder`, or undefined for the default sibling folder. */
-function readWorktreesFolder(): string | undefined {
+export function readWorktreesFolder(): string | undefined {
   const value = vscode.workspace.getConfiguration(SECTION).get<unknown>('worktrees.folder');
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }

@@ -1,3 +1,4 @@
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DisposableStore } from '../../core/base/events';
@@ -17,6 +18,7 @@ import { WORKTREE_COMMANDS, WorktreeCommandKey } from '../commands/commandIds';
 import { Notifier } from '../common/notifier';
 import { isWorkerNode } from '../workers/workersTree';
 import { openReview } from './reviewChanges';
+import { rewindTurn } from './rewindTurn';
 import { SessionWorktrees } from './sessionWorktrees';
 
 export interface WorktreeCommandDeps {
@@ -120,8 +122,45 @@ async function discard(deps: WorktreeCommandDeps, target: Target): Promise<void>
     return;
   }
   const result = await discardWorktree(deps.git, target.worktree, target.sessionId);
-  await deps.worktrees.delete(target.sessionId);
+  deps.worktrees.delete(target.sessionId);
   deps.notifier.info(`${target.worktree.branch} is discarded (${result.lostFiles} changed file(s)).`);
+}
+
+/**
+ * Before a worktree session closes: with changes, asks whether to keep them (the worktree and its
+ * branch stay, listed afterwards as an orphaned worktree) or discard them; without changes the
+ * worktree is removed, as nothing would be lost. False when the user cancelled the close.
+ */
+export async function settleBeforeClose(deps: WorktreeCommandDeps, sessionId: string): Promise<boolean> {
+  const worktree = deps.worktrees.get(sessionId);
+  if (!worktree) {
+    return true;
+  }
+  const title = deps.manager.get(sessionId)?.title ?? sessionId;
+  // A folder deleted by hand has nothing left to lose: discarding it only prunes git's record.
+  const exists = await fs.stat(worktree.path).then(
+    () => true,
+    () => false,
+  );
+  const changed = exists ? await countDiscardedFiles(deps.git, worktree) : 0;
+  const answer =
+    changed === 0
+      ? 'Discard'
+      : await vscode.window.showWarningMessage(
+          `${title} changed ${changed} file(s) in ${worktree.branch}. Keep them (the worktree and branch stay, ` +
+            'to accept or review later) or discard them?',
+          { modal: true },
+          'Keep',
+          'Discard',
+        );
+  if (answer === undefined) {
+    return false;
+  }
+  if (answer === 'Discard') {
+    await discardWorktree(deps.git, worktree, sessionId);
+    deps.worktrees.delete(sessionId);
+  }
+  return true;
 }
 
 function handlers(deps: WorktreeCommandDeps): Record<WorktreeCommandKey, CommandHandler> {
@@ -129,17 +168,35 @@ function handlers(deps: WorktreeCommandDeps): Record<WorktreeCommandKey, Command
     (run: (target: Target) => Promise<unknown>): CommandHandler =>
     async (arg) => {
       const target = await resolveTarget(deps, arg);
-      return target && run(target);
+      try {
+        return target && (await run(target));
+      } finally {
+        // Accept, keep and discard change what the tree shows even when the agent is idle.
+        if (target) {
+          deps.worktrees.markStale(target.sessionId);
+        }
+      }
     };
   return {
     review: withTarget((target) => openReview(deps.git, target.worktree, target.title)),
     accept: withTarget((target) => accept(deps, target)),
     keep: withTarget((target) => keep(deps, target)),
     discard: withTarget((target) => discard(deps, target)),
+    // From the panel: (session id, the user message's entry id); from the palette: both picked.
+    rewind: async (arg, entryId) => {
+      const target = await resolveTarget(deps, arg);
+      try {
+        return target && (await rewindTurn(deps, target, typeof entryId === 'number' ? entryId : undefined));
+      } finally {
+        if (target) {
+          deps.worktrees.markStale(target.sessionId);
+        }
+      }
+    },
   };
 }
 
-/** Registers Review Changes, Accept, Keep Branch and Discard. */
+/** Registers Review Changes, Accept, Keep Branch, Discard and Rewind. */
 export function registerWorktreeCommands(deps: WorktreeCommandDeps, store: DisposableStore): void {
   const table = handlers(deps);
   for (const key of Object.keys(WORKTREE_COMMANDS) as WorktreeCommandKey[]) {

@@ -9,6 +9,9 @@ const problemEl = document.getElementById('problem') as HTMLElement;
 const input = document.getElementById('input') as HTMLTextAreaElement;
 const sendButton = document.getElementById('send') as HTMLButtonElement;
 const interruptButton = document.getElementById('interrupt') as HTMLButtonElement;
+const worktreeBar = document.getElementById('worktree') as HTMLElement;
+const worktreeLabel = document.getElementById('worktree-label') as HTMLElement;
+const WORKTREE_BUTTONS = { review: 'worktree-review', accept: 'worktree-accept', discard: 'worktree-discard' } as const;
 
 /** The entries as the extension sent them, by id; the DOM is derived from these. */
 const entries = new Map<number, TranscriptEntry>();
@@ -60,9 +63,14 @@ function renderEntry(entry: TranscriptEntry): HTMLElement {
   const node = el('div', `entry ${entry.kind}`);
   node.dataset.id = String(entry.id);
   switch (entry.kind) {
-    case 'user':
-      node.append(el('div', 'who', 'You'), el('div', 'text plain', entry.text));
+    case 'user': {
+      // Shown only in a worktree session (body.in-worktree): only there are the files checkpointed.
+      const rewind = el('button', 'rewind secondary', 'Rewind to before this turn');
+      rewind.type = 'button';
+      rewind.title = 'Put the worktree’s files back as they were before this message (undoable)';
+      node.append(el('div', 'who', 'You'), el('div', 'text plain', entry.text), rewind);
       break;
+    }
     case 'assistant': {
       const body = el('div', 'text markdown');
       body.innerHTML = renderMarkdown(entry.text);
@@ -204,6 +212,12 @@ function showSession(view: SessionView): void {
     view.state === 'waiting-for-input' ||
     view.state === 'starting';
   interruptButton.disabled = !busy;
+  worktreeBar.hidden = view.worktree === undefined;
+  worktreeLabel.textContent = view.worktree ? `${view.worktree.branch} from ${view.worktree.base}` : '';
+  document.body.classList.toggle('in-worktree', view.worktree !== undefined);
+  for (const button of transcriptEl.querySelectorAll<HTMLButtonElement>('button.rewind')) {
+    button.disabled = busy;
+  }
 }
 
 function init(view: SessionView, all: readonly TranscriptEntry[]): void {
@@ -256,7 +270,20 @@ input.addEventListener('keydown', (event) => {
 document.getElementById('composer')?.addEventListener('submit', (event) => event.preventDefault());
 sendButton.addEventListener('click', send);
 interruptButton.addEventListener('click', () => vscode.postMessage({ type: 'interrupt' }));
+for (const [action, id] of Object.entries(WORKTREE_BUTTONS)) {
+  document
+    .getElementById(id)
+    ?.addEventListener('click', () =>
+      vscode.postMessage({ type: 'worktree', action: action as keyof typeof WORKTREE_BUTTONS }),
+    );
+}
 transcriptEl.addEventListener('click', (event) => {
+  const rewind = (event.target as HTMLElement).closest('button.rewind');
+  const entryId = Number(rewind?.closest<HTMLElement>('[data-id]')?.dataset.id);
+  if (rewind && Number.isSafeInteger(entryId)) {
+    vscode.postMessage({ type: 'rewind', entryId });
+    return;
+  }
   const link = (event.target as HTMLElement).closest('a[data-href]');
   if (link) {
     event.preventDefault();

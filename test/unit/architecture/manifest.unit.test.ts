@@ -5,7 +5,13 @@ import { DEFAULT_GRACE_MS } from '../../../src/core/process/processGroup';
 import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_STALL_TIMEOUT_MS } from '../../../src/core/sessions/sessionWatchdog';
 import { DEFAULT_POOL_SIZE } from '../../../src/core/sessions/warmPool';
 import { DEFAULT_WORKER_DEFAULTS, RESTART_MODES } from '../../../src/core/definitions/workerDefinition';
-import { COMMANDS, FLEET_COMMANDS, SESSION_COMMANDS, WORKTREE_COMMANDS } from '../../../src/ui/commands/commandIds';
+import {
+  COMMANDS,
+  FLEET_COMMANDS,
+  ORPHAN_COMMANDS,
+  SESSION_COMMANDS,
+  WORKTREE_COMMANDS,
+} from '../../../src/ui/commands/commandIds';
 import { GROUP_BY_VALUES } from '../../../src/ui/workers/workerFormat';
 
 interface Manifest {
@@ -41,6 +47,7 @@ describe('package.json contributions', () => {
       ...Object.values(SESSION_COMMANDS),
       ...Object.values(FLEET_COMMANDS),
       ...Object.values(WORKTREE_COMMANDS),
+      ...Object.values(ORPHAN_COMMANDS),
     ];
     assert.deepEqual([...contributed].sort(), registered.sort());
   });

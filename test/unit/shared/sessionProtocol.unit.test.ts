@@ -12,6 +12,14 @@ describe('messages from the session webview', () => {
       ok: true,
       message: { type: 'permission', requestId: 'r1', decision: 'allow-session' },
     });
+    assert.deepEqual(parseWebviewMessage({ type: 'worktree', action: 'review' }), {
+      ok: true,
+      message: { type: 'worktree', action: 'review' },
+    });
+    assert.deepEqual(parseWebviewMessage({ type: 'rewind', entryId: 7 }), {
+      ok: true,
+      message: { type: 'rewind', entryId: 7 },
+    });
   });
 
   it('refuses forged or malformed messages with a reason naming the problem', () => {
@@ -25,6 +33,10 @@ describe('messages from the session webview', () => {
       { type: 'send', text: 'x'.repeat(MAX_PROMPT_CHARS + 1) },
       { type: 'permission', requestId: 'r1', decision: 'always' },
       { type: 'openLink', href: 42 },
+      { type: 'worktree', action: 'merge --force' },
+      { type: 'rewind', entryId: '3' },
+      { type: 'rewind', entryId: -1 },
+      { type: 'rewind', entryId: 1.5 },
     ].map((value) => {
       const parsed = parseWebviewMessage(value);
       assert.equal(parsed.ok, false, JSON.stringify(value).slice(0, 80));
@@ -33,6 +45,11 @@ describe('messages from the session webview', () => {
     assert.equal(reasons[3], 'unknown message type "runCommand"');
     assert.match(reasons[4], /"send" needs a non-empty "text"/);
     assert.match(reasons[7], /"decision" of allow, deny, allow-session/);
+    assert.equal(reasons[9], '"worktree" needs an "action" of review, accept, discard');
+    assert.match(reasons[10], /"rewind" needs an "entryId" that is a whole number, not /);
+    for (const reason of reasons.slice(10)) {
+      assert.match(reason, /"rewind" needs an "entryId" that is a whole number/);
+    }
   });
 
   it('lets only http(s) links out', () => {

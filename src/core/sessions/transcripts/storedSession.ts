@@ -1,5 +1,6 @@
 import { PermissionDecision, TranscriptEntry } from '../../../shared/sessionModel';
 import { FieldReader, isObject } from '../../../shared/untrusted';
+import { WorktreeInfo } from '../../worktrees/worktreeModel';
 
 /** What is kept of a session between window reloads. */
 export interface StoredSession {
@@ -11,6 +12,10 @@ export interface StoredSession {
   readonly createdAt: number;
   readonly usage: { readonly inputTokens: number; readonly outputTokens: number; readonly costUsd: number };
   readonly entries: readonly TranscriptEntry[];
+  /** Where the agent runs (absent in transcripts of older versions: the first workspace folder). */
+  readonly cwd?: string;
+  /** The session's git worktree, kept here so a worktree session survives a window reload. */
+  readonly worktree?: WorktreeInfo;
 }
 
 /** Session ids name files: nothing that could leave the folder or surprise a file system. */
@@ -106,6 +111,21 @@ function readEntries(read: FieldReader, raw: unknown): TranscriptEntry[] | undef
   return entries;
 }
 
+const WORKTREE_FIELDS = ['repoRoot', 'path', 'branch', 'baseCommit', 'baseLabel'] as const;
+
+function readWorktree(read: FieldReader, raw: unknown): WorktreeInfo | undefined {
+  if (!isObject(raw)) {
+    read.fail('worktree', `must be an object with ${WORKTREE_FIELDS.map((key) => `"${key}"`).join(', ')}`);
+    return undefined;
+  }
+  const fields = read.nested(raw, 'worktree: ');
+  fields.required(...WORKTREE_FIELDS);
+  const [repoRoot, path, branch, baseCommit, baseLabel] = WORKTREE_FIELDS.map((key) => fields.text(key));
+  return repoRoot && path && branch && baseCommit && baseLabel
+    ? { repoRoot, path, branch, baseCommit, baseLabel }
+    : undefined;
+}
+
 /**
  * Reads a stored session from parsed JSON (a file any process of the user could have written).
  * Every field of every entry is checked, so a bad file is refused with the first problem named and
@@ -127,6 +147,8 @@ export function parseStoredSession(value: unknown): StoredSessionResult {
   const createdAt = read.number('createdAt');
   const usage = value.usage === undefined ? undefined : readUsage(read, value.usage);
   const entries = value.entries === undefined ? undefined : readEntries(read, value.entries);
+  const cwd = read.text('cwd');
+  const worktree = value.worktree === undefined ? undefined : readWorktree(read, value.worktree);
   const [problem] = read.errors;
   if (
     problem !== undefined ||
@@ -139,5 +161,6 @@ export function parseStoredSession(value: unknown): StoredSessionResult {
   ) {
     return { ok: false, reason: problem ?? 'not a Shepherd transcript' };
   }
-  return { ok: true, session: { version: 1, id, agentId, title, resumeId, createdAt, usage, entries } };
+  const place = { ...(cwd === undefined ? {} : { cwd }), ...(worktree === undefined ? {} : { worktree }) };
+  return { ok: true, session: { version: 1, id, agentId, title, resumeId, createdAt, usage, entries, ...place } };
 }

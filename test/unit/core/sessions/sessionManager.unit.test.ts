@@ -248,4 +248,27 @@ describe('SessionManager', () => {
     await manager.send(session.id, 'resumed', h.tempDir);
     assert.match(assistantText(session.id), /you said: resumed$/);
   });
+
+  it("keeps a worktree session's folder and worktree with its transcript, saved before any message", async () => {
+    const store = new TranscriptStore(path.join(h.tempDir, 'sessions'));
+    makeManager({ store });
+    const worktree = {
+      repoRoot: path.join(h.tempDir, 'repo'),
+      path: h.tempDir,
+      branch: 'shepherd/x',
+      baseCommit: 'a'.repeat(40),
+      baseLabel: 'main',
+    };
+    const session = await manager.create(fakeAgent, h.tempDir, { worktree });
+    await manager.shutdown();
+    makeManager({ store });
+    await manager.restore([fakeAgent]);
+    assert.deepEqual(manager.placeOf(session.id), { cwd: h.tempDir, worktree });
+    assert.equal(manager.setWorktree(session.id, undefined), true);
+    await manager.shutdown();
+    makeManager({ store });
+    await manager.restore([fakeAgent]);
+    assert.deepEqual(manager.placeOf(session.id), { cwd: h.tempDir, worktree: undefined });
+    assert.equal(manager.setWorktree('no-such-session', worktree), false);
+  });
 });

@@ -8,7 +8,9 @@ import {
   listCheckpoints,
   pruneCheckpoints,
   recordCheckpoint,
-  recordTurnCheckpoint,
+  checkpointBefore,
+  START_CHECKPOINT,
+  turnCheckpointLabel,
   restoreCheckpoint,
 } from '../../../../src/core/worktrees/checkpoints';
 import { GitError } from '../../../../src/core/worktrees/gitErrors';
@@ -123,13 +125,11 @@ describe('checkpoints per turn, rewind and undo (real git)', () => {
     assert.equal(await pruneCheckpoints(repo.git, repo.root, SESSION), 0);
   });
 
-  it('numbers turn checkpoints from 0, undo points aside', async () => {
-    assert.equal((await recordTurnCheckpoint(repo.git, cwd, SESSION)).ref, `refs/shepherd/${SESSION}/0`);
-    await repo.write('a.txt', 'a\n', cwd);
-    const first = await recordTurnCheckpoint(repo.git, cwd, SESSION);
-    assert.equal(first.ref, `refs/shepherd/${SESSION}/1`);
-    await restoreCheckpoint(repo.git, cwd, SESSION, first);
-    assert.equal((await recordTurnCheckpoint(repo.git, cwd, SESSION)).ref, `refs/shepherd/${SESSION}/2`);
+  it('finds the checkpoint before a turn: the end of the previous turn, or the start', () => {
+    assert.equal(checkpointBefore([3, 8, 12], 3), START_CHECKPOINT);
+    assert.equal(checkpointBefore([3, 8, 12], 12), turnCheckpointLabel(8));
+    assert.equal(checkpointBefore([3, 8, 12], 5), undefined, 'not a user message');
+    assert.equal(checkpointRef(SESSION, turnCheckpointLabel(8)), `refs/shepherd/${SESSION}/turn-8`);
   });
 
   it('refuses a session id or label that is not one safe ref component', () => {

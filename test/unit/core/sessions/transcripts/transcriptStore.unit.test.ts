@@ -57,4 +57,25 @@ describe('TranscriptStore', () => {
       'null.json: not a Shepherd transcript (no object with "version": 1)',
     ]);
   });
+
+  it('reads a worktree record field by field and refuses one that lacks a field, naming it', async () => {
+    const store = new TranscriptStore(dir);
+    const worktree = {
+      repoRoot: '/r',
+      path: '/r.worktrees/x',
+      branch: 'shepherd/x',
+      baseCommit: 'c0ffee',
+      baseLabel: 'main',
+    };
+    await store.save({ ...stored('placed', 1), cwd: '/r.worktrees/x', worktree }, []);
+    const { branch: _dropped, ...partial } = worktree;
+    await fs.writeFile(path.join(dir, 'partial.json'), JSON.stringify({ ...stored('partial', 2), worktree: partial }));
+    await fs.writeFile(path.join(dir, 'text.json'), JSON.stringify({ ...stored('text', 3), worktree: 'main' }));
+    const { sessions, problems } = await store.loadAll();
+    assert.deepEqual(sessions, [{ ...stored('placed', 1), cwd: '/r.worktrees/x', worktree }]);
+    assert.deepEqual(problems.sort(), [
+      'partial.json: worktree: "branch" is required',
+      'text.json: "worktree" must be an object with "repoRoot", "path", "branch", "baseCommit", "baseLabel"',
+    ]);
+  });
 });
