@@ -30,6 +30,7 @@ function view(overrides: Partial<WorkerView>): WorkerView {
     lastHealthMatch: undefined,
     message: undefined,
     lastLines: [],
+    killAt: undefined,
     nextRestartAt: undefined,
     droppedLines: 0,
     definitionChanged: false,
