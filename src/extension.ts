@@ -22,7 +22,7 @@ import { readGroupBy, readStatusFileSetting, SECTION } from './ui/settings/confi
 import { recoverOrphans } from './ui/recovery/orphanRecovery';
 import { WorkersStatusBar } from './ui/status/statusBar';
 import { registerRowClick } from './ui/workers/rowClick';
-import { WorkersNode, WorkersTreeProvider } from './ui/workers/workersTree';
+import { isWorkerNode, WorkersNode, WorkersTreeProvider } from './ui/workers/workersTree';
 import { FleetConnection } from './ui/fleet/fleetConnection';
 import { registerFleetCommands } from './ui/fleet/fleetCommands';
 import { FleetTreeProvider } from './ui/fleet/fleetTree';
@@ -126,10 +126,14 @@ function wireWorkersView(
     }),
   );
   store.add(
-    new WorkersStatusBar(supervisor, {
-      totals: () => ({ sessions: sessions.list().length, ...sessions.totals() }),
-      onDidChange: (listener) => sessions.onDidChangeSession(listener),
-    }),
+    new WorkersStatusBar(
+      supervisor,
+      {
+        totals: () => ({ sessions: sessions.list().length, ...sessions.totals() }),
+        onDidChange: (listener) => sessions.onDidChangeSession(listener),
+      },
+      (id) => sessions.isWarmSpare(id),
+    ),
   );
   store.add(new WorkerContextKeys(supervisor, ctx.tasks));
   return { tree, workersView };
@@ -209,7 +213,7 @@ function wire(
   warnSettingProblems(ctx, settingProblems);
   const { tree, workersView } = wireWorkersView(ctx, store);
   wireSessions(ctx, store);
-  registerCommands(ctx, store);
+  registerCommands({ ...ctx, selectedWorker: () => workersView.selection.find(isWorkerNode)?.id }, store);
   wireFleet(context, core, { notifier: ctx.notifier, logger }, store);
   watchSettings(ctx, tree, store);
 

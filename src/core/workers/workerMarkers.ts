@@ -1,3 +1,5 @@
+import { OutputLine } from '../output/outputBuffer';
+
 /**
  * Marker lines: where one run of a worker ends and the next begins, said in its output panel, its
  * terminal and the headless peer's log. They come from the supervisor's own events, never from the
@@ -28,6 +30,27 @@ export function formatSeconds(ms: number): string {
 /** "restart 2 of 5 after 1.2 s": which restart of the allowed ones, and how long it waited. */
 export function restartText(restart: number, maxRestarts: number, delayMs: number): string {
   return `restart ${restart} of ${maxRestarts} after ${formatSeconds(delayMs)}`;
+}
+
+/** The kept lines with the kept markers placed among them by `afterSeq`, each rendered by its own function. */
+export function interleave(
+  lines: readonly OutputLine[],
+  markers: readonly WorkerMarker[],
+  lineText: (line: OutputLine) => string,
+  markerText: (marker: WorkerMarker) => string,
+): string {
+  let text = '';
+  let next = 0;
+  for (const line of lines) {
+    while (next < markers.length && markers[next].afterSeq < line.seq) {
+      text += markerText(markers[next++]);
+    }
+    text += lineText(line);
+  }
+  for (; next < markers.length; next++) {
+    text += markerText(markers[next]);
+  }
+  return text;
 }
 
 /** The markers of one worker, oldest first, bounded. */

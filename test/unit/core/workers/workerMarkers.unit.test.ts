@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { WorkerMarker, formatSeconds, restartText } from '../../../../src/core/workers/workerMarkers';
+import { formatSeconds, interleave, restartText, WorkerMarker } from '../../../../src/core/workers/workerMarkers';
 import { findMarked, fixture, waitFor } from '../../../helpers/processes';
 import { definition, useSupervisor } from '../../../helpers/supervisorFixture';
 
@@ -17,6 +17,30 @@ describe('worker markers', () => {
   it('words a restart as "restart 2 of 5 after 1.2 s"', () => {
     assert.equal(restartText(2, 5, 1_200), 'restart 2 of 5 after 1.2 s');
     assert.equal(formatSeconds(15_000), '15 s');
+  });
+
+  it('places markers among output lines by the seq they follow', () => {
+    const line = (seq: number): { seq: number; text: string; stream: 'stdout'; at: number; broken: boolean } => ({
+      seq,
+      text: `line ${seq}`,
+      stream: 'stdout',
+      at: 0,
+      broken: false,
+    });
+    const mark = (afterSeq: number, text: string): WorkerMarker => ({
+      workerId: 'w',
+      kind: 'stopped',
+      text,
+      at: 0,
+      afterSeq,
+    });
+    const text = interleave(
+      [line(1), line(2), line(3)],
+      [mark(0, 'started'), mark(2, 'crashed'), mark(3, 'stopped')],
+      (l) => `${l.text}|`,
+      (m) => `[${m.text}]|`,
+    );
+    assert.equal(text, '[started]|line 1|line 2|[crashed]|line 3|[stopped]|');
   });
 
   it('counts down to SIGKILL while stopping, and Kill Now sends it at once with a marker', async () => {
