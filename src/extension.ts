@@ -35,6 +35,8 @@ export interface ShepherdApi {
   readonly sessions: SessionManager;
   readonly panels: SessionPanels;
   readonly tree: WorkersTreeProvider;
+  /** What the status bar item says ("2 running · 1 stopping"), for the host suite. */
+  readonly statusBar: WorkersStatusBar;
   readonly workersView: vscode.TreeView<WorkersNode>;
   /** How long activate() took, in milliseconds (the benchmark reads it through the host suite). */
   readonly activationMs: number;
@@ -109,7 +111,7 @@ function warnSettingProblems(ctx: ShepherdContext, problems: readonly string[]):
 function wireWorkersView(
   ctx: ShepherdContext,
   store: DisposableStore,
-): { tree: WorkersTreeProvider; workersView: vscode.TreeView<WorkersNode> } {
+): { tree: WorkersTreeProvider; workersView: vscode.TreeView<WorkersNode>; statusBar: WorkersStatusBar } {
   const { supervisor, sessions } = ctx;
   const tree = store.add(new WorkersTreeProvider(supervisor, ctx.flagsOf, readGroupBy()));
   const workersView = store.add(
@@ -125,7 +127,7 @@ function wireWorkersView(
       }
     }),
   );
-  store.add(
+  const statusBar = store.add(
     new WorkersStatusBar(
       supervisor,
       {
@@ -136,7 +138,7 @@ function wireWorkersView(
     ),
   );
   store.add(new WorkerContextKeys(supervisor, ctx.tasks));
-  return { tree, workersView };
+  return { tree, workersView, statusBar };
 }
 
 /** Session panels' revival, session commands and the notices about sessions that need the user. */
@@ -211,7 +213,7 @@ function wire(
 
   const ctx = createShepherdContext(core, context, log, store);
   warnSettingProblems(ctx, settingProblems);
-  const { tree, workersView } = wireWorkersView(ctx, store);
+  const { tree, workersView, statusBar } = wireWorkersView(ctx, store);
   wireSessions(ctx, store);
   registerCommands({ ...ctx, selectedWorker: () => workersView.selection.find(isWorkerNode)?.id }, store);
   wireFleet(context, core, { notifier: ctx.notifier, logger }, store);
@@ -237,6 +239,7 @@ function wire(
     panels: ctx.panels,
     tree,
     workersView,
+    statusBar,
     reconcile: () => ctx.sync.reconcile('requested'),
   };
 }

@@ -7,6 +7,7 @@ import {
   answerInput,
   openShepherdView,
   pickItem,
+  rowDescription,
   rowPid,
   startCommand,
   waitForOutput,
@@ -60,12 +61,14 @@ describe('workers view', () => {
     assert.equal(groupAlive(pid), false, `pid ${pid} survived Stop Worker`);
   });
 
-  it('Run Command as Worker… adds a tree item whose output appears', async () => {
+  it('Run Command as Worker… asks for a name and adds a tree item whose output appears', async () => {
     const { page } = e2e();
     await openShepherdView(page);
     await startCommand(page, 'Shepherd: Run Command as Worker…');
     await answerInput(page, `node -e "console.log('e2e-adhoc-' + 6 * 7); setInterval(() => {}, 1000)"`);
-    const row = page.locator('.pane .monaco-list-row[aria-label^="node -e"]').first();
+    // The name field offers the short name ("node -e"); the user gives another.
+    await answerInput(page, 'e2e adhoc');
+    const row = page.locator('.pane .monaco-list-row[aria-label^="e2e adhoc,"]').first();
     await row.waitFor({ state: 'visible', timeout: 20_000 });
     await row.click();
     await waitForOutput(page, 'e2e-adhoc-42');
@@ -102,5 +105,53 @@ describe('workers view', () => {
       `the stop ended after ${tookMs} ms, before the 3 s grace: SIGTERM should have been ignored`,
     );
     assert.equal(groupAlive(pid), false, `pid ${pid} survived the SIGKILL`);
+  });
+
+  it('Stop All asks first, then counts down to SIGKILL, and Kill Now ends the wait', async () => {
+    const { page } = e2e();
+    await openShepherdView(page);
+    await startCommand(page, 'Shepherd: Start Worker…');
+    await pickItem(page, STUBBORN);
+    await waitForRowState(page, STUBBORN, 'running');
+    // Its output panel shows the marker lines of the stop.
+    await workerRow(page, STUBBORN).first().click();
+    await waitForOutput(page, 'started, pid');
+
+    await startCommand(page, 'Shepherd: Stop All Workers');
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 10_000 });
+    const question = (await dialog.locator('.dialog-message-text').textContent()) ?? '';
+    assert.match(question, /^Stop \d+ workers?\?$/);
+    const stop = dialog.locator('.dialog-buttons .monaco-button').filter({ hasText: /^Stop \d+ Workers?$/ });
+    await stop.first().click();
+    const stopIssued = Date.now();
+
+    const toast = page.locator('.notifications-toasts .notification-toast').filter({ hasText: 'still stopping' });
+    await toast.first().waitFor({ state: 'visible', timeout: 5_000 });
+    assert.match((await toast.first().textContent()) ?? '', /\d+ of \d+ still stopping · SIGKILL in \d s/);
+    await waitForRowState(page, STUBBORN, 'stopping', 5_000);
+    assert.match(await rowDescription(page, STUBBORN), /^stopping · SIGKILL in \d s$/);
+    await workerRow(page, STUBBORN).first().hover();
+    await workerRow(page, STUBBORN)
+      .first()
+      .locator('.action-label[aria-label="Kill Now"]')
+      .waitFor({ state: 'visible', timeout: 5_000 });
+
+    await toast
+      .first()
+      .getByRole('link', { name: 'Kill Now' })
+      .or(toast.first().locator('a', { hasText: 'Kill Now' }))
+      .first()
+      .click();
+    const killClicked = Date.now();
+    await waitForRowState(page, STUBBORN, 'stopped', 15_000);
+    const output = await waitForOutput(page, 'killed with SIGKILL after');
+    const match = /killed with SIGKILL after ([\d,]+) ms/.exec(output);
+    assert.ok(match, `no kill marker in "${output}"`);
+    // Only when the click came well inside the 3 s grace can its effect be told from the grace's end.
+    if (killClicked - stopIssued < 2_000) {
+      const elapsed = Number(match[1].replace(/,/g, ''));
+      assert.ok(elapsed < 3_000, `Kill Now at ${killClicked - stopIssued} ms, yet SIGKILL came after ${elapsed} ms`);
+    }
   });
 });

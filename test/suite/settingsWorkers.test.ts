@@ -43,6 +43,39 @@ describe('workers from settings', () => {
     assert.ok(view.pid !== undefined && isAlive(view.pid));
   });
 
+  it('Edit Definition opens the settings.json that defines the worker, at its entry', async () => {
+    await updateSetting('workers', [
+      echoWorker('first', test.marker, { autoStart: false }),
+      echoWorker('target', test.marker, { autoStart: false }),
+    ]);
+    await test.api.reconcile();
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('shepherd.worker.editDefinition', 'target');
+    assert.equal(uri.fsPath, vscode.Uri.joinPath(workspaceFolder().uri, '.vscode', 'settings.json').fsPath);
+    const editor = vscode.window.activeTextEditor;
+    assert.ok(editor, 'the settings file is open');
+    const line = editor.document.lineAt(editor.selection.active.line).text;
+    assert.match(line, /"id":\s*"target"/);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('Edit Definition opens the user settings.json for a worker defined there', async () => {
+    await updateSetting(
+      'workers',
+      [echoWorker('mine', test.marker, { autoStart: false })],
+      vscode.ConfigurationTarget.Global,
+    );
+    await test.api.reconcile();
+    await vscode.commands.executeCommand('shepherd.worker.editDefinition', 'mine');
+    const editor = vscode.window.activeTextEditor;
+    assert.ok(editor, 'the user settings file is open');
+    assert.notEqual(
+      editor.document.uri.fsPath,
+      vscode.Uri.joinPath(workspaceFolder().uri, '.vscode', 'settings.json').fsPath,
+    );
+    assert.match(editor.document.lineAt(editor.selection.active.line).text, /"id":\s*"mine"/);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   it('lists a worker without autoStart but does not start it', async () => {
     await updateSetting('workers', [echoWorker('idle', test.marker, { autoStart: false })]);
     await test.api.reconcile();

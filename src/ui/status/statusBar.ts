@@ -39,6 +39,11 @@ export class WorkersStatusBar implements vscode.Disposable {
     this.item.show();
   }
 
+  /** The item's text as last shown. */
+  get text(): string {
+    return this.item.text;
+  }
+
   dispose(): void {
     this.disposables.dispose();
   }
