@@ -106,15 +106,13 @@ async function resolveWorker(ctx: CommandContext, arg: unknown, options: PickOpt
 /** Kill Now: SIGKILL at once to the given stopping worker, or to every worker that is stopping. */
 function killNow(ctx: CommandContext, arg: unknown): void {
   const id = isWorkerNode(arg) ? arg.id : typeof arg === 'string' ? arg : undefined;
-  const ids =
-    id !== undefined
-      ? [id]
-      : ctx.supervisor
-          .snapshot()
-          .filter((view) => view.state === 'stopping')
-          .map((view) => view.id);
-  for (const stopping of ids) {
-    ctx.supervisor.killNow(stopping);
+  const stopping = ctx.supervisor.snapshot().filter((view) => view.state === 'stopping' && (id ?? view.id) === view.id);
+  if (stopping.length === 0) {
+    ctx.notifier.info('Shepherd: no worker is stopping; Kill Now only shortens a stop under way.');
+    return;
+  }
+  for (const view of stopping) {
+    ctx.supervisor.killNow(view.id);
   }
 }
 
