@@ -86,11 +86,6 @@ export interface StopOptions {
   readonly forceKill?: AbortSignal;
 }
 
-export interface StopAllOptions extends StopOptions {
-  /** Called whenever a group finishes, with how many are still alive. */
-  readonly onProgress?: (remaining: number, total: number) => void;
-}
-
 export type UpsertResult = 'added' | 'changed' | 'unchanged';
 
 function sameDefinition(a: WorkerDefinition, b: WorkerDefinition): boolean {
@@ -357,20 +352,11 @@ export class Supervisor implements Disposable {
   }
 
   /** Stops every worker concurrently, so many stubborn groups take one grace period, not many. */
-  async stopAll(options: StopAllOptions = {}): Promise<TerminationResult[]> {
+  async stopAll(options: StopOptions = {}): Promise<TerminationResult[]> {
     const ids = [...this.records.values()]
       .filter((record) => record.running || record.starting || record.state === 'backoff')
       .map((record) => record.id);
-    let remaining = ids.length;
-    options.onProgress?.(remaining, ids.length);
-    const results = await Promise.all(
-      ids.map(async (id) => {
-        const result = await this.stop(id, options);
-        remaining -= 1;
-        options.onProgress?.(remaining, ids.length);
-        return result;
-      }),
-    );
+    const results = await Promise.all(ids.map((id) => this.stop(id, options)));
     return results.filter((result): result is TerminationResult => result !== undefined);
   }
 
