@@ -55,24 +55,6 @@ export async function waitForRowState(
   throw new Error(`the row of "${label}" never matched ${pattern}; last: "${last}"`);
 }
 
-/** The "pid 1234" a running worker's tooltip shows (the row itself keeps to state and uptime): hover and read. */
-export async function rowPid(page: Page, label: string): Promise<number> {
-  await workerRow(page, label).first().hover();
-  const hover = page
-    .locator('.monaco-hover, .workbench-hover')
-    .filter({ hasText: /pid \d+/ })
-    .first();
-  await hover.waitFor({ state: 'visible', timeout: 15_000 });
-  const text = (await hover.textContent()) ?? '';
-  await page.mouse.move(0, 0);
-  await page.keyboard.press('Escape');
-  const match = /pid (\d+)/.exec(text);
-  if (!match) {
-    throw new Error(`the tooltip of "${label}" shows no pid: "${text}"`);
-  }
-  return Number(match[1]);
-}
-
 /** The description beside a worker's label ("running · 3m 12s", "stopping · SIGKILL in 2 s"). */
 export async function rowDescription(page: Page, label: string): Promise<string> {
   return ((await workerRow(page, label).first().locator('.label-description').textContent()) ?? '').trim();

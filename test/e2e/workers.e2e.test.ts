@@ -2,13 +2,13 @@
 // a worker that crash-loops and one that ignores SIGTERM, all started on their own.
 import * as assert from 'node:assert/strict';
 import { groupMembers } from '../harness/processes';
+import { isLive, otherPids, readProcInfo } from '../helpers/processes';
 import { e2e } from './context';
 import {
   answerInput,
   openShepherdView,
   pickItem,
   rowDescription,
-  rowPid,
   startCommand,
   waitForOutput,
   waitForRowState,
@@ -18,6 +18,21 @@ import {
 const WEB = 'web (dev server)';
 const FLAKY = 'flaky (crashes)';
 const STUBBORN = 'stubborn (ignores SIGTERM)';
+
+/**
+ * The pid of the live group leader running `script` (the row keeps to state and uptime; the pid is in
+ * its tooltip, which a test cannot hover reliably).
+ */
+function leaderRunning(script: string): number {
+  const leader = otherPids()
+    .map(readProcInfo)
+    .filter(isLive)
+    .find((info) => info.pid === info.pgid && info.command.includes(script));
+  if (!leader) {
+    throw new Error(`no live group leader runs ${script}`);
+  }
+  return leader.pid;
+}
 
 /** Live members of the process group a worker leads (its pid is the group's id). */
 function groupAlive(pgid: number): boolean {
@@ -53,7 +68,7 @@ describe('workers view', () => {
     const { page } = e2e();
     await openShepherdView(page);
     await waitForRowState(page, WEB, 'running');
-    const pid = await rowPid(page, WEB);
+    const pid = leaderRunning('scripts/dev-server.js');
     assert.ok(groupAlive(pid), `the dev server (pid ${pid}) should be running before the stop`);
     await startCommand(page, 'Shepherd: Stop Worker…');
     await pickItem(page, WEB);
@@ -78,7 +93,7 @@ describe('workers view', () => {
     const { page } = e2e();
     await openShepherdView(page);
     await waitForRowState(page, STUBBORN, 'running');
-    const pid = await rowPid(page, STUBBORN);
+    const pid = leaderRunning('scripts/stubborn.sh');
     await startCommand(page, 'Shepherd: Stop Worker…');
     const stopIssued = Date.now();
     await pickItem(page, STUBBORN);
@@ -110,8 +125,10 @@ describe('workers view', () => {
   it('Stop All asks first, then counts down to SIGKILL, and Kill Now ends the wait', async () => {
     const { page } = e2e();
     await openShepherdView(page);
-    await startCommand(page, 'Shepherd: Start Worker…');
-    await pickItem(page, STUBBORN);
+    if (!/, running$/.test((await workerRow(page, STUBBORN).first().getAttribute('aria-label')) ?? '')) {
+      await startCommand(page, 'Shepherd: Start Worker…');
+      await pickItem(page, STUBBORN);
+    }
     await waitForRowState(page, STUBBORN, 'running');
     // Its output panel shows the marker lines of the stop.
     await workerRow(page, STUBBORN).first().click();

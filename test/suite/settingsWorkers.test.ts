@@ -1,7 +1,7 @@
 // Workers defined in settings: autoStart, reconciliation on edits, and bad entries that spoil nothing.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { fixture } from '../helpers/processes';
+import { fixture, waitFor } from '../helpers/processes';
 import {
   isAlive,
   markerEnv,
@@ -73,6 +73,16 @@ describe('workers from settings', () => {
       vscode.Uri.joinPath(workspaceFolder().uri, '.vscode', 'settings.json').fsPath,
     );
     assert.match(editor.document.lineAt(editor.selection.active.line).text, /"id":\s*"mine"/);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('Open Settings opens the Settings editor where the workers are defined', async () => {
+    await updateSetting('workers', [echoWorker('here', test.marker, { autoStart: false })]);
+    await test.api.reconcile();
+    await vscode.commands.executeCommand('shepherd.settings.open');
+    await waitFor('the Settings editor', () =>
+      vscode.window.tabGroups.activeTabGroup.activeTab?.label === 'Settings' ? true : undefined,
+    );
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
