@@ -137,9 +137,8 @@ describe('workers view', () => {
     await startCommand(page, 'Shepherd: Stop All Workers');
     const dialog = page.locator('.monaco-dialog-box');
     await dialog.waitFor({ state: 'visible', timeout: 10_000 });
-    const question = (await dialog.locator('.dialog-message-text').textContent()) ?? '';
-    assert.match(question, /^Stop \d+ workers?\?$/);
-    const stop = dialog.locator('.dialog-buttons .monaco-button').filter({ hasText: /^Stop \d+ Workers?$/ });
+    assert.match((await dialog.textContent()) ?? '', /Stop \d+ workers?\?/);
+    const stop = dialog.getByRole('button', { name: /^Stop \d+ Workers?$/ });
     await stop.first().click();
     const stopIssued = Date.now();
 

@@ -55,8 +55,11 @@ export function planStopAll(views: readonly WorkerView[], isWarmSpare: (id: stri
   return plan;
 }
 
+/** A button's words capitalised as VS Code's buttons are ("Stop 5 Workers and 2 Agent Sessions"). */
 function titleCase(text: string): string {
-  return text.replace(/(^|\s)([a-z])/g, (_match, space: string, letter: string) => space + letter.toUpperCase());
+  return text.replace(/(^|\s)([a-z]+)/g, (_match, space: string, word: string) =>
+    word === 'and' ? `${space}${word}` : `${space}${word[0].toUpperCase()}${word.slice(1)}`,
+  );
 }
 
 /**

@@ -40,8 +40,8 @@ describe('Stop All plan', () => {
       question?.choices.map((choice) => choice.label),
       [
         'Stop 5 Workers',
-        'Stop 5 Workers And 2 Agent Sessions',
-        'Stop 5 Workers, 2 Agent Sessions And 1 Warm Spare Agent Process',
+        'Stop 5 Workers and 2 Agent Sessions',
+        'Stop 5 Workers, 2 Agent Sessions and 1 Warm Spare Agent Process',
       ],
     );
     assert.deepEqual(idsToStop(plan, question?.choices[1].include ?? []), [
