@@ -15,7 +15,8 @@ const PROGRESS_TICK_MS = 1_000;
  */
 const KILL_NOW_LINK = `[Kill Now](command:${COMMANDS.killNow})`;
 
-async function ask(ctx: StopAllContext, arg: unknown): Promise<{ ids: string[]; what: string } | undefined> {
+/** The ids to stop: from the caller's `{ include }`, else from the user's answer to the question. */
+async function ask(ctx: StopAllContext, arg: unknown): Promise<string[] | undefined> {
   const given = readStopAllArg(arg);
   const plan = planStopAll(ctx.supervisor.snapshot(), (id) => ctx.sessions.isWarmSpare(id));
   const question = stopAllQuestion(plan);
@@ -33,7 +34,7 @@ async function ask(ctx: StopAllContext, arg: unknown): Promise<{ ids: string[]; 
     );
     include = question.choices.find((choice) => choice.label === picked)?.include;
   }
-  return include && { ids: idsToStop(plan, include), what: question.message };
+  return include && idsToStop(plan, include);
 }
 
 /**
@@ -42,11 +43,10 @@ async function ask(ctx: StopAllContext, arg: unknown): Promise<{ ids: string[]; 
  * it stopped (tests read them).
  */
 export async function stopAllWorkers(ctx: StopAllContext, arg: unknown): Promise<string[]> {
-  const chosen = await ask(ctx, arg);
-  if (!chosen || chosen.ids.length === 0) {
+  const ids = (await ask(ctx, arg)) ?? [];
+  if (ids.length === 0) {
     return [];
   }
-  const { ids } = chosen;
   await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Shepherd', cancellable: false },
     async (progress) => {
