@@ -22,7 +22,7 @@ import { readGroupBy, readStatusFileSetting, SECTION } from './ui/settings/confi
 import { recoverOrphans } from './ui/recovery/orphanRecovery';
 import { WorkersStatusBar } from './ui/status/statusBar';
 import { registerRowClick } from './ui/workers/rowClick';
-import { WorkersNode, WorkersTreeProvider } from './ui/workers/workersTree';
+import { isWorkerNode, WorkersNode, WorkersTreeProvider } from './ui/workers/workersTree';
 import { FleetConnection } from './ui/fleet/fleetConnection';
 import { registerFleetCommands } from './ui/fleet/fleetCommands';
 import { FleetTreeProvider } from './ui/fleet/fleetTree';
@@ -35,6 +35,8 @@ export interface ShepherdApi {
   readonly sessions: SessionManager;
   readonly panels: SessionPanels;
   readonly tree: WorkersTreeProvider;
+  /** What the status bar item says ("2 running · 1 stopping"), for the host suite. */
+  readonly statusBar: WorkersStatusBar;
   readonly workersView: vscode.TreeView<WorkersNode>;
   /** The Fleet view's rows: the host suite checks its four states and a peer's workers through it. */
   readonly fleetTree: FleetTreeProvider;
@@ -111,7 +113,7 @@ function warnSettingProblems(ctx: ShepherdContext, problems: readonly string[]):
 function wireWorkersView(
   ctx: ShepherdContext,
   store: DisposableStore,
-): { tree: WorkersTreeProvider; workersView: vscode.TreeView<WorkersNode> } {
+): { tree: WorkersTreeProvider; workersView: vscode.TreeView<WorkersNode>; statusBar: WorkersStatusBar } {
   const { supervisor, sessions } = ctx;
   const tree = store.add(new WorkersTreeProvider(supervisor, ctx.flagsOf, readGroupBy()));
   const workersView = store.add(
@@ -129,14 +131,18 @@ function wireWorkersView(
       }
     }),
   );
-  store.add(
-    new WorkersStatusBar(supervisor, {
-      totals: () => ({ sessions: sessions.list().length, ...sessions.totals() }),
-      onDidChange: (listener) => sessions.onDidChangeSession(listener),
-    }),
+  const statusBar = store.add(
+    new WorkersStatusBar(
+      supervisor,
+      {
+        totals: () => ({ sessions: sessions.list().length, ...sessions.totals() }),
+        onDidChange: (listener) => sessions.onDidChangeSession(listener),
+      },
+      (id) => sessions.isWarmSpare(id),
+    ),
   );
   store.add(new WorkerContextKeys(supervisor, ctx.tasks));
-  return { tree, workersView };
+  return { tree, workersView, statusBar };
 }
 
 /** Session panels' revival, session commands and the notices about sessions that need the user. */
@@ -211,9 +217,9 @@ function wire(
 
   const ctx = createShepherdContext(core, context, log, store);
   warnSettingProblems(ctx, settingProblems);
-  const { tree, workersView } = wireWorkersView(ctx, store);
+  const { tree, workersView, statusBar } = wireWorkersView(ctx, store);
   wireSessions(ctx, store);
-  registerCommands(ctx, store);
+  registerCommands({ ...ctx, selectedWorker: () => workersView.selection.find(isWorkerNode)?.id }, store);
   const fleetTree = wireFleet(context, core, { notifier: ctx.notifier, logger }, store);
   watchSettings(ctx, tree, store);
 
@@ -238,6 +244,7 @@ function wire(
     tree,
     workersView,
     fleetTree,
+    statusBar,
     reconcile: () => ctx.sync.reconcile('requested'),
   };
 }

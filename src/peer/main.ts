@@ -91,6 +91,8 @@ async function main(): Promise<void> {
     activity,
     statusFilePath: args.statusFile ?? defaultStatusFile(hostId),
   });
+  // The same marker lines an editor prints in a worker's output: where each run began and ended.
+  supervisor.onDidMark((marker) => logger.info(`[worker:${marker.workerId}] ── ${marker.text} ──`));
   // The last resort: whatever way the process ends, no group outlives it.
   process.on('exit', () => supervisor.killAllSync());
   await supervisor.recoverOrphans();

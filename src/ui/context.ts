@@ -91,6 +91,7 @@ function workerServices(
       restricted: trust.isRestricted(id),
       session,
       worktree: session && worktrees.describe(session.id),
+      warmSpare: sessions.isWarmSpare(id),
     };
   };
   const picker = new WorkerPicker(supervisor, flagsOf, notifier);

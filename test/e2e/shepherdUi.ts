@@ -55,14 +55,9 @@ export async function waitForRowState(
   throw new Error(`the row of "${label}" never matched ${pattern}; last: "${last}"`);
 }
 
-/** The "pid 1234" a running worker's row shows in its description. */
-export async function rowPid(page: Page, label: string): Promise<number> {
-  const description = (await workerRow(page, label).first().locator('.label-description').textContent()) ?? '';
-  const match = /pid (\d+)/.exec(description);
-  if (!match) {
-    throw new Error(`the row of "${label}" shows no pid: "${description}"`);
-  }
-  return Number(match[1]);
+/** The description beside a worker's label ("running · 3m 12s", "stopping · SIGKILL in 2 s"). */
+export async function rowDescription(page: Page, label: string): Promise<string> {
+  return ((await workerRow(page, label).first().locator('.label-description').textContent()) ?? '').trim();
 }
 
 /**
@@ -126,7 +121,7 @@ export async function answerInput(page: Page, text: string): Promise<void> {
  * Waits until the Output panel shows a line containing `text`. The panel's own filter box narrows it to the
  * matching lines, as a user would do in a long log; the filter is cleared afterwards.
  */
-export async function waitForOutput(page: Page, text: string, timeoutMs = 20_000): Promise<void> {
+export async function waitForOutput(page: Page, text: string, timeoutMs = 20_000): Promise<string> {
   const panel = page.locator('.part.panel');
   // Exact: other panel views have filters too ("Filter (e.g. text, …)"), hidden while Output shows.
   const filter = panel.getByPlaceholder('Filter', { exact: true });
@@ -138,11 +133,10 @@ export async function waitForOutput(page: Page, text: string, timeoutMs = 20_000
   }
   await input.fill(text);
   try {
-    await panel
-      .locator('.view-lines')
-      .filter({ hasText: text })
-      .first()
-      .waitFor({ state: 'visible', timeout: timeoutMs });
+    const lines = panel.locator('.view-lines').filter({ hasText: text }).first();
+    await lines.waitFor({ state: 'visible', timeout: timeoutMs });
+    // Monaco renders spaces as no-break spaces.
+    return ((await lines.textContent()) ?? '').replace(/\u00a0/g, ' ');
   } finally {
     await input.fill('');
     await input.dispose();

@@ -1,5 +1,6 @@
 // Worker commands run from code (as the palette or a tree click would), against real processes.
 import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { WorkerDefinition } from '../../src/core/definitions/workerDefinition';
 import { findMarked, fixture, waitFor } from '../helpers/processes';
@@ -50,24 +51,103 @@ describe('worker commands', () => {
     assert.deepEqual(await findMarked(test.marker), []);
   });
 
-  it('Stop All Workers stops every group', async () => {
+  it('Stop All Workers stops every worker but leaves agent sessions running unless included', async () => {
     test.api.supervisor.upsert(stubborn('one', test.marker));
     test.api.supervisor.upsert(stubborn('two', test.marker));
-    await Promise.all(['one', 'two'].map((id) => vscode.commands.executeCommand('shepherd.worker.start', id)));
-    await waitForState(test.api, 'one', 'running');
-    await waitForState(test.api, 'two', 'running');
-    await vscode.commands.executeCommand('shepherd.workers.stopAll');
+    // A process of an agent session, as the session layer defines one.
+    test.api.supervisor.upsert({ ...stubborn('agent', test.marker), source: 'session' });
+    const ids = ['one', 'two', 'agent'];
+    await Promise.all(ids.map((id) => vscode.commands.executeCommand('shepherd.worker.start', id)));
+    for (const id of ids) {
+      await waitForState(test.api, id, 'running');
+    }
+    // What the default button of the question ("Stop 2 workers?") does.
+    const stopped = await vscode.commands.executeCommand<string[]>('shepherd.workers.stopAll', {
+      include: ['workers'],
+    });
+    assert.deepEqual([...stopped].sort(), ['one', 'two']);
     assert.deepEqual(
-      test.api.supervisor.snapshot().map((view) => view.state),
-      ['stopped', 'stopped'],
+      ids.map((id) => test.api.supervisor.get(id)?.state),
+      ['stopped', 'stopped', 'running'],
     );
+    const withSessions = await vscode.commands.executeCommand<string[]>('shepherd.workers.stopAll', {
+      include: ['workers', 'sessions'],
+    });
+    assert.deepEqual(withSessions, ['agent']);
+    assert.equal(test.api.supervisor.get('agent')?.state, 'stopped');
     assert.deepEqual(await findMarked(test.marker), []);
+  });
+
+  it('Stop All Workers refuses an argument it does not understand, saying what was wrong', async () => {
+    const result = await vscode.commands.executeCommand('shepherd.workers.stopAll', { include: ['everything'] });
+    assert.equal(result, undefined, 'the guard reports the error instead of throwing');
+  });
+
+  it('a stopping row counts down to SIGKILL, Kill Now ends it, and the markers say how', async () => {
+    test.api.supervisor.upsert({ ...stubborn('slow', test.marker), graceMs: 600_000 });
+    await vscode.commands.executeCommand('shepherd.worker.start', 'slow');
+    await waitForState(test.api, 'slow', 'running');
+    const stopping = vscode.commands.executeCommand('shepherd.worker.stop', 'slow');
+    await waitForState(test.api, 'slow', 'stopping');
+    const node = test.api.tree.nodeFor('slow');
+    assert.ok(node);
+    const item = test.api.tree.getTreeItem(node);
+    assert.match(String(item.description), /^stopping · SIGKILL in \d+ s$/);
+    assert.match(String(item.contextValue), /^worker;stopping;/, 'the inline Kill Now matches this row');
+    await waitFor('the status bar to count the stop', () =>
+      test.api.statusBar.text.includes('1 stopping') ? true : undefined,
+    );
+    await vscode.commands.executeCommand('shepherd.worker.killNow', node);
+    await stopping;
+    assert.equal(test.api.supervisor.get('slow')?.state, 'stopped');
+    const markers = test.api.supervisor.markers('slow').map((marker) => marker.text);
+    assert.match(markers[0], /^started, pid \d+$/);
+    assert.match(markers[1], /^killed with SIGKILL after [\d,]+ ms$/);
+    assert.deepEqual(await findMarked(test.marker), []);
+  });
+
+  it('the Stop Worker key stops the row selected in the Workers view', async () => {
+    test.api.supervisor.upsert(stubborn('chosen', test.marker));
+    test.api.supervisor.upsert(stubborn('other', test.marker));
+    await vscode.commands.executeCommand('shepherd.worker.start', 'chosen');
+    await vscode.commands.executeCommand('shepherd.worker.start', 'other');
+    await waitForState(test.api, 'chosen', 'running');
+    await waitForState(test.api, 'other', 'running');
+    const node = test.api.tree.nodeFor('chosen');
+    assert.ok(node);
+    await vscode.commands.executeCommand('shepherd.workers.focus');
+    await test.api.workersView.reveal(node, { select: true, focus: true });
+    // What the keybinding passes.
+    await vscode.commands.executeCommand('shepherd.worker.stop', { selection: true });
+    assert.equal(test.api.supervisor.get('chosen')?.state, 'stopped');
+    assert.equal(test.api.supervisor.get('other')?.state, 'running');
+    await vscode.commands.executeCommand('shepherd.worker.stop', 'other');
+  });
+
+  it('counts a crashed worker as crashed in the status bar, not as failed', async () => {
+    test.api.supervisor.upsert({
+      ...stubborn('crasher', test.marker),
+      command: process.execPath,
+      args: [fixture('exit-with.js'), '4'],
+    });
+    await vscode.commands.executeCommand('shepherd.worker.start', 'crasher');
+    await waitForState(test.api, 'crasher', 'crashed');
+    await waitFor('the status bar to say crashed', () =>
+      test.api.statusBar.text.includes('1 crashed') ? true : undefined,
+    );
+    assert.doesNotMatch(test.api.statusBar.text, /failed/);
+    const node = test.api.tree.nodeFor('crasher');
+    assert.ok(node);
+    assert.equal(test.api.tree.getTreeItem(node).description, 'crashed · exit code 4');
   });
 
   it('Run Command as Worker runs a typed line and Open in Terminal talks to its stdin', async () => {
     const line = `${markerPrefix(test.marker)} "${process.execPath}" "${fixture('echo-lines.js')}" hello`;
     const id = await vscode.commands.executeCommand<string>('shepherd.worker.runCommand', line);
     assert.match(id, /^adhoc-.+-1$/);
+    assert.equal(test.api.supervisor.get(id)?.label, `${path.basename(process.execPath)} echo-lines.js`);
+    await vscode.commands.executeCommand('shepherd.worker.rename', id, 'echo server');
+    assert.equal(test.api.supervisor.get(id)?.label, 'echo server');
     const definition = test.api.supervisor.definition(id);
     assert.equal(definition?.source, 'adhoc');
     assert.equal(definition?.shell, true, 'a leading NAME=value needs a shell');
@@ -92,10 +172,11 @@ describe('worker commands', () => {
   });
 
   it('Run Command as Worker runs a plain line without a shell', async () => {
-    const id = await vscode.commands.executeCommand<string>(
-      'shepherd.worker.runCommand',
-      `"${process.execPath}" -e "setTimeout(() => {}, 60000)"`,
-    );
+    const id = await vscode.commands.executeCommand<string>('shepherd.worker.runCommand', {
+      command: `"${process.execPath}" -e "setTimeout(() => {}, 60000)"`,
+      name: 'sleeper',
+    });
+    assert.equal(test.api.supervisor.get(id)?.label, 'sleeper', 'the name field names the worker');
     const definition = test.api.supervisor.definition(id);
     assert.equal(definition?.shell, false);
     assert.equal(definition?.command, process.execPath);

@@ -3,6 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { WorkersNode } from '../../src/ui/workers/workersTree';
 import type { SessionView } from '../../src/shared/sessionModel';
 import { findMarked, killMarked, newMarker, waitFor } from '../helpers/processes';
 import { EXTENSION_ID, markerEnv, updateSetting, useShepherd, workspaceFolder } from './shepherdHost';
@@ -73,6 +74,35 @@ describe('agent sessions', () => {
     const after = test.api.sessions.get(session.id);
     assert.equal(after?.state, 'idle');
     assert.ok((after?.usage.outputTokens ?? 0) > 0, 'the turn reported no tokens');
+  });
+
+  it('keeps warm spare agent processes out of the tree rows and the running count', async function () {
+    await newSession();
+    const spare = await waitFor(
+      'a warm spare',
+      () =>
+        test.api.supervisor
+          .snapshot()
+          .find((view) => test.api.sessions.isWarmSpare(view.id) && view.state === 'running'),
+      30_000,
+    ).catch(() => undefined);
+    if (!spare) {
+      // shepherd.sessions.poolSize may be 0 in this profile: nothing to hide.
+      this.skip();
+    }
+    const rows = (nodes: readonly WorkersNode[]): string[] =>
+      nodes.flatMap((node) =>
+        node.kind === 'worker' ? [node.id] : node.kind === 'group' ? rows(test.api.tree.getChildren(node)) : [],
+      );
+    await waitFor('the tree without the spare', () =>
+      rows(test.api.tree.getChildren()).includes(spare.id) ? undefined : true,
+    );
+    const running = test.api.supervisor
+      .snapshot()
+      .filter((view) => view.state === 'running' && !test.api.sessions.isWarmSpare(view.id)).length;
+    await waitFor('the status bar to count without the spare', () =>
+      test.api.statusBar.text.includes(`${running} running`) ? true : undefined,
+    );
   });
 
   it('shows the agent in the Workers tree with its session state and Open Session', async () => {

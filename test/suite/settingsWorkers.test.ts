@@ -1,7 +1,7 @@
 // Workers defined in settings: autoStart, reconciliation on edits, and bad entries that spoil nothing.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { fixture } from '../helpers/processes';
+import { fixture, waitFor } from '../helpers/processes';
 import {
   isAlive,
   markerEnv,
@@ -41,6 +41,49 @@ describe('workers from settings', () => {
     assert.equal(view.cwd, workspaceFolder().uri.fsPath);
     assert.deepEqual([...view.envNames].sort(), ['ELECTRON_RUN_AS_NODE', 'SHEPHERD_TEST_MARKER']);
     assert.ok(view.pid !== undefined && isAlive(view.pid));
+  });
+
+  it('Edit Definition opens the settings.json that defines the worker, at its entry', async () => {
+    await updateSetting('workers', [
+      echoWorker('first', test.marker, { autoStart: false }),
+      echoWorker('target', test.marker, { autoStart: false }),
+    ]);
+    await test.api.reconcile();
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('shepherd.worker.editDefinition', 'target');
+    assert.equal(uri.fsPath, vscode.Uri.joinPath(workspaceFolder().uri, '.vscode', 'settings.json').fsPath);
+    const editor = vscode.window.activeTextEditor;
+    assert.ok(editor, 'the settings file is open');
+    const line = editor.document.lineAt(editor.selection.active.line).text;
+    assert.match(line, /"id":\s*"target"/);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('Edit Definition opens the user settings.json for a worker defined there', async () => {
+    await updateSetting(
+      'workers',
+      [echoWorker('mine', test.marker, { autoStart: false })],
+      vscode.ConfigurationTarget.Global,
+    );
+    await test.api.reconcile();
+    await vscode.commands.executeCommand('shepherd.worker.editDefinition', 'mine');
+    const editor = vscode.window.activeTextEditor;
+    assert.ok(editor, 'the user settings file is open');
+    assert.notEqual(
+      editor.document.uri.fsPath,
+      vscode.Uri.joinPath(workspaceFolder().uri, '.vscode', 'settings.json').fsPath,
+    );
+    assert.match(editor.document.lineAt(editor.selection.active.line).text, /"id":\s*"mine"/);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('Open Settings opens the Settings editor where the workers are defined', async () => {
+    await updateSetting('workers', [echoWorker('here', test.marker, { autoStart: false })]);
+    await test.api.reconcile();
+    await vscode.commands.executeCommand('shepherd.settings.open');
+    await waitFor('the Settings editor', () =>
+      vscode.window.tabGroups.activeTabGroup.activeTab?.label === 'Settings' ? true : undefined,
+    );
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
   it('lists a worker without autoStart but does not start it', async () => {

@@ -118,8 +118,13 @@ export function useShepherd(): ShepherdTest {
     assert.deepEqual(leaked, [], `processes outlived the test: ${leaked.join(', ')}`);
   });
 
-  after(() => {
+  after(async () => {
     if (!hadSettingsDir) {
+      // Through the workbench, not fs: a settings file a test opened (Edit Definition) is closed with it.
+      // Deleted behind its back, its open model would refuse the next test's settings writes as stale.
+      const edit = new vscode.WorkspaceEdit();
+      edit.deleteFile(vscode.Uri.file(settingsDir), { recursive: true, ignoreIfNotExists: true });
+      await vscode.workspace.applyEdit(edit);
       fs.rmSync(settingsDir, { recursive: true, force: true });
     }
   });

@@ -76,7 +76,7 @@ describe('workers tree', () => {
     const running = first('running');
     assert.match(running.contextValue, /^worker;running;ok;settings;/);
     assert.match(running.contextValue, /;stoppable;/);
-    assert.match(running.description, /^pid \d+/);
+    assert.match(running.description, /^running · \d+s$/, 'a row shows state and uptime; pid is in the tooltip');
     assert.equal(running.icon, 'circle-filled');
 
     const crashed = first('crashed');

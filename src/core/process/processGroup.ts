@@ -35,17 +35,18 @@ export interface TerminationResult {
   readonly elapsedMs: number;
 }
 
-/** What a termination did, in words for the activity log. */
+/** What a termination did, in words for the activity log and the worker's output ("after 3,027 ms"). */
 export function describeTermination(result: TerminationResult): string {
+  const elapsed = `${result.elapsedMs.toLocaleString('en-US')} ms`;
   switch (result.outcome) {
     case 'already-gone':
       return 'its processes were already gone';
     case 'exited':
-      return `exited on SIGTERM in ${result.elapsedMs} ms`;
+      return `exited on SIGTERM in ${elapsed}`;
     case 'killed':
-      return `killed with SIGKILL after ${result.elapsedMs} ms`;
+      return `killed with SIGKILL after ${elapsed}`;
     case 'survived':
-      return `some processes survived SIGKILL (uninterruptible sleep?) after ${result.elapsedMs} ms`;
+      return `some processes survived SIGKILL (uninterruptible sleep?) after ${elapsed}`;
   }
 }
 

@@ -172,6 +172,11 @@ export class SessionManager implements Disposable {
     return this.list().find((view) => view.workerId === workerId);
   }
 
+  /** Whether this worker is a warm spare agent process that no session has taken yet. */
+  isWarmSpare(workerId: string): boolean {
+    return this.pool.holds(workerId);
+  }
+
   totals(): { inputTokens: number; outputTokens: number; costUsd: number } {
     return this.list().reduce(
       (sum, view) => ({

@@ -22,6 +22,8 @@ function poolKey(agent: AgentConfig, cwd: string): string {
 export class WarmPool {
   private readonly idle = new Map<string, AgentConnection[]>();
   private readonly filling = new Set<string>();
+  /** Worker ids of spares still starting: spares already, though not yet idle. */
+  private readonly launching = new Set<string>();
   /** Agents whose pooled start failed: not retried until the configuration changes. */
   private readonly broken = new Set<string>();
   private counter = 0;
@@ -40,6 +42,22 @@ export class WarmPool {
       count += list.length;
     }
     return count;
+  }
+
+  /**
+   * Whether this worker is a spare (starting or idle, not yet taken by a session): the editor shows
+   * spares as a detail of their agent, never as workers of their own, and does not count them as running.
+   */
+  holds(workerId: string): boolean {
+    if (this.launching.has(workerId)) {
+      return true;
+    }
+    for (const list of this.idle.values()) {
+      if (list.some((connection) => connection.workerId === workerId)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A live idle process for this agent and folder, if one is ready; the pool refills behind it. */
@@ -71,12 +89,16 @@ export class WarmPool {
         const list = this.idle.get(key) ?? [];
         this.idle.set(key, list);
         while (list.length < this.size && !signal.aborted && !this.disposed) {
+          const workerId = `pool-${agent.id}-${++this.counter}`;
+          this.launching.add(workerId);
           try {
-            list.push(await this.launch(agent, cwd, `pool-${agent.id}-${++this.counter}`));
+            list.push(await this.launch(agent, cwd, workerId));
           } catch (error) {
             this.broken.add(agent.id);
             this.logger.warn(`warm pool: could not pre-start ${agent.id}: ${describeError(error)}`);
             return;
+          } finally {
+            this.launching.delete(workerId);
           }
         }
       })

@@ -10,7 +10,8 @@ export interface ExitFacts {
 }
 
 export type RestartDecision =
-  | { readonly kind: 'restart'; readonly attempt: number; readonly delayMs: number }
+  /** `inWindow`: this restart's number among those the window allows (the 2 of "restart 2 of 5"). */
+  | { readonly kind: 'restart'; readonly attempt: number; readonly delayMs: number; readonly inWindow: number }
   | { readonly kind: 'give-up'; readonly restarts: number; readonly windowMs: number }
   | { readonly kind: 'done' };
 
@@ -51,6 +52,11 @@ export class RestartTracker {
     }
     this.restartTimes.push(now);
     this.attempts += 1;
-    return { kind: 'restart', attempt: this.attempts, delayMs: backoffDelay(policy, this.attempts) };
+    return {
+      kind: 'restart',
+      attempt: this.attempts,
+      delayMs: backoffDelay(policy, this.attempts),
+      inWindow: this.restartTimes.length,
+    };
   }
 }

@@ -31,6 +31,7 @@ import { withTimeout } from '../base/timeouts';
 import { WorkerDefinition } from '../definitions/workerDefinition';
 import { RunningProcess, WorkerRecord } from './workerRecord';
 import { WorkerState, WorkerView } from './workerView';
+import { MarkerKind, restartText, WorkerMarker } from './workerMarkers';
 
 /** Part of the supervisor's API (onDidOutput); defined beside the batcher that builds it. */
 
@@ -85,11 +86,6 @@ export interface StopOptions {
   readonly forceKill?: AbortSignal;
 }
 
-export interface StopAllOptions extends StopOptions {
-  /** Called whenever a group finishes, with how many are still alive. */
-  readonly onProgress?: (remaining: number, total: number) => void;
-}
-
 export type UpsertResult = 'added' | 'changed' | 'unchanged';
 
 function sameDefinition(a: WorkerDefinition, b: WorkerDefinition): boolean {
@@ -116,6 +112,7 @@ export class Supervisor implements Disposable {
   private readonly healthScanner: HealthScanner;
   private readonly remnants: RemnantReporter;
   private readonly changeEmitter: Emitter<WorkerChange>;
+  private readonly markerEmitter: Emitter<WorkerMarker>;
   private readonly admission: GroupAdmission;
   private readonly groupWatcher: GroupWatcher | undefined;
   private readonly tickTimer: NodeJS.Timeout;
@@ -136,6 +133,7 @@ export class Supervisor implements Disposable {
     this.activity = options.activity;
     this.scheduler = new DeadlineScheduler(this.logger);
     this.changeEmitter = new Emitter<WorkerChange>(onListenerError);
+    this.markerEmitter = new Emitter<WorkerMarker>(onListenerError);
     this.admission = new GroupAdmission(this.registry, options.extraEnv ?? {}, () => this.closing);
     this.status = new StatusKeeper({
       logger: this.logger,
@@ -165,6 +163,11 @@ export class Supervisor implements Disposable {
   /** Fires on every state transition and metrics update, with the worker's new view. */
   get onDidChangeWorker(): Event<WorkerChange> {
     return this.changeEmitter.event;
+  }
+
+  /** Fires when a run starts or ends (stopped, killed, exited, crashed, restarting, failed). */
+  get onDidMark(): Event<WorkerMarker> {
+    return this.markerEmitter.event;
   }
 
   /** Fires at most once per worker per batch interval, with the lines printed since. */
@@ -197,6 +200,17 @@ export class Supervisor implements Disposable {
 
   clearOutput(id: string): void {
     this.records.get(id)?.output.clear();
+    this.records.get(id)?.markers.clear();
+  }
+
+  /** The kept markers of a worker, oldest first, to place among its output lines by `afterSeq`. */
+  markers(id: string): readonly WorkerMarker[] {
+    return this.records.get(id)?.markers.list() ?? [];
+  }
+
+  /** Kept output lines with `afterSeq < seq <= upToSeq`: what a reader still lacks before a marker. */
+  outputBetween(id: string, afterSeq: number, upToSeq: number): OutputLine[] {
+    return this.records.get(id)?.output.linesBetween(afterSeq, upToSeq) ?? [];
   }
 
   /** Counts of per-worker restart bookkeeping, for tests that prove none is left behind. */
@@ -312,18 +326,24 @@ export class Supervisor implements Disposable {
       return record.stopping as Promise<TerminationResult | undefined>;
     }
     if (!record.stopping) {
-      const escalation = new StopEscalation();
+      const escalation = new StopEscalation((killAt) => this.killDue(record, killAt));
       this.stopEscalations.set(record, escalation);
       escalation.escalate(undefined, options.forceKill);
-      record.stopping = this.stopRecord(record, { graceMs: options.graceMs, forceKill: escalation.signal }).finally(
-        () => {
-          record.stopping = undefined;
-          this.stopEscalations.delete(record);
-          escalation.dispose();
-        },
-      );
+      record.stopping = this.stopRecord(record, { graceMs: options.graceMs }, escalation).finally(() => {
+        record.stopping = undefined;
+        this.stopEscalations.delete(record);
+        escalation.dispose();
+      });
     }
     return record.stopping as Promise<TerminationResult | undefined>;
+  }
+
+  /** Skips what is left of a stop's grace period: SIGKILL now. Does nothing unless the worker is stopping. */
+  killNow(id: string): void {
+    const record = this.require(id);
+    if (record.stopping) {
+      this.stopEscalations.get(record)?.escalate(undefined, AbortSignal.abort());
+    }
   }
 
   async restart(id: string): Promise<WorkerView> {
@@ -332,20 +352,11 @@ export class Supervisor implements Disposable {
   }
 
   /** Stops every worker concurrently, so many stubborn groups take one grace period, not many. */
-  async stopAll(options: StopAllOptions = {}): Promise<TerminationResult[]> {
+  async stopAll(options: StopOptions = {}): Promise<TerminationResult[]> {
     const ids = [...this.records.values()]
       .filter((record) => record.running || record.starting || record.state === 'backoff')
       .map((record) => record.id);
-    let remaining = ids.length;
-    options.onProgress?.(remaining, ids.length);
-    const results = await Promise.all(
-      ids.map(async (id) => {
-        const result = await this.stop(id, options);
-        remaining -= 1;
-        options.onProgress?.(remaining, ids.length);
-        return result;
-      }),
-    );
+    const results = await Promise.all(ids.map((id) => this.stop(id, options)));
     return results.filter((result): result is TerminationResult => result !== undefined);
   }
 
@@ -436,6 +447,7 @@ export class Supervisor implements Disposable {
     this.scheduler.dispose();
     this.restartTrackers.clear();
     this.changeEmitter.dispose();
+    this.markerEmitter.dispose();
     this.activity.dispose();
   }
 
@@ -456,6 +468,23 @@ export class Supervisor implements Disposable {
     this.changeEmitter.fire({ kind, view: record.view() });
   }
 
+  /** Says in the worker's output where a run began or ended, after the lines printed so far. */
+  private mark(record: WorkerRecord, kind: MarkerKind, text: string): void {
+    const marker: WorkerMarker = { workerId: record.id, kind, text, at: Date.now(), afterSeq: record.output.lastSeq };
+    record.markers.add(marker);
+    this.markerEmitter.fire(marker);
+  }
+
+  /** The SIGKILL of a stop under way moved earlier (a Kill Now, shutdown's short grace). */
+  private killDue(record: WorkerRecord, killAt: number): void {
+    if (record.killAt === undefined || killAt < record.killAt) {
+      record.killAt = killAt;
+      if (record.state === 'stopping') {
+        this.changed(record);
+      }
+    }
+  }
+
   private transition(record: WorkerRecord, state: WorkerState, message?: string): void {
     record.state = state;
     record.message = message;
@@ -466,6 +495,7 @@ export class Supervisor implements Disposable {
   private fail(record: WorkerRecord, message: string): void {
     this.forgetRestarts(record.id);
     this.transition(record, 'failed', message);
+    this.mark(record, 'failed', `failed: ${message}`);
     this.activity.record('failed', record.id, `${record.label}: ${message}`);
     this.logger.error(`[worker:${record.id}] ${message}`);
   }
@@ -501,6 +531,7 @@ export class Supervisor implements Disposable {
     }
     record.startedWith = definition;
     this.transition(record, 'running');
+    this.mark(record, 'started', `started, pid ${record.running?.entry.pid}`);
     const verb = via === 'restarting' ? 'restarted' : 'spawned';
     this.activity.record(verb, definition.id, `${definition.label} ${verb} (pid ${record.running?.entry.pid})`);
   }
@@ -585,9 +616,11 @@ export class Supervisor implements Disposable {
     const exitText = describeExit(exit);
     const tracker = this.restartTrackers.get(definition.id) ?? new RestartTracker();
     const decision = tracker.decide(definition.restart, exit);
+    const exitKind = clean ? 'exited' : 'crashed';
     if (decision.kind === 'done') {
       this.forgetRestarts(definition.id);
-      this.transition(record, clean ? 'exited' : 'crashed', clean ? undefined : exitText);
+      this.transition(record, exitKind, clean ? undefined : exitText);
+      this.mark(record, exitKind, `${exitKind}: ${exitText}`);
       this.activity.record(clean ? 'exited' : 'crashed', definition.id, `${definition.label}: ${exitText}`);
       return;
     }
@@ -598,7 +631,8 @@ export class Supervisor implements Disposable {
       return;
     }
     this.restartTrackers.set(definition.id, tracker);
-    this.transition(record, clean ? 'exited' : 'crashed', exitText);
+    this.transition(record, exitKind, exitText);
+    this.mark(record, exitKind, `${exitKind}: ${exitText}`);
     this.activity.record(
       clean ? 'exited' : 'crashed',
       definition.id,
@@ -606,20 +640,26 @@ export class Supervisor implements Disposable {
     );
     record.nextRestartAt = Date.now() + decision.delayMs;
     this.transition(record, 'backoff', `restart ${decision.attempt} in ${decision.delayMs} ms after ${exitText}`);
+    const restart = restartText(decision.inWindow, definition.restart.maxRestarts, decision.delayMs);
     this.scheduler.schedule(definition.id, record.nextRestartAt, () => {
-      void this.tasks.run(`restart of ${definition.id}`, () => this.restartFromBackoff(record));
+      void this.tasks.run(`restart of ${definition.id}`, () => this.restartFromBackoff(record, restart));
     });
   }
 
-  private async restartFromBackoff(record: WorkerRecord): Promise<void> {
+  private async restartFromBackoff(record: WorkerRecord, restart: string): Promise<void> {
     if (record.state !== 'backoff' || this.records.get(record.id) !== record || record.stopping) {
       return;
     }
     record.restartCount += 1;
+    this.mark(record, 'restarting', restart);
     await this.launch(record, 'restarting');
   }
 
-  private async stopRecord(record: WorkerRecord, options: StopOptions): Promise<TerminationResult | undefined> {
+  private async stopRecord(
+    record: WorkerRecord,
+    options: { readonly graceMs?: number },
+    escalation: StopEscalation,
+  ): Promise<TerminationResult | undefined> {
     record.stopRequested = true;
     this.forgetRestarts(record.id);
     if (record.starting) {
@@ -629,20 +669,30 @@ export class Supervisor implements Disposable {
     if (!running) {
       if (record.state === 'backoff' || record.state === 'restarting' || record.state === 'starting') {
         this.transition(record, 'stopped');
+        this.mark(record, 'stopped', 'stopped while waiting to restart');
         this.activity.record('stopped', record.id, `${record.definition.label} stopped while waiting to restart`);
       }
       return undefined;
     }
+    const graceMs = options.graceMs ?? record.definition.graceMs;
+    // The deadline the view counts down to; a Kill Now or a shorter grace moves it (killDue).
+    record.killAt = Math.min(Date.now() + graceMs, escalation.killAt);
+    escalation.escalate(graceMs, undefined);
     this.transition(record, 'stopping');
     const family = await this.remnants.familyOf(record, running.entry.pgid);
-    const result = await terminateGroup(running.entry.pgid, {
-      graceMs: options.graceMs ?? record.definition.graceMs,
-      forceKill: options.forceKill,
-    });
+    const result = await terminateGroup(running.entry.pgid, { graceMs, forceKill: escalation.signal });
+    record.killAt = undefined;
+    // Lines printed while stopping belong before the marker; a pipe held open by an escaped process must not wait.
+    await Promise.race([running.streamsClosed, new Promise((resolve) => setTimeout(resolve, EXIT_DRAIN_MS))]);
     record.detach();
     this.groupEnded(record, running);
     const text = describeTermination(result);
     this.transition(record, 'stopped', result.outcome === 'survived' ? text : undefined);
+    this.mark(
+      record,
+      result.outcome === 'killed' ? 'killed' : 'stopped',
+      result.outcome === 'killed' ? text : `stopped: ${text}`,
+    );
     this.activity.record('stopped', record.id, `${record.definition.label} stopped: ${text}`);
     await this.remnants.reportEscapees(record, running.entry.pgid, family);
     return result;

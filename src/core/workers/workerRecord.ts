@@ -6,6 +6,7 @@ import { redact } from '../base/secrets';
 import { SpawnEntry } from '../process/spawnRegistry';
 import { StatusWorker } from '../recovery/statusFile';
 import { compileHealthPattern, WorkerDefinition } from '../definitions/workerDefinition';
+import { MarkerLog } from './workerMarkers';
 import { ExitRecord, HealthMatch, WorkerHealth, WorkerState, WorkerView } from './workerView';
 
 /** Lines kept on a failed worker so the user sees why it failed without opening the output. */
@@ -50,6 +51,8 @@ export class WorkerRecord {
   message: string | undefined;
   lastLines: readonly string[] = [];
   nextRestartAt: number | undefined;
+  /** When SIGKILL is due in the stop under way; see StopEscalation. */
+  killAt: number | undefined;
   sessionState: string | undefined;
   stopRequested = false;
   starting: Promise<void> | undefined;
@@ -58,6 +61,8 @@ export class WorkerRecord {
   remnantCleanup: Promise<unknown> | undefined;
 
   readonly output: OutputBuffer;
+  /** Where runs began and ended, for output panels opened later. */
+  readonly markers = new MarkerLog();
   /** Raw stdout listeners (protocol adapters), called per chunk before line splitting. */
   readonly stdoutTaps = new Set<(chunk: Buffer) => void>();
   /** Seq of the last line handed to output listeners. */
@@ -159,6 +164,7 @@ export class WorkerRecord {
       lastHealthMatch: this.lastHealthMatch,
       message: this.message,
       lastLines: this.lastLines,
+      killAt: this.state === 'stopping' ? this.killAt : undefined,
       nextRestartAt: this.state === 'backoff' ? this.nextRestartAt : undefined,
       droppedLines: this.output.droppedLines,
       definitionChanged: this.startedWith !== undefined && entry !== undefined && this.startedWith !== definition,

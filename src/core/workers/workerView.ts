@@ -47,6 +47,8 @@ export interface WorkerView {
   readonly message: string | undefined;
   /** The last output lines kept when the worker failed. */
   readonly lastLines: readonly string[];
+  /** Epoch milliseconds when SIGKILL is due while stopping (now or past once it was sent). */
+  readonly killAt: number | undefined;
   /** Epoch milliseconds of the next automatic restart while in backoff. */
   readonly nextRestartAt: number | undefined;
   readonly droppedLines: number;

@@ -5,7 +5,10 @@ import { canRestart, canStart, canStop, hasProcess } from '../../core/workers/wo
 import { WorkerView } from '../../core/workers/workerView';
 import type { ShepherdContext } from '../context';
 import { importProcfile } from '../settings/procfileImport';
-import { runCommandAsWorker } from '../workers/adhocRun';
+import { runCommandAsWorker, validateWorkerName } from '../workers/adhocRun';
+import { editDefinition, openSettingsWhereDefined } from '../settings/definitionLocation';
+import { stopAllWorkers } from '../workers/stopAll';
+import { isObject } from '../../shared/untrusted';
 import { PickOptions } from '../workers/workerPicker';
 import { isWorkerNode } from '../workers/workersTree';
 import { CommandHandler, registerGuardedCommand } from './commandGuard';
@@ -24,14 +27,28 @@ export type CommandContext = Pick<
   | 'notifier'
   | 'logger'
   | 'extensionId'
->;
+  | 'sessions'
+> & {
+  /** The worker selected in the Workers view, for a keybinding pressed while the view has focus. */
+  readonly selectedWorker: () => string | undefined;
+};
 
 const NO_WORKERS = 'Shepherd: there are no workers.';
 const anyWorker = (): boolean => true;
 
 /** The commands that act on one worker, and how each asks for it from the palette. */
 type WorkerCommandKey =
-  'start' | 'stop' | 'restart' | 'remove' | 'showOutput' | 'clearOutput' | 'copyPid' | 'revealCwd' | 'openTerminal';
+  | 'start'
+  | 'stop'
+  | 'restart'
+  | 'remove'
+  | 'showOutput'
+  | 'clearOutput'
+  | 'copyPid'
+  | 'revealCwd'
+  | 'openTerminal'
+  | 'rename'
+  | 'editDefinition';
 
 const WORKER_PICKS: Record<WorkerCommandKey, PickOptions> = {
   start: {
@@ -59,46 +76,65 @@ const WORKER_PICKS: Record<WorkerCommandKey, PickOptions> = {
   },
   revealCwd: { filter: anyWorker, placeHolder: 'Reveal the folder of which worker?', noneMessage: NO_WORKERS },
   openTerminal: { filter: anyWorker, placeHolder: 'Open which worker in a terminal?', noneMessage: NO_WORKERS },
+  rename: {
+    filter: (view) => view.source === 'adhoc',
+    placeHolder: 'Rename which worker?',
+    noneMessage: 'Shepherd: only workers run from a typed command can be renamed; others take their settings label.',
+  },
+  editDefinition: {
+    filter: (view) => view.source === 'settings',
+    placeHolder: 'Edit the definition of which worker?',
+    noneMessage: 'Shepherd: no worker is defined in settings.',
+  },
 };
+
+/** What a keybinding passes (`"args": { "selection": true }`) to act on the Workers view's selected row. */
+function isSelectionArg(arg: unknown): boolean {
+  return isObject(arg) && arg.selection === true;
+}
 
 /**
  * A worker command gets its worker from the tree (the clicked node), from a caller (an id), or else
  * by asking with a picker limited to the workers the action fits.
  */
 async function resolveWorker(ctx: CommandContext, arg: unknown, options: PickOptions): Promise<WorkerView | undefined> {
-  const id = isWorkerNode(arg) ? arg.id : typeof arg === 'string' ? arg : await ctx.picker.pick(options);
+  const selected = isSelectionArg(arg) ? ctx.selectedWorker() : undefined;
+  const id = selected ?? (isWorkerNode(arg) ? arg.id : typeof arg === 'string' ? arg : await ctx.picker.pick(options));
   return id === undefined ? undefined : requireWorker(ctx.supervisor, id);
 }
 
-async function stopAllWorkers(ctx: CommandContext): Promise<void> {
-  if (!ctx.supervisor.snapshot().some(canStop)) {
-    ctx.notifier.info('Shepherd: no worker is running.');
+/** Kill Now: SIGKILL at once to the given stopping worker, or to every worker that is stopping. */
+function killNow(ctx: CommandContext, arg: unknown): void {
+  const id = isWorkerNode(arg) ? arg.id : typeof arg === 'string' ? arg : undefined;
+  const stopping = ctx.supervisor.snapshot().filter((view) => view.state === 'stopping' && (id ?? view.id) === view.id);
+  if (stopping.length === 0) {
+    ctx.notifier.info('Shepherd: no worker is stopping; Kill Now only shortens a stop under way.');
     return;
   }
-  const forceKill = new AbortController();
-  await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'Shepherd: stopping workers', cancellable: true },
-    async (progress, token) => {
-      // Cancel does not leave workers running: it skips the rest of the grace period and kills.
-      const onCancel = token.onCancellationRequested(() => forceKill.abort());
-      let reported = 0;
-      try {
-        await ctx.supervisor.stopAll({
-          forceKill: forceKill.signal,
-          onProgress: (remaining, total) => {
-            const done = total - remaining;
-            progress.report({
-              message: `${remaining} of ${total} still running${forceKill.signal.aborted ? ', killing' : ''}`,
-              increment: total > 0 ? ((done - reported) / total) * 100 : 100,
-            });
-            reported = done;
-          },
+  for (const view of stopping) {
+    ctx.supervisor.killNow(view.id);
+  }
+}
+
+/** Names an ad hoc worker; `name` comes from a caller (tests), else the user types it. */
+async function rename(ctx: CommandContext, view: WorkerView, name: unknown): Promise<void> {
+  const label =
+    typeof name === 'string'
+      ? name
+      : await vscode.window.showInputBox({
+          title: 'Rename Worker',
+          value: view.label,
+          prompt: 'The name shown in the Workers view',
+          validateInput: validateWorkerName,
         });
-      } finally {
-        onCancel.dispose();
-      }
-    },
-  );
+  if (label === undefined) {
+    return;
+  }
+  const problem = validateWorkerName(label);
+  if (problem) {
+    throw new Error(`Cannot rename "${view.label}": ${problem}`);
+  }
+  ctx.supervisor.relabel(view.id, label.trim());
 }
 
 /** Forgets vanished processes and removes ad hoc workers that have finished. */
@@ -132,10 +168,10 @@ async function revealCwd(view: WorkerView): Promise<void> {
 function handlers(ctx: CommandContext): Record<CommandKey, CommandHandler> {
   /** A command that resolves its worker (see resolveWorker), then acts on it; cancelling does nothing. */
   const onWorker =
-    (key: WorkerCommandKey, act: (view: WorkerView) => unknown): CommandHandler =>
-    async (arg) => {
+    (key: WorkerCommandKey, act: (view: WorkerView, ...rest: unknown[]) => unknown): CommandHandler =>
+    async (arg, ...rest) => {
       const view = await resolveWorker(ctx, arg, WORKER_PICKS[key]);
-      return view && act(view);
+      return view && act(view, ...rest);
     };
   return {
     start: onWorker('start', (view) => ctx.control.start(view.id)),
@@ -147,12 +183,15 @@ function handlers(ctx: CommandContext): Record<CommandKey, CommandHandler> {
     copyPid: onWorker('copyPid', copyPid),
     revealCwd: onWorker('revealCwd', revealCwd),
     openTerminal: onWorker('openTerminal', (view) => ctx.terminals.show(view.id)),
+    rename: onWorker('rename', (view, name) => rename(ctx, view, name)),
+    editDefinition: onWorker('editDefinition', (view) => editDefinition(view.id, view.label)),
+    killNow: (arg) => killNow(ctx, arg),
     runCommand: (arg) => runCommandAsWorker(ctx, arg),
-    stopAll: () => stopAllWorkers(ctx),
+    stopAll: (arg) => stopAllWorkers(ctx, arg),
     sweepDead: () => sweepDeadWorkers(ctx),
     importProcfile: (arg) => importProcfile(ctx, arg),
     showActivityLog: () => ctx.activityLog.show(),
-    openSettings: () => vscode.commands.executeCommand('workbench.action.openSettings', `@ext:${ctx.extensionId}`),
+    openSettings: () => openSettingsWhereDefined(ctx.extensionId),
   };
 }
 

@@ -127,7 +127,7 @@ export function readStatusFileSetting(): string | undefined {
 }
 
 /** One level of `shepherd.workers`: user settings, workspace settings or one folder's settings. */
-interface SettingsLayer {
+export interface SettingsLayer {
   /** How the user finds it, for problem messages. */
   readonly where: string;
   readonly raw: unknown;
@@ -139,7 +139,7 @@ interface SettingsLayer {
   readonly folder: string | undefined;
 }
 
-function settingsLayers(): SettingsLayer[] {
+export function settingsLayers(): SettingsLayer[] {
   const folders = vscode.workspace.workspaceFolders ?? [];
   const first = folders[0];
   const baseDir = first?.uri.fsPath ?? os.homedir();

@@ -14,7 +14,10 @@ export interface SessionTotalsSource {
 /** The status bar follows the tree's pace; counts change far less often than metrics. */
 const STATUS_REFRESH_MS = 150;
 
-/** "$(server-process) 3 running · 1 failed"; a click focuses the Workers view. The tooltip adds what sessions cost. */
+/**
+ * "$(server-process) 3 running · 1 stopping · 1 crashed"; a click focuses the Workers view. The tooltip
+ * adds what sessions cost.
+ */
 export class WorkersStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('shepherd.status', vscode.StatusBarAlignment.Left, 0);
   private readonly disposables = new DisposableStore();
@@ -23,6 +26,8 @@ export class WorkersStatusBar implements vscode.Disposable {
   constructor(
     private readonly supervisor: Supervisor,
     private readonly sessions: SessionTotalsSource,
+    /** Warm spare agent processes are not counted as running; the tooltip mentions them. */
+    private readonly isWarmSpare: (id: string) => boolean,
   ) {
     this.item.name = 'Shepherd Workers';
     this.item.command = FOCUS_WORKERS_VIEW;
@@ -34,12 +39,19 @@ export class WorkersStatusBar implements vscode.Disposable {
     this.item.show();
   }
 
+  /** The item's text as last shown. */
+  get text(): string {
+    return this.item.text;
+  }
+
   dispose(): void {
     this.disposables.dispose();
   }
 
   private update(): void {
-    const workers = summarizeWorkers(this.supervisor.snapshot());
+    const all = this.supervisor.snapshot();
+    const shown = all.filter((view) => !this.isWarmSpare(view.id));
+    const workers = summarizeWorkers(shown, all.length - shown.length);
     const sessions = describeSessionTotals(this.sessions.totals());
     const summary = sessions ? { ...workers, tooltip: `${workers.tooltip}\n\n${sessions}` } : workers;
     if (

@@ -8,15 +8,19 @@ export interface StatusSummary {
   readonly warning: boolean;
 }
 
-type Bucket = 'running' | 'waiting' | 'failed' | 'stopped';
+/**
+ * Each count uses the word the worker's row uses, so a row that says "crashed" is counted as crashed;
+ * only the short transitions (starting, restarting) count with running.
+ */
+type Bucket = 'running' | 'stopping' | 'waiting' | 'crashed' | 'failed' | 'stopped';
 
 const BUCKETS: Record<WorkerState, Bucket> = {
   starting: 'running',
   running: 'running',
   restarting: 'running',
-  stopping: 'running',
+  stopping: 'stopping',
   backoff: 'waiting',
-  crashed: 'failed',
+  crashed: 'crashed',
   failed: 'failed',
   stopped: 'stopped',
   exited: 'stopped',
@@ -24,9 +28,13 @@ const BUCKETS: Record<WorkerState, Bucket> = {
 
 const ICON = '$(server-process)';
 
-/** "$(server-process) 3 running · 1 failed", only the parts that are not zero. */
-export function summarizeWorkers(views: readonly WorkerView[]): StatusSummary {
-  const counts: Record<Bucket, number> = { running: 0, waiting: 0, failed: 0, stopped: 0 };
+/**
+ * "$(server-process) 2 running · 1 stopping · 1 crashed", only the parts that are not zero. `views`
+ * are the workers the tree shows: warm spare agent processes are not among them, only counted in the
+ * tooltip as `warmSpares`.
+ */
+export function summarizeWorkers(views: readonly WorkerView[], warmSpares = 0): StatusSummary {
+  const counts: Record<Bucket, number> = { running: 0, stopping: 0, waiting: 0, crashed: 0, failed: 0, stopped: 0 };
   let degraded = 0;
   for (const view of views) {
     counts[BUCKETS[view.state]] += 1;
@@ -36,16 +44,25 @@ export function summarizeWorkers(views: readonly WorkerView[]): StatusSummary {
   }
   const shown: Array<[number, string]> = [
     [counts.running, 'running'],
-    [counts.waiting, 'restarting'],
+    [counts.stopping, 'stopping'],
+    [counts.waiting, 'waiting to restart'],
+    [counts.crashed, 'crashed'],
     [counts.failed, 'failed'],
   ];
   const parts = shown.filter(([count]) => count > 0).map(([count, word]) => `${count} ${word}`);
-  const details: Array<[number, string]> = [...shown, [degraded, 'degraded'], [counts.stopped, 'stopped']];
+  const spares = `warm agent process${warmSpares === 1 ? '' : 'es'} ready`;
+  const details: Array<[number, string]> = [
+    ...shown,
+    [degraded, 'degraded'],
+    [counts.stopped, 'stopped'],
+    [warmSpares, spares],
+  ];
   const tooltipLines = details.filter(([count]) => count > 0).map(([count, word]) => `${count} ${word}`);
   return {
     text: parts.length > 0 ? `${ICON} ${parts.join(' · ')}` : `${ICON} Shepherd`,
-    tooltip: views.length === 0 ? 'Shepherd: no workers' : `Shepherd workers\n${tooltipLines.join('\n')}`,
-    warning: counts.failed > 0,
+    tooltip:
+      views.length === 0 && warmSpares === 0 ? 'Shepherd: no workers' : `Shepherd workers\n${tooltipLines.join('\n')}`,
+    warning: counts.crashed + counts.failed > 0,
   };
 }
 

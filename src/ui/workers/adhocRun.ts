@@ -6,10 +6,12 @@ import { Supervisor } from '../../core/workers/supervisor';
 import type { ShepherdContext } from '../context';
 import { pickFolder } from '../common/folderPick';
 import { readWorkerDefaults } from '../settings/configuration';
+import { shortWorkerName } from './workerFormat';
+import { describeValue, isObject } from '../../shared/untrusted';
 
-/** The longest part of a command line kept in an ad hoc worker's id and label. */
+/** The longest part of a command line kept in an ad hoc worker's id, and the longest name. */
 const ADHOC_SLUG_CHARS = 32;
-const ADHOC_LABEL_CHARS = 60;
+const WORKER_NAME_CHARS = 60;
 
 /** What running a typed command uses of the context. */
 export type AdhocRunContext = Pick<ShepherdContext, 'supervisor' | 'trust' | 'outputs' | 'control'>;
@@ -23,23 +25,61 @@ function adhocId(supervisor: Supervisor, line: string): string {
   return `adhoc-${slug}-${n}`;
 }
 
+/** Why a worker name cannot be used, or undefined when it can. */
+export function validateWorkerName(value: string): string | undefined {
+  const trimmed = value.trim();
+  if (trimmed === '') {
+    return 'a name cannot be empty';
+  }
+  return trimmed.length > WORKER_NAME_CHARS ? `a name has at most ${WORKER_NAME_CHARS} characters` : undefined;
+}
+
 function validateCommandLine(value: string): string | undefined {
   const parsed = parseCommandLine(value);
   return parsed.ok ? undefined : parsed.errors.join('; ');
 }
 
-/** Runs a typed command line as a new ad hoc worker; resolves with its id (tests pass the line). */
+/** What a caller (a test, a keybinding) may pass: the line, or `{ command, name }`. */
+function readRunArg(arg: unknown): { line: string | undefined; name: string | undefined } {
+  if (arg === undefined || typeof arg === 'string') {
+    return { line: arg, name: undefined };
+  }
+  if (isObject(arg) && typeof arg.command === 'string' && (arg.name === undefined || typeof arg.name === 'string')) {
+    return { line: arg.command, name: arg.name };
+  }
+  throw new Error(`Run Command as Worker takes a command line or { command, name }, not ${describeValue(arg)}`);
+}
+
+/** Asks for the line, then for a name (the short name offered); undefined when the user cancelled. */
+async function askLineAndName(): Promise<{ line: string; name: string } | undefined> {
+  const line = await vscode.window.showInputBox({
+    title: 'Run Command as Worker (1/2): command',
+    prompt: 'Runs without a shell, unless the line uses shell syntax such as |, &&, > or $VAR',
+    placeHolder: 'npm run dev',
+    ignoreFocusOut: true,
+    validateInput: validateCommandLine,
+  });
+  if (line === undefined) {
+    return undefined;
+  }
+  const name = await vscode.window.showInputBox({
+    title: 'Run Command as Worker (2/2): name',
+    prompt: 'The name shown in the Workers view; Rename changes it later',
+    value: shortWorkerName(line),
+    ignoreFocusOut: true,
+    validateInput: validateWorkerName,
+  });
+  return name === undefined ? undefined : { line, name };
+}
+
+/**
+ * Runs a typed command line as a new ad hoc worker; resolves with its id. Tests pass the line, or
+ * `{ command, name }`; without a name the worker is called by its short name ("npm run").
+ */
 export async function runCommandAsWorker(ctx: AdhocRunContext, arg: unknown): Promise<string | undefined> {
-  const line =
-    typeof arg === 'string'
-      ? arg
-      : await vscode.window.showInputBox({
-          title: 'Run Command as Worker',
-          prompt: 'Runs without a shell, unless the line uses shell syntax such as |, &&, > or $VAR',
-          placeHolder: 'npm run dev',
-          ignoreFocusOut: true,
-          validateInput: validateCommandLine,
-        });
+  const given = readRunArg(arg);
+  const asked = given.line === undefined ? await askLineAndName() : undefined;
+  const line = given.line ?? asked?.line;
   if (line === undefined) {
     return undefined;
   }
@@ -47,20 +87,23 @@ export async function runCommandAsWorker(ctx: AdhocRunContext, arg: unknown): Pr
   if (!parsed.ok) {
     throw new Error(`Cannot run "${line}": ${parsed.errors.join('; ')}`);
   }
+  const name = (given.name ?? asked?.name ?? shortWorkerName(line)).trim();
+  const nameProblem = validateWorkerName(name);
+  if (nameProblem) {
+    throw new Error(`Cannot run "${line}" as "${name}": ${nameProblem}`);
+  }
   const where = await pickFolder();
   if (!where) {
     return undefined;
   }
   const id = adhocId(ctx.supervisor, line);
-  const trimmed = line.trim();
-  const label = trimmed.length > ADHOC_LABEL_CHARS ? `${trimmed.slice(0, ADHOC_LABEL_CHARS - 1)}…` : trimmed;
   // Problems in shepherd.defaults are reported by the settings sync; here they only fall back.
   const ignoredProblems: string[] = [];
   const definition = parseWorkerDefinition(
     // A typed command is often finite (a build, a test run): restarting it on failure would loop.
     {
       id,
-      label,
+      label: name,
       command: parsed.value.command,
       args: [...parsed.value.args],
       shell: parsed.value.shell,

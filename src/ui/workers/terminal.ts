@@ -4,9 +4,7 @@ import { DisposableStore } from '../../core/base/events';
 import { OutputLine } from '../../core/output/outputBuffer';
 import { Supervisor, WorkerChange } from '../../core/workers/supervisor';
 import { requireWorker } from '../../core/workers/unknownWorkerError';
-import { WorkerView } from '../../core/workers/workerView';
-import { LIVE_STATES } from '../../core/workers/workerStates';
-import { stateLabel } from './workerFormat';
+import { interleave, WorkerMarker } from '../../core/workers/workerMarkers';
 
 const DIM = '\x1b[2m';
 const RESET = '\x1b[0m';
@@ -16,16 +14,9 @@ const DELETE = '\x7f';
 const BACKSPACE = '\b';
 const CTRL_C = '\x03';
 
+/** A dim line of Shepherd's own: a hint, or a marker where a run began or ended. */
 function note(text: string): string {
   return `${DIM}[${text}]${RESET}\r\n`;
-}
-
-/** A line worth printing when the worker enters this state; transitional states print nothing. */
-function stateNote(view: WorkerView): string | undefined {
-  if (view.state === 'running') {
-    return `running, pid ${view.pid}`;
-  }
-  return LIVE_STATES.has(view.state) ? undefined : stateLabel(view.state);
 }
 
 function terminalText(lines: readonly OutputLine[]): string {
@@ -46,8 +37,6 @@ class WorkerPseudoterminal implements vscode.Pseudoterminal {
   private readonly disposables = new DisposableStore();
   private input = '';
   private lastSeq = 0;
-  /** State notes are printed once per change, not on every metrics tick. */
-  private lastAnnounced: string | undefined;
 
   constructor(
     private readonly supervisor: Supervisor,
@@ -58,11 +47,15 @@ class WorkerPseudoterminal implements vscode.Pseudoterminal {
   }
 
   open(): void {
-    const view = this.supervisor.get(this.workerId);
-    this.lastAnnounced = view && stateNote(view);
     const lines = this.supervisor.output(this.workerId);
     this.lastSeq = lines.at(-1)?.seq ?? 0;
-    this.writeEmitter.fire(note("type a line and press Enter to send it to the worker's stdin") + terminalText(lines));
+    const kept = interleave(
+      lines,
+      this.supervisor.markers(this.workerId),
+      (line) => `${line.text}\r\n`,
+      (marker) => note(marker.text),
+    );
+    this.writeEmitter.fire(note("type a line and press Enter to send it to the worker's stdin") + kept);
     this.disposables.add(
       this.supervisor.onDidOutput((batch) => {
         if (batch.workerId === this.workerId) {
@@ -71,6 +64,13 @@ class WorkerPseudoterminal implements vscode.Pseudoterminal {
       }),
     );
     this.disposables.add(this.supervisor.onDidChangeWorker((change) => this.onWorkerChange(change)));
+    this.disposables.add(
+      this.supervisor.onDidMark((marker) => {
+        if (marker.workerId === this.workerId) {
+          this.showMarker(marker);
+        }
+      }),
+    );
   }
 
   close(): void {
@@ -138,14 +138,14 @@ class WorkerPseudoterminal implements vscode.Pseudoterminal {
     }
     if (change.kind === 'removed') {
       this.closeEmitter.fire();
-      return;
     }
-    // Metric ticks fire changes too: print a note only when the state note differs from the last.
-    const text = stateNote(change.view);
-    if (text !== undefined && text !== this.lastAnnounced) {
-      this.lastAnnounced = text;
-      this.print(note(text));
-    }
+  }
+
+  /** Lines still in a batch on their way come first, so the marker lands after the run's last words. */
+  private showMarker(marker: WorkerMarker): void {
+    const pending = this.supervisor.outputBetween(this.workerId, this.lastSeq, marker.afterSeq);
+    this.lastSeq = Math.max(this.lastSeq, marker.afterSeq);
+    this.print(terminalText(pending) + note(marker.text));
   }
 }
 

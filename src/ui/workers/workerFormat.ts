@@ -61,28 +61,26 @@ export function formatBytes(bytes: number): string {
   return unit === 0 ? `${value} B` : `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
 }
 
-/** What the tree shows beside a worker's label: its process figures when it runs, else its state. */
+/** "SIGKILL in 2 s" while the grace runs, "killing" once SIGKILL is due. */
+export function killCountdown(killAt: number, now: number): string {
+  const remaining = killAt - now;
+  return remaining > 0 ? `SIGKILL in ${Math.ceil(remaining / 1_000)} s` : 'killing';
+}
+
+/**
+ * What the tree shows beside a worker's label, short enough for the sidebar at its default width: the
+ * state and uptime ("running · 3m 12s", "stopping · SIGKILL in 2 s"). Pid, CPU and memory are in the tooltip.
+ */
 export function describeWorker(view: WorkerView, now: number, restricted: boolean): string {
-  const parts: string[] = [];
-  if (view.pid !== undefined) {
-    if (view.state !== 'running') {
-      parts.push(stateLabel(view.state));
-    }
-    parts.push(`pid ${view.pid}`);
-    if (view.startedAt !== undefined) {
-      parts.push(formatDuration(now - view.startedAt));
-    }
-    if (view.cpuPercent !== undefined) {
-      parts.push(`${view.cpuPercent.toFixed(1)}% CPU`);
-    }
-    if (view.rssBytes !== undefined) {
-      parts.push(formatBytes(view.rssBytes));
-    }
-  } else {
-    parts.push(stateLabel(view.state));
-    if (EXITED_STATES.has(view.state) && view.lastExit) {
-      parts.push(describeExit(view.lastExit));
-    }
+  const parts: string[] = [stateLabel(view.state)];
+  if (view.state === 'stopping' && view.killAt !== undefined) {
+    parts.push(killCountdown(view.killAt, now));
+  } else if (view.state === 'running' && view.startedAt !== undefined) {
+    parts.push(formatDuration(now - view.startedAt));
+  } else if (view.state === 'backoff' && view.nextRestartAt !== undefined) {
+    parts.push(`in ${formatDuration(view.nextRestartAt - now)}`);
+  } else if (EXITED_STATES.has(view.state) && view.lastExit) {
+    parts.push(describeExit(view.lastExit));
   }
   if (view.health === 'degraded') {
     parts.push('degraded');
@@ -96,6 +94,27 @@ export function describeWorker(view: WorkerView, now: number, restricted: boolea
   return parts.join(' · ');
 }
 
+/** A word of a command line without its quotes, and a path without its folders ("/usr/bin/node" → "node"). */
+function shortWord(word: string): string {
+  const unquoted = word.replace(/^(['"])(.*)\1$/, '$2');
+  return unquoted.split('/').filter(Boolean).at(-1) ?? unquoted;
+}
+
+/**
+ * The short name of a typed command: the program and its first argument ("npm run", "node server.js"),
+ * with leading NAME=value assignments and folders left out, so it fits the sidebar at its default width.
+ */
+export function shortWorkerName(line: string): string {
+  const words = line.trim().split(/\s+/).filter(Boolean);
+  const start = words.findIndex((word) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(word));
+  const [program, first] = start === -1 ? words : words.slice(start);
+  const name = [program, first]
+    .filter((word) => word !== undefined)
+    .map(shortWord)
+    .join(' ');
+  return name === '' ? line.trim().slice(0, 40) : name.slice(0, 40);
+}
+
 /** Facts about a worker that live outside the supervisor: who owns it and whether it may run. */
 export interface WorkerFlags {
   /** The user may remove it (ad hoc and imported workers); configured ones follow their settings. */
@@ -106,6 +125,8 @@ export interface WorkerFlags {
   readonly session: SessionView | undefined;
   /** For a session in a git worktree: its branch, base and changes ("shepherd/x from main · 1 file +3 −1"). */
   readonly worktree?: string;
+  /** A warm spare agent process no session has taken yet: not a row, not counted as running. */
+  readonly warmSpare?: boolean;
 }
 
 /**

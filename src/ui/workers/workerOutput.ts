@@ -5,6 +5,7 @@ import { OutputLine } from '../../core/output/outputBuffer';
 import { OutputBatch } from '../../core/workers/outputBatcher';
 import { Supervisor } from '../../core/workers/supervisor';
 import { requireWorker } from '../../core/workers/unknownWorkerError';
+import { interleave, WorkerMarker } from '../../core/workers/workerMarkers';
 
 interface OpenChannel {
   readonly channel: vscode.OutputChannel;
@@ -14,6 +15,11 @@ interface OpenChannel {
 
 function plainText(lines: readonly OutputLine[]): string {
   return lines.map((line) => `${stripAnsi(line.text)}\n`).join('');
+}
+
+/** "── killed with SIGKILL after 3,027 ms ──": set apart from the worker's own lines. */
+export function markerLine(marker: WorkerMarker): string {
+  return `── ${marker.text} ──`;
 }
 
 /**
@@ -27,6 +33,7 @@ export class WorkerOutputChannels implements vscode.Disposable {
 
   constructor(private readonly supervisor: Supervisor) {
     this.disposables.add(supervisor.onDidOutput((batch) => this.append(batch)));
+    this.disposables.add(supervisor.onDidMark((marker) => this.mark(marker)));
     this.disposables.add(
       supervisor.onDidChangeWorker((change) => {
         if (change.kind === 'removed') {
@@ -64,8 +71,14 @@ export class WorkerOutputChannels implements vscode.Disposable {
       channel: vscode.window.createOutputChannel(`Shepherd: ${view.label}`, 'log'),
       lastSeq: lines.at(-1)?.seq ?? 0,
     };
-    if (lines.length > 0) {
-      opened.channel.append(plainText(lines));
+    const text = interleave(
+      lines,
+      this.supervisor.markers(id),
+      (line) => `${stripAnsi(line.text)}\n`,
+      (marker) => `${markerLine(marker)}\n`,
+    );
+    if (text !== '') {
+      opened.channel.append(text);
     }
     this.channels.set(id, opened);
     return opened;
@@ -81,6 +94,17 @@ export class WorkerOutputChannels implements vscode.Disposable {
       opened.lastSeq = fresh[fresh.length - 1].seq;
       opened.channel.append(plainText(fresh));
     }
+  }
+
+  /** Lines still in a batch on their way come first, so the marker lands after the run's last words. */
+  private mark(marker: WorkerMarker): void {
+    const opened = this.channels.get(marker.workerId);
+    if (!opened) {
+      return;
+    }
+    const pending = this.supervisor.outputBetween(marker.workerId, opened.lastSeq, marker.afterSeq);
+    opened.lastSeq = Math.max(opened.lastSeq, marker.afterSeq);
+    opened.channel.append(`${plainText(pending)}${markerLine(marker)}\n`);
   }
 
   private close(id: string): void {

@@ -34,7 +34,7 @@ export class WorkerPicker {
     const items: WorkerPick[] = this.supervisor
       .snapshot()
       .map((view) => ({ view, flags: this.flagsOf(view.id) }))
-      .filter(({ view, flags }) => options.filter(view, flags))
+      .filter(({ view, flags }) => !flags.warmSpare && options.filter(view, flags))
       .map(({ view, flags }) => ({
         id: view.id,
         label: view.label,

@@ -81,6 +81,9 @@ export function workerTooltip(view: WorkerView, restricted: boolean, session?: S
     if (view.processCount !== undefined) {
       figures.push(`${view.processCount} process${view.processCount === 1 ? '' : 'es'}`);
     }
+    if (view.cpuPercent !== undefined) {
+      figures.push(`${view.cpuPercent.toFixed(1)}% CPU`);
+    }
     if (view.rssBytes !== undefined) {
       figures.push(formatBytes(view.rssBytes));
     }

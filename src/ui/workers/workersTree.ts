@@ -58,6 +58,8 @@ export function recoveryLabel(count: number): string {
 
 /** Changes within this window reach the tree as one refresh: smooth enough to watch, cheap in a crash loop. */
 export const TREE_REFRESH_MS = 150;
+/** A stopping row counts down to SIGKILL in whole seconds: it is redrawn this often while it stops. */
+export const COUNTDOWN_REFRESH_MS = 1_000;
 
 export function isWorkerNode(value: unknown): value is WorkerNode {
   return isObject(value) && value.kind === 'worker' && typeof value.id === 'string';
@@ -88,6 +90,9 @@ export class WorkersTreeProvider implements vscode.TreeDataProvider<WorkersNode>
   private readonly groupNodes = new Map<string, GroupNode>();
   /** The group each worker is in, to notice when a state change moves it to another. */
   private readonly groupKeys = new Map<string, string | undefined>();
+  /** Workers that are not rows (warm spares), to notice when one becomes a row (a session took it). */
+  private readonly hidden = new Set<string>();
+  private countdown: NodeJS.Timeout | undefined;
   private structureChanged = false;
   private recovery: RecoveryNode | undefined;
   private orphans: readonly OrphanRow[] = [];
@@ -146,7 +151,7 @@ export class WorkersTreeProvider implements vscode.TreeDataProvider<WorkersNode>
   }
 
   private childrenOf(element: GroupNode | undefined): WorkersNode[] {
-    const views = this.supervisor.snapshot();
+    const views = this.shownViews();
     if (this.groupBy === 'none') {
       return this.workerNodesOf(views);
     }
@@ -209,7 +214,13 @@ export class WorkersTreeProvider implements vscode.TreeDataProvider<WorkersNode>
   }
 
   dispose(): void {
+    clearInterval(this.countdown);
     this.disposables.dispose();
+  }
+
+  /** The workers that are rows: warm spare agent processes are a detail of their agent, not workers of their own. */
+  private shownViews(): readonly WorkerView[] {
+    return this.supervisor.snapshot().filter((view) => !this.flagsOf(view.id).warmSpare);
   }
 
   private onWorkerChange(change: WorkerChange): void {
@@ -217,8 +228,21 @@ export class WorkersTreeProvider implements vscode.TreeDataProvider<WorkersNode>
     if (change.kind === 'removed') {
       this.workerNodes.delete(id);
       this.groupKeys.delete(id);
+      this.hidden.delete(id);
       this.structureChanged = true;
     } else {
+      const hidden = this.flagsOf(id).warmSpare === true;
+      if (hidden !== this.hidden.has(id)) {
+        this.structureChanged = true;
+        if (hidden) {
+          this.hidden.add(id);
+        } else {
+          this.hidden.delete(id);
+        }
+      }
+      if (change.view.state === 'stopping') {
+        this.startCountdown();
+      }
       const key = groupOf(change.view, this.groupBy)?.key;
       if (change.kind === 'added' || key !== this.groupKeys.get(id)) {
         this.structureChanged = true;
@@ -226,6 +250,24 @@ export class WorkersTreeProvider implements vscode.TreeDataProvider<WorkersNode>
       this.groupKeys.set(id, key);
     }
     this.refresher.add(id);
+  }
+
+  /** Redraws stopping rows every second so "SIGKILL in 2 s" counts down; stops once none is stopping. */
+  private startCountdown(): void {
+    if (this.countdown) {
+      return;
+    }
+    this.countdown = setInterval(() => {
+      const stopping = this.supervisor.snapshot().filter((view) => view.state === 'stopping');
+      if (stopping.length === 0) {
+        clearInterval(this.countdown);
+        this.countdown = undefined;
+        return;
+      }
+      for (const view of stopping) {
+        this.refresher.add(view.id);
+      }
+    }, COUNTDOWN_REFRESH_MS);
   }
 
   private flush(ids: ReadonlySet<string>): void {
@@ -289,7 +331,7 @@ export class WorkersTreeProvider implements vscode.TreeDataProvider<WorkersNode>
     const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
     item.id = `group:${node.key}`;
     item.contextValue = `group;${node.key};`;
-    const count = this.supervisor.snapshot().filter((view) => groupOf(view, this.groupBy)?.key === node.key).length;
+    const count = this.shownViews().filter((view) => groupOf(view, this.groupBy)?.key === node.key).length;
     item.description = String(count);
     return item;
   }

@@ -74,7 +74,7 @@ describe('fault injection: processes', function () {
     const stopped = entriesOf(h, 'stopped');
     assert.equal(stopped.length, 2);
     for (const entry of stopped) {
-      assert.match(entry.message, /killed with SIGKILL after \d+ ms/);
+      assert.match(entry.message, /killed with SIGKILL after [\d,]+ ms/);
     }
     h.faults(2);
   });

@@ -29,6 +29,7 @@ function view(id: string, commandLine: string): WorkerView {
     lastHealthMatch: undefined,
     message: undefined,
     lastLines: [],
+    killAt: undefined,
     nextRestartAt: undefined,
     droppedLines: 0,
     definitionChanged: false,

@@ -59,7 +59,7 @@ describe('RemnantReporter', () => {
     assert.equal(entries('orphan-killed').length, 1);
     assert.match(
       entries('orphan-killed')[0],
-      /^API: the leader exited but its group lived on; exited on SIGTERM in \d+ ms$/,
+      /^API: the leader exited but its group lived on; exited on SIGTERM in [\d,]+ ms$/,
     );
   });
 

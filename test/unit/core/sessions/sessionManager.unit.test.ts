@@ -210,14 +210,19 @@ describe('SessionManager', () => {
     assert.equal(manager.get(session.id)?.state, 'idle');
   });
 
-  it('hands out a warm agent for a new session once the agent has been used', async () => {
+  it('hands out a warm agent for a new session once the agent has been used, a spare until then', async () => {
     makeManager({ poolSize: 1 });
     await manager.create(fakeAgent, h.tempDir);
     await waitFor('the pool to fill', () =>
       h.supervisor.snapshot().some((v) => v.id.startsWith('pool-fake-') && v.state === 'running') ? true : undefined,
     );
+    const spare = h.supervisor.snapshot().find((v) => v.id.startsWith('pool-fake-'))?.id ?? '';
+    assert.equal(manager.isWarmSpare(spare), true, 'an idle pooled process is a warm spare');
+    const first = manager.list()[0];
+    assert.equal(manager.isWarmSpare(first.workerId ?? ''), false, "a session's agent is not a spare");
     const second = await manager.create(fakeAgent, h.tempDir);
-    assert.match(second.workerId ?? '', /^pool-fake-/);
+    assert.equal(second.workerId, spare);
+    assert.equal(manager.isWarmSpare(spare), false, 'a spare taken by a session is a spare no longer');
     await manager.send(second.id, 'warm?', h.tempDir);
     assert.equal(assistantText(second.id), 'you said: warm?');
   });

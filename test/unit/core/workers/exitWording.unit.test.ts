@@ -16,5 +16,9 @@ describe('exit wording', () => {
     assert.equal(result('exited'), 'exited on SIGTERM in 120 ms');
     assert.equal(result('killed'), 'killed with SIGKILL after 120 ms');
     assert.equal(result('survived'), 'some processes survived SIGKILL (uninterruptible sleep?) after 120 ms');
+    assert.equal(
+      describeTermination({ pgid: 4242, outcome: 'killed', elapsedMs: 3_027 }),
+      'killed with SIGKILL after 3,027 ms',
+    );
   });
 });

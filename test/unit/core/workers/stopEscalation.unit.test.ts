@@ -38,4 +38,19 @@ describe('StopEscalation', () => {
     await sleep(100);
     assert.equal(escalation.signal.aborted, false);
   });
+
+  it('knows when SIGKILL is due and says when that moves earlier, never later', () => {
+    const moves: number[] = [];
+    const escalation = new StopEscalation((killAt) => moves.push(killAt));
+    assert.equal(escalation.killAt, Infinity);
+    const before = Date.now();
+    escalation.escalate(60_000, undefined);
+    assert.ok(escalation.killAt >= before + 60_000);
+    escalation.escalate(120_000, undefined);
+    assert.equal(moves.length, 1, 'a longer grace does not move the deadline');
+    escalation.escalate(undefined, AbortSignal.abort());
+    assert.ok(escalation.killAt <= Date.now(), 'a forced kill makes SIGKILL due now');
+    assert.equal(moves.length, 2);
+    escalation.dispose();
+  });
 });

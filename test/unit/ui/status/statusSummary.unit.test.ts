@@ -23,12 +23,26 @@ describe('summarizeWorkers', () => {
     assert.equal(summary.warning, true);
   });
 
-  it('counts waiting restarts and degraded workers, and warns on a crash', () => {
-    const list = [...views('backoff', 'crashed'), { id: 'd', state: 'running', health: 'degraded' } as WorkerView];
+  it('counts each state with the word its row uses: crashed as crashed, stopping as stopping', () => {
+    const list = [
+      ...views('backoff', 'crashed', 'stopping', 'running', 'failed'),
+      { id: 'd', state: 'running', health: 'degraded' } as WorkerView,
+    ];
     const summary = summarizeWorkers(list);
-    assert.equal(summary.text, '$(server-process) 1 running · 1 restarting · 1 failed');
+    assert.equal(
+      summary.text,
+      '$(server-process) 2 running · 1 stopping · 1 waiting to restart · 1 crashed · 1 failed',
+    );
     assert.match(summary.tooltip, /1 degraded/);
     assert.equal(summary.warning, true);
+    assert.equal(summarizeWorkers(views('running', 'crashed')).warning, true, 'a crash asks for attention');
+  });
+
+  it('never counts warm spares as running, only mentions them in the tooltip', () => {
+    const summary = summarizeWorkers(views('running'), 2);
+    assert.equal(summary.text, '$(server-process) 1 running');
+    assert.match(summary.tooltip, /2 warm agent processes ready/);
+    assert.equal(summarizeWorkers([], 1).text, '$(server-process) Shepherd');
   });
 
   it('does not warn while everything is healthy', () => {

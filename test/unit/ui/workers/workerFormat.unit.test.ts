@@ -6,6 +6,8 @@ import {
   formatBytes,
   formatDuration,
   groupOf,
+  killCountdown,
+  shortWorkerName,
   workerContextValue,
 } from '../../../../src/ui/workers/workerFormat';
 
@@ -30,6 +32,7 @@ function view(overrides: Partial<WorkerView>): WorkerView {
     lastHealthMatch: undefined,
     message: undefined,
     lastLines: [],
+    killAt: undefined,
     nextRestartAt: undefined,
     droppedLines: 0,
     definitionChanged: false,
@@ -58,7 +61,7 @@ describe('workerFormat', () => {
     assert.equal(formatBytes(3 * 1024 ** 3), '3.0 GB');
   });
 
-  it('describes a running worker by pid, uptime, CPU and memory', () => {
+  it('describes a running worker by its state and uptime only; pid, CPU and memory are for the tooltip', () => {
     const running = view({
       state: 'running',
       pid: 4242,
@@ -66,11 +69,16 @@ describe('workerFormat', () => {
       cpuPercent: 1.25,
       rssBytes: 120 * 1024 * 1024,
     });
-    assert.equal(describeWorker(running, 1_000 + 192_000, false), 'pid 4242 · 3m 12s · 1.3% CPU · 120 MB');
+    assert.equal(describeWorker(running, 1_000 + 192_000, false), 'running · 3m 12s');
+    assert.equal(describeWorker(view({ state: 'starting', pid: 7 }), 5_000, false), 'starting');
   });
 
-  it('leaves out what is not known yet', () => {
-    assert.equal(describeWorker(view({ state: 'running', pid: 7, startedAt: 0 }), 5_000, false), 'pid 7 · 5s');
+  it('counts down to SIGKILL while a worker stops', () => {
+    const stopping = view({ state: 'stopping', pid: 9, killAt: 10_000 });
+    assert.equal(describeWorker(stopping, 7_500, false), 'stopping · SIGKILL in 3 s');
+    assert.equal(describeWorker(stopping, 9_001, false), 'stopping · SIGKILL in 1 s');
+    assert.equal(describeWorker(stopping, 10_000, false), 'stopping · killing');
+    assert.equal(killCountdown(12_000, 10_000), 'SIGKILL in 2 s');
   });
 
   it('describes a worker without a process by its state and exit', () => {
@@ -83,6 +91,10 @@ describe('workerFormat', () => {
       'exited · killed by SIGTERM',
     );
     assert.equal(describeWorker(view({ state: 'backoff' }), 0, false), 'waiting to restart');
+    assert.equal(
+      describeWorker(view({ state: 'backoff', nextRestartAt: 3_000 }), 0, false),
+      'waiting to restart · in 3s',
+    );
   });
 
   it('adds degraded, pending changes and missing trust', () => {
@@ -91,7 +103,7 @@ describe('workerFormat', () => {
       0,
       true,
     );
-    assert.equal(described, 'stopping · pid 9 · degraded · restart to apply changes · needs workspace trust');
+    assert.equal(described, 'stopping · degraded · restart to apply changes · needs workspace trust');
   });
 
   it('builds a context value of whole words that menus can match', () => {
@@ -145,5 +157,12 @@ describe('workerFormat', () => {
     assert.equal(groupOf(view({ state: 'stopping' }), 'state')?.key, 'running');
     assert.equal(groupOf(view({ state: 'exited' }), 'state')?.key, 'stopped');
     assert.equal(groupOf(view({}), 'none'), undefined);
+  });
+
+  it('gives a typed command a short name: the program and its first argument', () => {
+    assert.equal(shortWorkerName('npm run dev'), 'npm run');
+    assert.equal(shortWorkerName('"/usr/bin/node" "/srv/app/server.js" --port 3000'), 'node server.js');
+    assert.equal(shortWorkerName('PORT=3000 DEBUG=1 python3 -m http.server | tee log'), 'python3 -m');
+    assert.equal(shortWorkerName('htop'), 'htop');
   });
 });
