@@ -1,6 +1,9 @@
 import type { SessionView, TranscriptChange, TranscriptEntry } from '../../shared/sessionModel';
 import type { ExtensionMessage } from '../../shared/sessionProtocol';
+import { el } from './dom';
 import { renderMarkdown } from './markdown';
+import { SlashCompletion } from './slashCompletion';
+import { toolView } from './toolView';
 import { vscode } from './vscodeApi';
 
 const transcriptEl = document.getElementById('transcript') as HTMLElement;
@@ -9,21 +12,14 @@ const problemEl = document.getElementById('problem') as HTMLElement;
 const input = document.getElementById('input') as HTMLTextAreaElement;
 const sendButton = document.getElementById('send') as HTMLButtonElement;
 const interruptButton = document.getElementById('interrupt') as HTMLButtonElement;
+const modePicker = document.getElementById('mode') as HTMLSelectElement;
+const completion = new SlashCompletion(input, document.getElementById('completions') as HTMLElement);
 
 /** The entries as the extension sent them, by id; the DOM is derived from these. */
 const entries = new Map<number, TranscriptEntry>();
 const pendingRender = new Set<number>();
 let renderScheduled = false;
 let session: SessionView | undefined;
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  node.className = className;
-  if (text !== undefined) {
-    node.textContent = text;
-  }
-  return node;
-}
 
 function permissionButtons(entry: Extract<TranscriptEntry, { kind: 'permission' }>): HTMLElement {
   const row = el('div', 'actions');
@@ -69,20 +65,9 @@ function renderEntry(entry: TranscriptEntry): HTMLElement {
       node.append(el('div', 'who', session?.agentLabel ?? 'Agent'), body);
       break;
     }
-    case 'tool': {
-      const details = el('details', entry.isError ? 'tool failed' : 'tool');
-      const summary = el(
-        'summary',
-        '',
-        `${entry.name}${entry.output === undefined ? ' …' : entry.isError ? ' (failed)' : ''}`,
-      );
-      details.append(summary, el('pre', 'input', entry.input));
-      if (entry.output !== undefined) {
-        details.append(el('pre', 'output', entry.output));
-      }
-      node.append(details);
+    case 'tool':
+      node.append(toolView(entry));
       break;
-    }
     case 'permission':
       node.append(
         el('div', 'who', `${entry.toolName} wants to run`),
@@ -204,6 +189,29 @@ function showSession(view: SessionView): void {
     view.state === 'waiting-for-input' ||
     view.state === 'starting';
   interruptButton.disabled = !busy;
+  showModes(view);
+  completion.setCommands(view.commands);
+}
+
+/** The agent's modes (ACP) in the header; hidden for agents without them. */
+function showModes(view: SessionView): void {
+  const modes = view.modes;
+  modePicker.hidden = !modes || modes.available.length === 0;
+  if (!modes) {
+    return;
+  }
+  const known = [...modePicker.options].map((option) => option.value).join('\n');
+  if (known !== modes.available.map((mode) => mode.id).join('\n')) {
+    modePicker.replaceChildren(
+      ...modes.available.map((mode) => {
+        const option = el('option', '', mode.name);
+        option.value = mode.id;
+        option.title = mode.description ?? '';
+        return option;
+      }),
+    );
+  }
+  modePicker.value = modes.currentId;
 }
 
 function init(view: SessionView, all: readonly TranscriptEntry[]): void {
@@ -247,6 +255,10 @@ window.addEventListener('message', (event: MessageEvent<ExtensionMessage>) => {
 });
 
 input.addEventListener('keydown', (event) => {
+  if (completion.handleKey(event)) {
+    event.preventDefault();
+    return;
+  }
   if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
     event.preventDefault();
     send();
@@ -256,6 +268,14 @@ input.addEventListener('keydown', (event) => {
 document.getElementById('composer')?.addEventListener('submit', (event) => event.preventDefault());
 sendButton.addEventListener('click', send);
 interruptButton.addEventListener('click', () => vscode.postMessage({ type: 'interrupt' }));
+modePicker.addEventListener('change', () => {
+  const current = session?.modes?.currentId;
+  vscode.postMessage({ type: 'setMode', modeId: modePicker.value });
+  // The picker shows the agent's mode, not the wish: the agent's answer (a session update) moves it.
+  if (current !== undefined) {
+    modePicker.value = current;
+  }
+});
 transcriptEl.addEventListener('click', (event) => {
   const link = (event.target as HTMLElement).closest('a[data-href]');
   if (link) {
