@@ -11,9 +11,10 @@ const codex: AcpCliAdapter = {
   check: () => void resolveCodexAcp(),
   startMock: (reply) =>
     startMockResponses((text) => {
-      const answer = reply(text);
+      const answer = reply({ lastUserText: text, toolResult: undefined });
       return answer.kind === 'text' ? { type: 'text', ...answer } : { type: 'hang' };
     }),
+  writeTool: undefined,
   loadsSessions: true,
   agent: (baseUrl, root) => codexAgentConfig({ baseUrl, root }),
   // codex-acp reports usage as usage_update (the context meter), not as per-turn token counts.
