@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { AgentConfig } from '../../src/core/sessions/agentConfig';
 import { SessionManager } from '../../src/core/sessions/sessionManager';
-import type { MockServerHandle } from '../fixtures/mockLlm/common';
+import type { JsonObject, MockServerHandle } from '../fixtures/mockLlm/common';
 import { assistantTexts, recordAssistantDeltas, recordStates, transcriptLines, useCliSessions } from './agentSessions';
 import { waitFor } from './processes';
 
@@ -12,7 +12,7 @@ export type MockModelReply =
   | { readonly kind: 'text'; readonly text: string; readonly deltas?: number; readonly delayMs?: number }
   | { readonly kind: 'hang' }
   /** A call of one of the agent's own tools, named and with arguments as its model API says them. */
-  | { readonly kind: 'tool'; readonly name: string; readonly args: Record<string, string> };
+  | { readonly kind: 'tool'; readonly name: string; readonly args: JsonObject };
 
 /** What the agent sent the model: the user's latest text and, after a tool ran, its result as JSON. */
 export interface MockModelRequest {
@@ -34,9 +34,9 @@ export interface AcpCliAdapter {
   readonly loadsSessions: boolean;
   /**
    * The agent's file-writing tool, which asks permission before it runs (ACP `request_permission`):
-   * the call that writes `content` to `file`. Unset: the agent has no such tool the mock can script.
+   * the call that writes `content` to `file`.
    */
-  readonly writeTool: ((file: string, content: string) => { name: string; args: Record<string, string> }) | undefined;
+  writeTool(file: string, content: string): { name: string; args: JsonObject };
 }
 
 /** Two hundred words, one per delta 30 ms apart: six seconds of reply, to be cut in the middle. */
@@ -118,17 +118,13 @@ export function describeAcpCli(adapter: AcpCliAdapter): void {
       assert.equal(assistantTexts(manager, session.id).at(-1), 'after the interrupt');
     });
 
-    it('asks permission for a file write with the agent own options: allow writes it, deny does not', async function () {
-      const writeTool = adapter.writeTool;
-      if (!writeTool) {
-        this.skip();
-      }
+    it('asks permission for a file write with the agent own options: allow writes it, deny does not', async () => {
       let file = '';
       const { agent, manager, workspace } = await start((text, toolResult) =>
         toolResult !== undefined
           ? { kind: 'text', text: `tool result: ${toolResult.slice(0, 300)}` }
           : text.startsWith('write')
-            ? { kind: 'tool', ...writeTool(file, `${text}\n`) }
+            ? { kind: 'tool', ...adapter.writeTool(file, `${text}\n`) }
             : { kind: 'text', text: 'ok' },
       );
       file = path.join(workspace, 'notes.txt');
