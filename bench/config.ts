@@ -52,8 +52,8 @@ function parseOnly(raw: string | undefined): ReadonlySet<number> | undefined {
     return undefined;
   }
   const numbers = raw.split(',').map((part) => Number(part.trim()));
-  if (numbers.some((n) => !Number.isInteger(n) || n < 1 || n > 8)) {
-    throw new Error(`BENCH_ONLY must list scenario numbers 1-8, got "${raw}"`);
+  if (numbers.some((n) => !Number.isInteger(n) || n < 1 || n > 9)) {
+    throw new Error(`BENCH_ONLY must list scenario numbers 1-9, got "${raw}"`);
   }
   return new Set(numbers);
 }

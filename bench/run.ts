@@ -11,6 +11,7 @@ import { findRunProcesses, killRunProcesses, newMarker } from './orphans';
 import { RESULTS_DIR } from './paths';
 import { disposeAllPm2 } from './pm2';
 import { BenchResults, ScenarioReport, toMarkdown, writeResults } from './report';
+import { acpScenario } from './scenarios/acp';
 import { activationScenario } from './scenarios/activation';
 import { floodScenario } from './scenarios/flood';
 import { idleScenario } from './scenarios/idle';
@@ -30,6 +31,7 @@ const SCENARIOS: readonly Scenario[] = [
   sessionsScenario,
   activationScenario,
   sentinelScenario,
+  acpScenario,
 ];
 
 function describeError(error: unknown): string {
