@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { openToolDiff, openToolLocation, TOOL_DIFF_SCHEME } from '../../src/ui/sessions/toolDocuments';
 import { findMarked, fixture, killMarked, newMarker, waitFor } from '../helpers/processes';
 import { markerEnv, updateSetting, useShepherd, workspaceFolder } from './shepherdHost';
 
@@ -66,5 +67,20 @@ describe('ACP file writes in the editor', () => {
     await vscode.window.showTextDocument(document);
     await vscode.commands.executeCommand('undo');
     await waitFor('the undo', () => (document.getText() === 'original\n' ? true : undefined));
+
+    // What the panel's Open Diff and location clicks do: the diff editor, old text read-only, and the file.
+    const tool = test.api.sessions.transcript(id).find((e) => e.kind === 'tool' && (e.diffs?.length ?? 0) > 0);
+    assert.ok(tool, 'the tool call carries its diff');
+    const folder = workspaceFolder().uri.fsPath;
+    await openToolDiff(test.api.sessions, id, folder, { entryId: tool.id, index: 0 });
+    const diffTab = await waitFor('the diff editor', () => {
+      const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+      return input instanceof vscode.TabInputTextDiff ? input : undefined;
+    });
+    assert.equal(diffTab.original.scheme, TOOL_DIFF_SCHEME);
+    assert.equal((await vscode.workspace.openTextDocument(diffTab.original)).getText(), 'original\n');
+    assert.equal(diffTab.modified.fsPath, file, 'a completed change is shown against the file itself');
+    await openToolLocation(folder, 'acp-notes.txt', 1);
+    assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, file);
   });
 });
