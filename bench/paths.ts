@@ -24,6 +24,9 @@ export const HOST_ENTRY = path.join(__dirname, 'host', 'main.js');
 /** The compiled fake Claude Code agent the session scenarios talk to. */
 export const STREAM_AGENT = path.join(__dirname, 'agents', 'streamAgent.js');
 
+/** The compiled fake ACP agent of the ACP scenarios. */
+export const ACP_AGENT = path.join(__dirname, 'agents', 'acpAgent.js');
+
 /** The compiled writer of the output-flood scenario. */
 export const FLOOD_WRITER = path.join(__dirname, 'agents', 'floodWriter.js');
 

@@ -11,6 +11,7 @@ import { findRunProcesses, killRunProcesses, newMarker } from './orphans';
 import { RESULTS_DIR } from './paths';
 import { disposeAllPm2 } from './pm2';
 import { BenchResults, ScenarioReport, toMarkdown, writeResults } from './report';
+import { acpScenario } from './scenarios/acp';
 import { activationScenario } from './scenarios/activation';
 import { fleetScenario } from './scenarios/fleet';
 import { floodScenario } from './scenarios/flood';
@@ -32,6 +33,7 @@ const SCENARIOS: readonly Scenario[] = [
   activationScenario,
   sentinelScenario,
   fleetScenario,
+  acpScenario,
 ];
 
 function describeError(error: unknown): string {

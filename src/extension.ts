@@ -15,6 +15,7 @@ import { WorkerContextKeys } from './ui/common/contextKeys';
 import { channelLogger } from './ui/common/logger';
 import { createShepherdContext, ShepherdContext } from './ui/context';
 import { readSessionSettings } from './ui/sessions/agentSettings';
+import { AgentSignIns, registerAgentSignIn } from './ui/sessions/agentSignIn';
 import { SessionAttention } from './ui/sessions/sessionAttention';
 import { registerSessionCommands } from './ui/sessions/sessionCommands';
 import { SESSION_VIEW_TYPE, SessionPanels } from './ui/sessions/sessionPanel';
@@ -85,6 +86,7 @@ function buildCore(
   logger: Logger,
   location: StatusLocation,
   recovery: RecoveryKit,
+  signIns: AgentSignIns,
   problems: string[],
 ): ShepherdCore {
   const sessionSettings = readSessionSettings(problems);
@@ -97,7 +99,7 @@ function buildCore(
     },
     sessions: {
       store: new TranscriptStore(path.join(storageDir(context), TRANSCRIPTS_DIR)),
-      acpHost: EDITOR_ACP_HOST,
+      acpHost: { ...EDITOR_ACP_HOST, signIns },
       idleTimeoutMs: sessionSettings.idleTimeoutMs,
       stallTimeoutMs: sessionSettings.stallTimeoutMs,
       poolSize: sessionSettings.poolSize,
@@ -146,10 +148,11 @@ function wireWorkersView(
 }
 
 /** Session panels' revival, session commands and the notices about sessions that need the user. */
-function wireSessions(ctx: ShepherdContext, store: DisposableStore): void {
+function wireSessions(ctx: ShepherdContext, signIns: AgentSignIns, store: DisposableStore): void {
   const { sessions, panels } = ctx;
   store.add(vscode.window.registerWebviewPanelSerializer(SESSION_VIEW_TYPE, panels));
   registerSessionCommands(ctx, store);
+  registerAgentSignIn({ sessions, signIns, notifier: ctx.notifier }, store);
   store.add(
     new SessionAttention(
       sessions,
@@ -208,7 +211,8 @@ function wire(
     // Called only once the sentinel runs, which is after the core exists.
     onWarning: (message) => core.activity.record('warning', undefined, message),
   });
-  const core = buildCore(context, logger, location, recovery, settingProblems);
+  const signIns = new AgentSignIns(context.secrets, logger);
+  const core = buildCore(context, logger, location, recovery, signIns, settingProblems);
   // If the host dies without deactivate(), SIGKILL every group synchronously on the way out.
   const onExit = (): void => void core.supervisor.killAllSync();
   process.on('exit', onExit);
@@ -218,7 +222,7 @@ function wire(
   const ctx = createShepherdContext(core, context, log, store);
   warnSettingProblems(ctx, settingProblems);
   const { tree, workersView, statusBar } = wireWorkersView(ctx, store);
-  wireSessions(ctx, store);
+  wireSessions(ctx, signIns, store);
   registerCommands({ ...ctx, selectedWorker: () => workersView.selection.find(isWorkerNode)?.id }, store);
   const fleetTree = wireFleet(context, core, { notifier: ctx.notifier, logger }, store);
   watchSettings(ctx, tree, store);

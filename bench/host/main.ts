@@ -6,6 +6,7 @@
 // First, so that the timer functions are wrapped before any other module can keep a reference.
 import './timerCensus';
 import { describeError } from '../../src/core/base/logger';
+import { acpFlood, acpScale, acpTerminals } from './acp';
 import { createContext, HostContext } from './context';
 import { fleet } from './fleet';
 import { flood, floodNodeOnly } from './flood';
@@ -31,6 +32,9 @@ const handlers: Handlers = {
   'session-events': sessionEvents,
   'session-ttft': sessionTtft,
   fleet,
+  'acp-terminals': acpTerminals,
+  'acp-flood': acpFlood,
+  'acp-scale': acpScale,
 };
 
 function run<K extends HostKind>(request: HostRequest<K>, context: HostContext): Promise<HostApi[K]['result']> {

@@ -123,6 +123,8 @@ export interface SessionStatusResult {
 
 export interface SessionEventsParams {
   readonly events: number;
+  /** The ACP agent (session/update over JSON-RPC) instead of the Claude Code one (stream-json). */
+  readonly acp?: boolean;
 }
 
 export interface SessionEventsResult {
@@ -182,6 +184,49 @@ export interface FleetResult {
   readonly stops: readonly RemoteStopSample[];
 }
 
+export interface AcpTerminalsParams {
+  readonly terminals: number;
+}
+
+export interface AcpTerminalsResult {
+  /** terminal/create round trips as the agent timed them: the reply comes once the process runs. */
+  readonly roundTripsMs: readonly number[];
+}
+
+export interface AcpFloodParams {
+  readonly bytes: number;
+  readonly outputByteLimit: number;
+}
+
+export interface AcpFloodResult {
+  readonly baselineRssMB: number;
+  readonly peakRssMB: number;
+  readonly rssGrowthMB: number;
+  /** Heap and external memory still held after a full GC, over the baseline. */
+  readonly retainedMB: number;
+  readonly outputChars: number;
+  readonly truncated: boolean;
+  readonly wallMs: number;
+}
+
+export interface AcpScaleParams {
+  readonly sessions: number;
+  readonly chunks: number;
+  /** Between two chunks of one agent: 5 ms is 200 chunks/s. */
+  readonly chunkDelayMs: number;
+}
+
+export interface AcpScaleResult {
+  readonly loop: LoopDelay;
+  readonly baselineRssMB: number;
+  /** RSS at the end of the streaming, with every session open, and after a full GC. */
+  readonly rssMB: number;
+  readonly rssPerSessionMB: number;
+  /** Chunks per second per session, as received. */
+  readonly chunksPerSecondPerSession: number;
+  readonly events: number;
+}
+
 /** Every request kind with its parameters and its result. */
 export interface HostApi {
   'stop-stubborn': { params: StopStubbornParams; result: StopStubbornResult };
@@ -194,6 +239,9 @@ export interface HostApi {
   'session-events': { params: SessionEventsParams; result: SessionEventsResult };
   'session-ttft': { params: SessionTtftParams; result: SessionTtftResult };
   fleet: { params: FleetParams; result: FleetResult };
+  'acp-terminals': { params: AcpTerminalsParams; result: AcpTerminalsResult };
+  'acp-flood': { params: AcpFloodParams; result: AcpFloodResult };
+  'acp-scale': { params: AcpScaleParams; result: AcpScaleResult };
 }
 
 export type HostKind = keyof HostApi;

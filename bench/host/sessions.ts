@@ -8,7 +8,7 @@ import { TranscriptChange } from '../../src/shared/sessionModel';
 import { TranscriptStore } from '../../src/core/sessions/transcripts/transcriptStore';
 import { Supervisor } from '../../src/core/workers/supervisor';
 import { ExtensionMessage } from '../../src/shared/sessionProtocol';
-import { STREAM_AGENT } from '../paths';
+import { ACP_AGENT, STREAM_AGENT } from '../paths';
 import { sleep, waitUntil } from '../processes';
 import { maxOf, percentile } from '../stats';
 import { HostContext, withSupervisor } from './context';
@@ -36,6 +36,9 @@ const BENCH_AGENT: AgentConfig = {
   idleGapMs: 1_000,
 };
 
+/** The fake ACP agent (bench/agents/acpAgent.ts): the same "burst N" over ACP's session/update. */
+export const ACP_BENCH_AGENT: AgentConfig = { ...BENCH_AGENT, id: 'bench-acp', kind: 'acp', args: [ACP_AGENT] };
+
 /** Deltas streamed once before the measured burst, so the figures are those of a warmed-up host. */
 const WARM_UP_EVENTS = 1_000;
 /** How long the status reader runs alone, before the turn, as the noise floor of the machine. */
@@ -43,12 +46,12 @@ const BASELINE_MS = 500;
 /** A pooled agent has usually idled a while before a session takes it; give it time to boot. */
 const POOL_SETTLE_MS = 1_000;
 
-interface SessionSetup {
+export interface SessionSetup {
   readonly poolSize: number;
 }
 
 /** A SessionManager as the extension builds it (transcripts persisted), over a bench supervisor. */
-async function withSessions<T>(
+export async function withSessions<T>(
   context: HostContext,
   setup: SessionSetup,
   body: (manager: SessionManager, supervisor: Supervisor, cwd: string) => Promise<T>,
@@ -71,11 +74,11 @@ async function withSessions<T>(
   });
 }
 
-function isAssistantText(change: TranscriptChange): boolean {
+export function isAssistantText(change: TranscriptChange): boolean {
   return change.type === 'delta' || (change.type === 'append' && change.entry.kind === 'assistant');
 }
 
-function spread(values: readonly number[]): { p50Ms: number; p99Ms: number; maxMs: number } {
+export function spread(values: readonly number[]): { p50Ms: number; p99Ms: number; maxMs: number } {
   return { p50Ms: percentile(values, 50), p99Ms: percentile(values, 99), maxMs: maxOf(values) };
 }
 
@@ -168,7 +171,7 @@ export async function sessionEvents(context: HostContext, params: SessionEventsP
       eventsInChunk += 1;
     });
     try {
-      const session = await manager.create(BENCH_AGENT, cwd);
+      const session = await manager.create(params.acp ? ACP_BENCH_AGENT : BENCH_AGENT, cwd);
       await manager.send(session.id, `burst ${WARM_UP_EVENTS}`, cwd);
       counting = true;
       const cpuBefore = process.cpuUsage();

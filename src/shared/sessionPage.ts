@@ -29,7 +29,10 @@ export function sessionPageHtml(options: SessionPageOptions): string {
 <title>${escapeHtml(options.title)}</title>
 </head>
 <body>
+<header id="header">
 <div id="status" role="status" aria-live="polite">Connecting…</div>
+<select id="mode" aria-label="Agent mode" title="The agent's mode" hidden></select>
+</header>
 <div id="problem" role="alert" hidden></div>
 <div id="worktree" role="toolbar" aria-label="Worktree" hidden>
 <span id="worktree-label" class="codicon-label"></span>
@@ -42,7 +45,8 @@ export function sessionPageHtml(options: SessionPageOptions): string {
 </div>
 <main id="transcript" aria-label="Conversation"></main>
 <form id="composer">
-<textarea id="input" aria-label="Message"
+<ul id="completions" role="listbox" aria-label="Slash commands" hidden></ul>
+<textarea id="input" aria-label="Message" aria-autocomplete="list" aria-controls="completions"
   placeholder="Message the agent (Enter sends, Shift+Enter adds a line)"></textarea>
 <div class="buttons">
 <button id="send" type="button" title="Send (Enter)"><span class="codicon codicon-send"></span> Send</button>

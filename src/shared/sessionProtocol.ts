@@ -10,6 +10,8 @@ import { describeValue, isObject, oneOf, stringField, UntrustedObject } from './
 export const MAX_PROMPT_CHARS = 100_000;
 const MAX_HREF_CHARS = 2_048;
 const MAX_ID_CHARS = 200;
+/** Longer than any path a file system accepts (PATH_MAX is 4,096 on Linux). */
+const MAX_PATH_CHARS = 4_096;
 
 // ---- Webview → extension ------------------------------------------------------------------
 
@@ -24,7 +26,16 @@ export type WebviewMessage =
   /** A header button of a worktree session. */
   | { readonly type: 'worktree'; readonly action: WorktreeAction }
   /** "Rewind to before this turn" on the user message `entryId`. */
-  | { readonly type: 'rewind'; readonly entryId: number };
+  | { readonly type: 'rewind'; readonly entryId: number }
+  /** The mode picker: ACP `session/set_mode` with one of the agent's mode ids. */
+  | { readonly type: 'setMode'; readonly modeId: string }
+  /** A tool's location clicked: the file at the line (1-based), if the agent named one. */
+  | { readonly type: 'openLocation'; readonly path: string; readonly line: number | undefined }
+  /**
+   * *Open Diff* on a tool entry's diff, named by entry id and index only: the extension reads the diff
+   * from its own transcript, never from the page.
+   */
+  | { readonly type: 'openDiff'; readonly entryId: number; readonly index: number };
 
 export type WorktreeAction = 'review' | 'accept' | 'discard';
 export const WORKTREE_ACTIONS: readonly WorktreeAction[] = ['review', 'accept', 'discard'];
@@ -48,6 +59,14 @@ const DECISIONS: readonly PermissionDecision[] = ['allow', 'deny', 'allow-sessio
 
 export type ParsedMessage =
   { readonly ok: true; readonly message: WebviewMessage } | { readonly ok: false; readonly reason: string };
+
+/** A whole number in [min, 2^31): ids, indexes and line numbers from the page. */
+function countField(value: UntrustedObject, key: string, min: number): number | undefined {
+  const number = value[key];
+  return typeof number === 'number' && Number.isInteger(number) && number >= min && number < 2 ** 31
+    ? number
+    : undefined;
+}
 
 function field(value: UntrustedObject, key: string, max: number): string | undefined {
   const text = stringField(value, key);
@@ -101,6 +120,29 @@ export function parseWebviewMessage(value: unknown): ParsedMessage {
         };
       }
       return { ok: true, message: { type: 'rewind', entryId } };
+    }
+    case 'setMode': {
+      const modeId = field(value, 'modeId', MAX_ID_CHARS);
+      if (!modeId) {
+        return { ok: false, reason: `"setMode" needs a "modeId" of 1 to ${MAX_ID_CHARS} characters` };
+      }
+      return { ok: true, message: { type: 'setMode', modeId } };
+    }
+    case 'openLocation': {
+      const path = field(value, 'path', MAX_PATH_CHARS);
+      const line = countField(value, 'line', 1);
+      if (!path || path.includes('\0') || (value.line !== undefined && line === undefined)) {
+        return { ok: false, reason: '"openLocation" needs a "path" and, if any, a "line" that is a whole number >= 1' };
+      }
+      return { ok: true, message: { type: 'openLocation', path, line } };
+    }
+    case 'openDiff': {
+      const entryId = countField(value, 'entryId', 0);
+      const index = countField(value, 'index', 0);
+      if (entryId === undefined || index === undefined) {
+        return { ok: false, reason: '"openDiff" needs an "entryId" and an "index" that are whole numbers >= 0' };
+      }
+      return { ok: true, message: { type: 'openDiff', entryId, index } };
     }
     default:
       return { ok: false, reason: `unknown message type ${describeValue(value.type)}` };

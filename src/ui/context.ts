@@ -8,6 +8,7 @@ import { Notifier } from './common/notifier';
 import { readAgents } from './sessions/agentSettings';
 import { SessionFolders } from './sessions/sessionFolders';
 import { SessionPanels } from './sessions/sessionPanel';
+import { TOOL_DIFF_SCHEME, ToolDiffProvider } from './sessions/toolDocuments';
 import { WorkerTrust } from './settings/trust';
 import { WorkerSync } from './settings/workerSync';
 import { ActivityLogView } from './status/activityLogView';
@@ -129,6 +130,7 @@ function sessionServices(
   );
   const restored = tasks.run('restore sessions', () => sessions.restore(agents()));
   const panels = store.add(new SessionPanels({ ...base, folders }, restored));
+  store.add(vscode.workspace.registerTextDocumentContentProvider(TOOL_DIFF_SCHEME, new ToolDiffProvider(sessions)));
   return { agents, folders, panels, worktrees, onDidChangeSessionDetail: detailChanged.event };
 }
 

@@ -3,6 +3,7 @@
 // Runs out/test/e2e/**/*.e2e.test.js with mocha (BDD) against one shared workbench, saves a screenshot and logs
 // under test-results/ for each failing test, prints `e2e: N passed, N failed`, exits non-zero on failures, zero
 // tests, or any process outliving the run.
+import { fakeAcpAgentSetting } from './fakeAcpAgent';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -59,7 +60,10 @@ async function main(): Promise<number> {
       trust: true,
       marker,
       env: { SHELL: SLOW_LOGIN_SHELL },
-      settings: fleet ? { 'shepherd.fleet.redisUrl': fleet.redisUrl } : {},
+      settings: {
+        'shepherd.agents': [fakeAcpAgentSetting()],
+        ...(fleet ? { 'shepherd.fleet.redisUrl': fleet.redisUrl } : {}),
+      },
     });
     workbench = await openWorkbench({ server });
     log(`workbench loaded after ${((Date.now() - started) / 1000).toFixed(1)}s`);

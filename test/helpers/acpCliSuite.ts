@@ -1,27 +1,42 @@
 import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import { AgentConfig } from '../../src/core/sessions/agentConfig';
 import { SessionManager } from '../../src/core/sessions/sessionManager';
-import type { MockServerHandle } from '../fixtures/mockLlm/common';
+import type { JsonObject, MockServerHandle } from '../fixtures/mockLlm/common';
 import { assistantTexts, recordAssistantDeltas, recordStates, transcriptLines, useCliSessions } from './agentSessions';
 import { waitFor } from './processes';
 
 /** What the mock model answers to one main-loop request, whatever its API. */
 export type MockModelReply =
   | { readonly kind: 'text'; readonly text: string; readonly deltas?: number; readonly delayMs?: number }
-  | { readonly kind: 'hang' };
+  | { readonly kind: 'hang' }
+  /** A call of one of the agent's own tools, named and with arguments as its model API says them. */
+  | { readonly kind: 'tool'; readonly name: string; readonly args: JsonObject };
+
+/** What the agent sent the model: the user's latest text and, after a tool ran, its result as JSON. */
+export interface MockModelRequest {
+  readonly lastUserText: string;
+  readonly toolResult: string | undefined;
+}
 
 /** How one real ACP agent CLI is run against its mock API: what the shared scenarios need to know. */
 export interface AcpCliAdapter {
   readonly name: string;
   /** Throws, with the reason, when the CLI is not installed or does not run. */
   check(): void;
-  /** Starts the agent's mock API; `reply` answers by the user's latest text. */
-  startMock(reply: (lastUserText: string) => MockModelReply): Promise<MockServerHandle>;
+  /** Starts the agent's mock API; `reply` answers by the user's latest text (and a tool's result). */
+  startMock(reply: (request: MockModelRequest) => MockModelReply): Promise<MockServerHandle>;
   agent(baseUrl: string, root: string): AgentConfig;
   /** Tokens one mock reply reports, as the agent passes them on (undefined: the agent reports none per turn). */
   readonly tokensPerTurn: { readonly inputTokens: number; readonly outputTokens: number } | undefined;
   /** Whether the agent advertises `loadSession`, so a new process continues the conversation. */
   readonly loadsSessions: boolean;
+  /**
+   * The agent's file-writing tool, which asks permission before it runs (ACP `request_permission`):
+   * the call that writes `content` to `file`.
+   */
+  writeTool(file: string, content: string): { name: string; args: JsonObject };
 }
 
 /** Two hundred words, one per delta 30 ms apart: six seconds of reply, to be cut in the middle. */
@@ -38,9 +53,9 @@ export function describeAcpCli(adapter: AcpCliAdapter): void {
     const cli = useCliSessions();
 
     async function start(
-      reply: (text: string) => MockModelReply,
+      reply: (text: string, toolResult: string | undefined) => MockModelReply,
     ): Promise<{ agent: AgentConfig; manager: SessionManager; workspace: string }> {
-      const mock = await adapter.startMock(reply);
+      const mock = await adapter.startMock((request) => reply(request.lastUserText, request.toolResult));
       const opened = await cli.open(mock);
       return { agent: adapter.agent(mock.url, cli.h.tempDir), ...opened };
     }
@@ -101,6 +116,37 @@ export function describeAcpCli(adapter: AcpCliAdapter): void {
       assert.equal(manager.get(session.id)?.state, 'idle');
       await manager.send(session.id, 'go on', workspace);
       assert.equal(assistantTexts(manager, session.id).at(-1), 'after the interrupt');
+    });
+
+    it('asks permission for a file write with the agent own options: allow writes it, deny does not', async () => {
+      let file = '';
+      const { agent, manager, workspace } = await start((text, toolResult) =>
+        toolResult !== undefined
+          ? { kind: 'text', text: `tool result: ${toolResult.slice(0, 300)}` }
+          : text.startsWith('write')
+            ? { kind: 'tool', ...adapter.writeTool(file, `${text}\n`) }
+            : { kind: 'text', text: 'ok' },
+      );
+      file = path.join(workspace, 'notes.txt');
+      await fs.writeFile(file, 'original\n');
+      const session = await manager.create(agent, workspace);
+      for (const decision of ['deny', 'allow'] as const) {
+        const turn = manager.send(session.id, `write ${decision}`, workspace);
+        const request = await waitFor(
+          'the permission request',
+          () => manager.transcript(session.id).find((e) => e.kind === 'permission' && e.decision === undefined),
+          FIRST_WORDS_MS,
+        );
+        assert.equal(manager.get(session.id)?.state, 'waiting-for-input');
+        assert.ok(request.kind === 'permission' && (request.choices?.length ?? 0) >= 2, JSON.stringify(request));
+        assert.ok(request.kind === 'permission' && manager.respond(session.id, request.requestId, decision));
+        await turn;
+        assert.equal(manager.get(session.id)?.state, 'idle');
+        const content = await fs.readFile(file, 'utf8');
+        assert.equal(content, decision === 'allow' ? 'write allow\n' : 'original\n', `after ${decision}`);
+      }
+      const tools = manager.transcript(session.id).filter((e) => e.kind === 'tool');
+      assert.ok(tools.length >= 2, 'both calls are tool entries');
     });
 
     it('reports an agent killed mid-turn clearly, and the next message resumes', async () => {

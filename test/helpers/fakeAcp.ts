@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { AcpClientHost } from '../../src/core/sessions/acp/clientHost';
 import { AgentConfig } from '../../src/core/sessions/agentConfig';
 import { SessionManager } from '../../src/core/sessions/sessionManager';
+import { TranscriptStore } from '../../src/core/sessions/transcripts/transcriptStore';
 import { fixture } from './processes';
 import { SupervisorHarness, useSupervisor } from './supervisorFixture';
 
@@ -27,6 +28,7 @@ export interface AcpSessions {
   open(options?: {
     host?: AcpClientHost;
     stallTimeoutMs?: number;
+    store?: TranscriptStore;
   }): Promise<{ manager: SessionManager; workspace: string }>;
 }
 
@@ -47,7 +49,7 @@ export function useAcpSessions(): AcpSessions {
         supervisor: h.supervisor,
         tasks: h.tasks,
         logger: h.logger,
-        store: undefined,
+        store: options.store,
         acpHost: options.host,
         poolSize: 0,
         tickMs: 50,

@@ -56,6 +56,8 @@ export interface AgentConnection extends Disposable {
   readonly modes?: SessionModes;
   readonly commands?: readonly SlashCommand[];
   readonly context?: ContextUsage;
+  /** Values beyond the agent's configured env that must never be stored (an ACP sign-in key). */
+  readonly secretValues?: readonly string[];
   /** Starts a turn with the user's text; resolves when the agent says the turn is over. */
   runTurn(text: string): Promise<TurnEnd>;
   interrupt(): void;

@@ -9,6 +9,7 @@ import { AgentConfig, canResume } from './agentConfig';
 import { AgentConnection, AgentExitError, ConnectionOptions } from './agentConnection';
 import { applyAgentEvent, AgentEventSignals } from './agentEventMapper';
 import { launchAgent } from './agentLauncher';
+import { AcpSignInMethod, AgentSignInRequiredError } from './acp/acpSignIn';
 import { AcpClientHost, DISK_HOST } from './acp/clientHost';
 import { PermissionDecision, SessionView, TranscriptChange } from '../../shared/sessionModel';
 import { Session } from './session';
@@ -67,6 +68,12 @@ export interface AttentionEvent {
   readonly reason: 'turn-ended' | 'waiting-for-input';
 }
 
+/** An ACP agent will not open a session until the user signs in with one of `methods`. */
+export interface SignInEvent {
+  readonly session: SessionView;
+  readonly methods: readonly AcpSignInMethod[];
+}
+
 export class UnknownSessionError extends Error {
   constructor(id: string) {
     super(`There is no session "${id}".`);
@@ -96,6 +103,7 @@ export class SessionManager implements Disposable {
   private readonly changes: Emitter<SessionChange>;
   private readonly transcriptChanges: Emitter<TranscriptEvent>;
   private readonly attention: Emitter<AttentionEvent>;
+  private readonly signIns: Emitter<SignInEvent>;
   private readonly timer: NodeJS.Timeout;
   private readonly saver: TranscriptSaver | undefined;
   private readonly watchdog: SessionWatchdog;
@@ -124,6 +132,7 @@ export class SessionManager implements Disposable {
     this.changes = new Emitter<SessionChange>(onListenerError);
     this.transcriptChanges = new Emitter<TranscriptEvent>(onListenerError);
     this.attention = new Emitter<AttentionEvent>(onListenerError);
+    this.signIns = new Emitter<SignInEvent>(onListenerError);
     this.pool = new WarmPool(
       (agent, cwd, workerId) =>
         this.launch(agent, {
@@ -151,6 +160,10 @@ export class SessionManager implements Disposable {
 
   get onDidNeedAttention(): Event<AttentionEvent> {
     return this.attention.event;
+  }
+
+  get onDidNeedSignIn(): Event<SignInEvent> {
+    return this.signIns.event;
   }
 
   // ---- Queries (never wait for a turn) -------------------------------------------------
@@ -397,6 +410,7 @@ export class SessionManager implements Disposable {
     this.changes.dispose();
     this.transcriptChanges.dispose();
     this.attention.dispose();
+    this.signIns.dispose();
   }
 
   // ---- Internals ---------------------------------------------------------------------------
@@ -463,6 +477,9 @@ export class SessionManager implements Disposable {
       session.message = describeError(error);
       session.transcript.addError(`Could not start ${session.agent.label}: ${session.message}`);
       this.persist(session);
+      if (error instanceof AgentSignInRequiredError) {
+        this.signIns.fire({ session: session.view(), methods: error.methods });
+      }
       return undefined;
     } finally {
       this.fireChange(session);
@@ -547,7 +564,7 @@ export class SessionManager implements Disposable {
     this.saver?.save(
       session.id,
       () => session.stored(),
-      () => Object.values(session.agent.env),
+      () => [...Object.values(session.agent.env), ...(session.connection?.secretValues ?? [])],
     );
   }
 

@@ -12,6 +12,7 @@ import {
 import { sessionPageHtml } from '../../shared/sessionPage';
 import { WORKTREE_COMMANDS } from '../commands/commandIds';
 import { nonce } from '../../shared/webviewSecurity';
+import { openToolDiff, openToolLocation } from './toolDocuments';
 
 export const SESSION_VIEW_TYPE = 'shepherd.session';
 
@@ -170,7 +171,32 @@ export class SessionPanel implements Disposable {
           vscode.commands.executeCommand(WORKTREE_COMMANDS.rewind, this.sessionId, message.entryId),
         );
         return;
+      case 'setMode':
+        this.run(`set the mode of session ${this.sessionId}`, () => sessions.setMode(this.sessionId, message.modeId));
+        return;
+      case 'openLocation':
+        this.run('open a tool location', () =>
+          openToolLocation(folders.get(this.sessionId), message.path, message.line),
+        );
+        return;
+      case 'openDiff':
+        this.run('open a tool diff', () =>
+          openToolDiff(sessions, this.sessionId, folders.get(this.sessionId), message),
+        );
+        return;
     }
+  }
+
+  /** Runs what the user asked in the background; a failure is shown in the panel, in words. */
+  private run(name: string, work: () => Promise<void>): void {
+    void this.ctx.tasks.run(name, async () => {
+      try {
+        await work();
+      } catch (error) {
+        this.ctx.logger.warn(`[session:${this.sessionId}] could not ${name}: ${describeError(error)}`);
+        this.post({ type: 'problem', message: describeError(error) });
+      }
+    });
   }
 
   private openLink(href: string): void {

@@ -1,6 +1,9 @@
 import type { SessionView, TranscriptChange, TranscriptEntry } from '../../shared/sessionModel';
 import type { ExtensionMessage } from '../../shared/sessionProtocol';
+import { el } from './dom';
 import { renderMarkdown } from './markdown';
+import { SlashCompletion } from './slashCompletion';
+import { toolView } from './toolView';
 import { vscode } from './vscodeApi';
 
 const transcriptEl = document.getElementById('transcript') as HTMLElement;
@@ -12,21 +15,14 @@ const interruptButton = document.getElementById('interrupt') as HTMLButtonElemen
 const worktreeBar = document.getElementById('worktree') as HTMLElement;
 const worktreeLabel = document.getElementById('worktree-label') as HTMLElement;
 const WORKTREE_BUTTONS = { review: 'worktree-review', accept: 'worktree-accept', discard: 'worktree-discard' } as const;
+const modePicker = document.getElementById('mode') as HTMLSelectElement;
+const completion = new SlashCompletion(input, document.getElementById('completions') as HTMLElement);
 
 /** The entries as the extension sent them, by id; the DOM is derived from these. */
 const entries = new Map<number, TranscriptEntry>();
 const pendingRender = new Set<number>();
 let renderScheduled = false;
 let session: SessionView | undefined;
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  node.className = className;
-  if (text !== undefined) {
-    node.textContent = text;
-  }
-  return node;
-}
 
 function permissionButtons(entry: Extract<TranscriptEntry, { kind: 'permission' }>): HTMLElement {
   const row = el('div', 'actions');
@@ -77,20 +73,9 @@ function renderEntry(entry: TranscriptEntry): HTMLElement {
       node.append(el('div', 'who', session?.agentLabel ?? 'Agent'), body);
       break;
     }
-    case 'tool': {
-      const details = el('details', entry.isError ? 'tool failed' : 'tool');
-      const summary = el(
-        'summary',
-        '',
-        `${entry.name}${entry.output === undefined ? ' …' : entry.isError ? ' (failed)' : ''}`,
-      );
-      details.append(summary, el('pre', 'input', entry.input));
-      if (entry.output !== undefined) {
-        details.append(el('pre', 'output', entry.output));
-      }
-      node.append(details);
+    case 'tool':
+      node.append(toolView(entry));
       break;
-    }
     case 'permission':
       node.append(
         el('div', 'who', `${entry.toolName} wants to run`),
@@ -218,6 +203,29 @@ function showSession(view: SessionView): void {
   for (const button of transcriptEl.querySelectorAll<HTMLButtonElement>('button.rewind')) {
     button.disabled = busy;
   }
+  showModes(view);
+  completion.setCommands(view.commands);
+}
+
+/** The agent's modes (ACP) in the header; hidden for agents without them. */
+function showModes(view: SessionView): void {
+  const modes = view.modes;
+  modePicker.hidden = !modes || modes.available.length === 0;
+  if (!modes) {
+    return;
+  }
+  const known = [...modePicker.options].map((option) => option.value).join('\n');
+  if (known !== modes.available.map((mode) => mode.id).join('\n')) {
+    modePicker.replaceChildren(
+      ...modes.available.map((mode) => {
+        const option = el('option', '', mode.name);
+        option.value = mode.id;
+        option.title = mode.description ?? '';
+        return option;
+      }),
+    );
+  }
+  modePicker.value = modes.currentId;
 }
 
 function init(view: SessionView, all: readonly TranscriptEntry[]): void {
@@ -261,6 +269,10 @@ window.addEventListener('message', (event: MessageEvent<ExtensionMessage>) => {
 });
 
 input.addEventListener('keydown', (event) => {
+  if (completion.handleKey(event)) {
+    event.preventDefault();
+    return;
+  }
   if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
     event.preventDefault();
     send();
@@ -277,6 +289,14 @@ for (const [action, id] of Object.entries(WORKTREE_BUTTONS)) {
       vscode.postMessage({ type: 'worktree', action: action as keyof typeof WORKTREE_BUTTONS }),
     );
 }
+modePicker.addEventListener('change', () => {
+  const current = session?.modes?.currentId;
+  vscode.postMessage({ type: 'setMode', modeId: modePicker.value });
+  // The picker shows the agent's mode, not the wish: the agent's answer (a session update) moves it.
+  if (current !== undefined) {
+    modePicker.value = current;
+  }
+});
 transcriptEl.addEventListener('click', (event) => {
   const rewind = (event.target as HTMLElement).closest('button.rewind');
   const entryId = Number(rewind?.closest<HTMLElement>('[data-id]')?.dataset.id);

@@ -362,6 +362,86 @@ describe('fault injection: hostile agent output in the session webview (Chromium
     );
   });
 
+  it('renders hostile tool calls, modes and commands inert, and its controls post only valid messages', async () => {
+    const { page, requests, errors } = await openPage();
+    const hostile = (where: string): string => `<img src=x onerror="window.${PWNED}='${where}'">`;
+    const tool: TranscriptEntry = {
+      kind: 'tool',
+      id: 5,
+      at: 0,
+      toolUseId: 'edit-1',
+      name: hostile('tool-title'),
+      input: '{}',
+      output: undefined,
+      isError: false,
+      toolKind: hostile('tool-kind'),
+      status: 'completed',
+      locations: [{ path: `/w/${hostile('location')}.ts`, line: 3 }],
+      diffs: [
+        { path: `/w/${hostile('diff-path')}`, oldText: `keep\n${hostile('old')}\nend`, newText: 'keep\nnew\nend' },
+      ],
+    };
+    const modes = {
+      currentId: 'default',
+      available: [
+        { id: 'default', name: hostile('mode-name'), description: hostile('mode-description') },
+        { id: 'yolo', name: 'YOLO', description: undefined },
+      ],
+    };
+    const commands = [
+      { name: 'memory', description: hostile('command'), hint: hostile('hint') },
+      { name: 'mcp', description: 'MCP servers', hint: undefined },
+      { name: 'about', description: 'About', hint: undefined },
+    ];
+    await post(page, { type: 'init', session: view({ modes, commands }), entries: [tool] });
+    await settled(page);
+    const seen = await page.evaluate<Inspection>(INSPECT);
+    assert.equal(seen.pwned, null, `a hostile payload ran: ${seen.pwned}`);
+    assert.deepEqual(seen.dangerous, [], 'nothing that runs, loads or navigates is in the DOM');
+    assert.equal(await page.locator('.diff-body .del').count(), 1, 'the old line is shown removed');
+    assert.equal(await page.locator('.diff-body .add').count(), 1, 'the new line is shown added');
+    const posted = async (): Promise<unknown[]> => (await page.evaluate('window.__posted')) as unknown[];
+    const parsedOf = async (type: string): Promise<unknown[]> =>
+      (await posted())
+        .map((m) => parseWebviewMessage(m))
+        .flatMap((p) => (p.ok && p.message.type === type ? [p.message] : []));
+
+    await page.locator('.locations button').click();
+    assert.deepEqual(await parsedOf('openLocation'), [
+      { type: 'openLocation', path: tool.locations?.[0].path, line: 3 },
+    ]);
+    await page.locator('.open-diff').click();
+    assert.deepEqual(await parsedOf('openDiff'), [{ type: 'openDiff', entryId: 5, index: 0 }]);
+
+    await page.selectOption('#mode', 'yolo');
+    assert.deepEqual(await parsedOf('setMode'), [{ type: 'setMode', modeId: 'yolo' }]);
+    assert.equal(await page.inputValue('#mode'), 'default', 'the picker waits for the agent to switch');
+    await post(page, { type: 'session', session: view({ modes: { ...modes, currentId: 'yolo' }, commands }) });
+    await page.waitForFunction('document.getElementById("mode").value === "yolo"');
+
+    await page.locator('#input').fill('/');
+    await page.locator('#completions').waitFor({ state: 'visible' });
+    assert.equal(await page.locator('#completions li').count(), 3);
+    await page.locator('#input').fill('/m');
+    assert.equal(await page.locator('#completions li').count(), 2, '/m matches memory and mcp');
+    await page.locator('#input').press('ArrowDown');
+    await page.locator('#input').press('Enter');
+    assert.equal(await page.inputValue('#input'), '/mcp ', 'Enter took the selected command');
+    assert.equal(await page.locator('#completions').isHidden(), true);
+    assert.deepEqual(await parsedOf('send'), [], 'taking a completion sends nothing');
+    await page.locator('#input').press('Enter');
+    assert.deepEqual(await parsedOf('send'), [{ type: 'send', text: '/mcp ' }]);
+
+    const after = await page.evaluate<Inspection>(INSPECT);
+    assert.equal(after.pwned, null);
+    assert.deepEqual(errors, [], 'the page threw');
+    assert.deepEqual(
+      requests.filter((url) => !url.startsWith(`${origin}/`)),
+      [],
+    );
+    h.badInputs(9);
+  });
+
   it('stays responsive under markdown bombs (up to 1 MB) and a flood of 5,000 deltas', async () => {
     const { page, requests, errors } = await openPage();
     await post(page, { type: 'init', session: view({ title: 'bombs' }), entries: [] });
@@ -457,6 +537,9 @@ describe('fault injection: forged messages from the webview', () => {
       { type: 'openLink', href: 42 },
       { type: 'openLink', href: '' },
       { type: 'openLink', href: `https://x.test/${'a'.repeat(2_100)}` },
+      { type: 'setMode', modeId: { id: 'yolo' } },
+      { type: 'openLocation', path: '/etc/passwd', line: -1 },
+      { type: 'openDiff', entryId: '1', index: 0 },
     ];
     for (const value of forged) {
       const parsed = parseWebviewMessage(value);

@@ -20,6 +20,44 @@ describe('messages from the session webview', () => {
       ok: true,
       message: { type: 'rewind', entryId: 7 },
     });
+    assert.deepEqual(parseWebviewMessage({ type: 'setMode', modeId: 'autoEdit' }), {
+      ok: true,
+      message: { type: 'setMode', modeId: 'autoEdit' },
+    });
+    assert.deepEqual(parseWebviewMessage({ type: 'openLocation', path: '/w/a.ts', line: 12 }), {
+      ok: true,
+      message: { type: 'openLocation', path: '/w/a.ts', line: 12 },
+    });
+    assert.deepEqual(parseWebviewMessage({ type: 'openLocation', path: 'src/a.ts' }), {
+      ok: true,
+      message: { type: 'openLocation', path: 'src/a.ts', line: undefined },
+    });
+    assert.deepEqual(parseWebviewMessage({ type: 'openDiff', entryId: 7, index: 0, oldText: 'ignored' }), {
+      ok: true,
+      message: { type: 'openDiff', entryId: 7, index: 0 },
+    });
+  });
+
+  it('refuses mode, location and diff messages with bad fields, naming the field', () => {
+    const refused: Array<[unknown, RegExp]> = [
+      [{ type: 'setMode' }, /"setMode" needs a "modeId"/],
+      [{ type: 'setMode', modeId: 'm'.repeat(201) }, /"setMode" needs a "modeId"/],
+      [{ type: 'openLocation', line: 1 }, /"openLocation" needs a "path"/],
+      [{ type: 'openLocation', path: 'a\0b' }, /"openLocation" needs a "path"/],
+      [{ type: 'openLocation', path: 'a', line: 0 }, /a "line" that is a whole number >= 1/],
+      [{ type: 'openLocation', path: 'a', line: 1.5 }, /a "line" that is a whole number >= 1/],
+      [{ type: 'openLocation', path: 'a', line: '3' }, /a "line" that is a whole number >= 1/],
+      [{ type: 'openLocation', path: 'x'.repeat(4_097) }, /"openLocation" needs a "path"/],
+      [{ type: 'openDiff', entryId: 1 }, /"openDiff" needs an "entryId" and an "index"/],
+      [{ type: 'openDiff', entryId: -1, index: 0 }, /"openDiff" needs an "entryId" and an "index"/],
+      [{ type: 'openDiff', entryId: 1, index: Number.NaN }, /"openDiff" needs an "entryId" and an "index"/],
+      [{ type: 'openDiff', entryId: 2 ** 40, index: 0 }, /"openDiff" needs an "entryId" and an "index"/],
+    ];
+    for (const [value, reason] of refused) {
+      const parsed = parseWebviewMessage(value);
+      assert.ok(!parsed.ok, `accepted ${JSON.stringify(value).slice(0, 80)}`);
+      assert.match(parsed.reason, reason);
+    }
   });
 
   it('refuses forged or malformed messages with a reason naming the problem', () => {

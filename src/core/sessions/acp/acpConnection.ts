@@ -38,6 +38,7 @@ import {
   toolCallChange,
   turnEndOfResponse,
 } from './acpUpdates';
+import { AcpSignIn, signInMethods, signInRequired } from './acpSignIn';
 import { AcpClientHost } from './clientHost';
 import { SandboxRefusal, WorkspaceSandbox } from './workspaceSandbox';
 
@@ -132,6 +133,7 @@ export class AcpConnection implements AgentConnection {
     readonly agent: AgentConfig,
     readonly workerId: string,
     private readonly cwd: string,
+    private readonly signIn: AcpSignIn | undefined,
   ) {
     const onListenerError = (error: unknown): void =>
       deps.logger.error(`[session:${workerId}] listener failed: ${describeError(error)}`);
@@ -143,13 +145,19 @@ export class AcpConnection implements AgentConnection {
     );
     const sandbox = new WorkspaceSandbox(cwd);
     this.files = new AcpFiles(sandbox, deps.host);
+    // The commands the agent runs get the agent's configured env, never its sign-in key.
     this.terminals = new AcpTerminals(deps.supervisor, { workerId, label: agent.label }, sandbox, agent.env);
   }
 
-  /** Spawns the agent as a supervised worker, initializes it and opens (or loads) its session. */
+  /**
+   * Spawns the agent as a supervised worker, initializes it and opens (or loads) its session. A key the
+   * user signed in with reaches the agent's process env only: the worker view shows env names, not values.
+   */
   static async start(deps: AcpDependencies, agent: AgentConfig, options: ConnectionOptions): Promise<AcpConnection> {
-    const connection = new AcpConnection(deps, agent, options.workerId, options.cwd);
-    deps.supervisor.upsert(agentWorkerDefinition(agent, options, []));
+    const signIn = await deps.host.signIns?.get(agent.id);
+    const connection = new AcpConnection(deps, agent, options.workerId, options.cwd, signIn);
+    const env = { ...agent.env, ...signIn?.env };
+    deps.supervisor.upsert(agentWorkerDefinition({ ...agent, env }, options, []));
     connection.subscribe();
     try {
       await startAgentWorker(deps.supervisor, agent, options.workerId);
@@ -180,6 +188,11 @@ export class AcpConnection implements AgentConnection {
   /** The agent's session id: what `session/load` takes to continue the conversation. */
   get resumeId(): string | undefined {
     return this.sessionId;
+  }
+
+  /** Values that must never be shown or stored: the agent's env and its sign-in key. */
+  get secretValues(): string[] {
+    return [...Object.values(this.agent.env), ...Object.values(this.signIn?.env ?? {})];
   }
 
   /** The workers of the terminals the agent holds open. */
@@ -326,11 +339,28 @@ export class AcpConnection implements AgentConnection {
       throw new AgentStartError(describeVersionMismatch(init));
     }
     this.model = init.agentInfo?.title ?? init.agentInfo?.name ?? undefined;
+    const methods = signInMethods(init.authMethods ?? []);
+    const signIn = this.signIn;
+    if (signIn && methods.some((method) => method.id === signIn.methodId)) {
+      try {
+        await rpc.agent.request('authenticate', { methodId: signIn.methodId });
+      } catch (error) {
+        throw signInRequired(this.agent.label, methods, `signing in failed (${this.masked(describeError(error))})`);
+      }
+    }
     try {
       await this.openSession(rpc, resumeId, init.agentCapabilities?.loadSession === true);
     } catch (error) {
-      throw new AgentStartError(this.describeSessionError(error, init));
+      // ACP's "auth required" error: the agent will not open a session before the user signs in.
+      if (error instanceof RequestError && error.code === -32000 && methods.length > 0) {
+        throw signInRequired(this.agent.label, methods, '');
+      }
+      throw new AgentStartError(`the agent could not open a session: ${this.masked(describeError(error))}`);
     }
+  }
+
+  private masked(text: string): string {
+    return maskValues(text, this.secretValues);
   }
 
   private async openSession(rpc: ClientConnection, resumeId: string | undefined, canLoad: boolean): Promise<void> {
@@ -355,18 +385,6 @@ export class AcpConnection implements AgentConnection {
     const created = await rpc.agent.request('session/new', { cwd: this.cwd, mcpServers: [] });
     this.sessionId = created.sessionId;
     this.modes = created.modes ? sessionModes(created.modes) : undefined;
-  }
-
-  /** An agent that wants a login names its methods; Shepherd passes keys only through the agent's env. */
-  private describeSessionError(error: unknown, init: InitializeResponse): string {
-    const methods = (init.authMethods ?? []).map((method) => method.name);
-    if (error instanceof RequestError && error.code === -32000 && methods.length > 0) {
-      return (
-        `the agent asks to sign in (${methods.join(', ')}). Give it an API key in the "env" of its entry in ` +
-        'the `shepherd.agents` setting, or sign in once with the agent in a terminal.'
-      );
-    }
-    return `the agent could not open a session: ${describeError(error)}`;
   }
 
   /** The SDK's client side, with Shepherd's handlers; methods without one are answered "method not found". */
@@ -437,8 +455,8 @@ export class AcpConnection implements AgentConnection {
       decoded.type === 'protocol-error'
         ? {
             ...decoded,
-            reason: maskValues(decoded.reason, Object.values(this.agent.env)),
-            excerpt: maskValues(decoded.excerpt, Object.values(this.agent.env)),
+            reason: this.masked(decoded.reason),
+            excerpt: this.masked(decoded.excerpt),
           }
         : decoded;
     switch (event.type) {

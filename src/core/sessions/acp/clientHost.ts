@@ -1,4 +1,5 @@
 import { promises as fs } from 'node:fs';
+import type { AcpSignIns } from './acpSignIn';
 
 /**
  * The editor's view of files, for the reads and writes an ACP agent asks its client for. The UI
@@ -17,6 +18,8 @@ export interface AcpClientHost {
   readonly files: WorkspaceFiles;
   /** False in Restricted Mode: then no agent file request is served. */
   isTrusted(): boolean;
+  /** The user's sign-ins to agents that ask for one (`authenticate`); none in plain Node. */
+  readonly signIns?: AcpSignIns;
 }
 
 /** Files as they are on disk: for plain Node (tests, the bench) and before the UI is wired. */

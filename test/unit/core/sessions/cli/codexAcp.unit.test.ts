@@ -10,10 +10,18 @@ const codex: AcpCliAdapter = {
   name: 'codex-acp',
   check: () => void resolveCodexAcp(),
   startMock: (reply) =>
-    startMockResponses((text) => {
-      const answer = reply(text);
-      return answer.kind === 'text' ? { type: 'text', ...answer } : { type: 'hang' };
+    startMockResponses((text, toolOutput) => {
+      const answer = reply({ lastUserText: text, toolResult: toolOutput });
+      return answer.kind === 'text'
+        ? { type: 'text', ...answer }
+        : answer.kind === 'tool'
+          ? { type: 'function_call', name: answer.name, args: answer.args }
+          : { type: 'hang' };
     }),
+  writeTool: (file, content) => ({
+    name: 'exec_command',
+    args: { cmd: `printf '%s\\n' '${content.trimEnd()}' > '${file}'` },
+  }),
   loadsSessions: true,
   agent: (baseUrl, root) => codexAgentConfig({ baseUrl, root }),
   // codex-acp reports usage as usage_update (the context meter), not as per-turn token counts.
