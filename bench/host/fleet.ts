@@ -10,6 +10,7 @@ import { createCoreServices } from '../../src/core/shepherdCore';
 import { LoopDelayProbe } from '../eventLoop';
 import { SLEEP } from '../paths';
 import { sleep } from '../processes';
+import { waitFor } from '../../test/helpers/processes';
 import { benchDefinition, HostContext, withSupervisor } from './context';
 import { FleetParams, FleetResult, RemoteStopSample } from './protocol';
 
@@ -18,20 +19,6 @@ const SELF = 'bench-editor';
 const GONE_PROBE_MS = 2;
 /** How long the event loop is sampled with nothing running, before the rounds. */
 const FLOOR_MS = 2_000;
-
-async function waitUntil<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) {
-      return value;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await sleep(50);
-  }
-}
 
 /** Redis's own CPU time (user + system), in milliseconds, from INFO cpu. */
 async function redisCpuMs(link: RedisLink): Promise<number> {
@@ -91,10 +78,14 @@ export async function fleet(context: HostContext, params: FleetParams): Promise<
         throw new Error('the bench could not connect to redis-server');
       }
       const ownKey = hostKey(params.namespace, SELF);
-      const own = await waitUntil('the window heartbeat', 30_000, async () => {
-        const value = await link.call('GET', (client) => client.get(ownKey));
-        return value === null ? undefined : String(value);
-      });
+      const own = await waitFor(
+        'the window heartbeat',
+        async () => {
+          const value = await link.call('GET', (client) => client.get(ownKey));
+          return value === null ? undefined : String(value);
+        },
+        30_000,
+      );
       const heartbeatBytes = Buffer.byteLength(own);
       const template = JSON.parse(own) as Record<string, unknown>;
       for (let i = 0; i < params.peers; i++) {
@@ -126,14 +117,18 @@ export async function fleet(context: HostContext, params: FleetParams): Promise<
       const loop = probe.stop();
       const redisCpuPerRoundMs = ((await redisCpuMs(link)) - cpuBefore) / params.rounds;
 
-      const peer = await waitUntil('the peer in the fleet', 30_000, async () => {
-        const found = (await discoverHosts(link, params.namespace)).hosts.find(
-          (host) => host.hostId === params.peerHostId && host.kind === 'host',
-        );
-        return found?.kind === 'host' && found.heartbeat.workers.every((worker) => worker.pid !== null)
-          ? found
-          : undefined;
-      });
+      const peer = await waitFor(
+        'the peer in the fleet',
+        async () => {
+          const found = (await discoverHosts(link, params.namespace)).hosts.find(
+            (host) => host.hostId === params.peerHostId && host.kind === 'host',
+          );
+          return found?.kind === 'host' && found.heartbeat.workers.every((worker) => worker.pid !== null)
+            ? found
+            : undefined;
+        },
+        30_000,
+      );
       const stops: RemoteStopSample[] = [];
       for (const worker of peer.heartbeat.workers) {
         const pgid = worker.pid as number;
