@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SessionManager } from '../../core/sessions/sessionManager';
 import type { ToolDiff } from '../../shared/sessionModel';
-import { isObject, numberField, oneOf, stringField } from '../../shared/untrusted';
+import { numberField, oneOf, stringField } from '../../shared/untrusted';
+import { readJsonQuery } from '../common/uriQuery';
 
 /** Documents of this scheme are one side of a diff an agent's tool call carried; they are read-only. */
 export const TOOL_DIFF_SCHEME = 'shepherd-diff';
@@ -23,16 +24,11 @@ function toolDiffUri(file: string, query: ToolDiffQuery): vscode.Uri {
 }
 
 function parseQuery(uri: vscode.Uri): ToolDiffQuery {
-  let value: unknown;
-  try {
-    value = JSON.parse(uri.query);
-  } catch (error) {
-    throw new Error(`${uri.toString()} is not a Shepherd diff URI: its query is not JSON (${String(error)})`);
-  }
-  const sessionId = isObject(value) ? stringField(value, 'sessionId') : undefined;
-  const entryId = isObject(value) ? numberField(value, 'entryId') : undefined;
-  const index = isObject(value) ? numberField(value, 'index') : undefined;
-  const side = isObject(value) ? oneOf<DiffSide>(['old', 'new'], value.side) : undefined;
+  const value = readJsonQuery(uri, 'a Shepherd diff URI');
+  const sessionId = stringField(value, 'sessionId');
+  const entryId = numberField(value, 'entryId');
+  const index = numberField(value, 'index');
+  const side = oneOf<DiffSide>(['old', 'new'], value.side);
   if (sessionId === undefined || entryId === undefined || index === undefined || side === undefined) {
     throw new Error(`${uri.toString()} is not a Shepherd diff URI: it needs a sessionId, entryId, index and side`);
   }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { readJsonQuery } from '../common/uriQuery';
 import { GitRunner } from '../../core/worktrees/gitRunner';
 import { readAtRevision } from '../../core/worktrees/reviewModel';
 
@@ -21,16 +22,7 @@ export function gitShowUri(cwd: string, revision: string, file: string): vscode.
 }
 
 function parseQuery(uri: vscode.Uri): GitShowQuery {
-  let value: unknown;
-  try {
-    value = JSON.parse(uri.query);
-  } catch (error) {
-    throw new Error(`${uri.toString()} is not a Shepherd git URI: its query is not JSON (${String(error)})`);
-  }
-  if (typeof value !== 'object' || value === null) {
-    throw new Error(`${uri.toString()} is not a Shepherd git URI: its query is not an object`);
-  }
-  const { cwd, revision } = value as Record<string, unknown>;
+  const { cwd, revision } = readJsonQuery(uri, 'a Shepherd git URI');
   if (typeof cwd !== 'string' || typeof revision !== 'string') {
     throw new Error(`${uri.toString()} is not a Shepherd git URI: it needs a cwd and a revision`);
   }
