@@ -5,6 +5,7 @@ import { AgentConfig } from '../core/sessions/agentConfig';
 import { ShepherdCore } from '../core/shepherdCore';
 import { COMMANDS } from './commands/commandIds';
 import { Notifier } from './common/notifier';
+import { LastUsedAgent } from './sessions/agentPicker';
 import { readAgents } from './sessions/agentSettings';
 import { SessionFolders } from './sessions/sessionFolders';
 import { SessionPanels } from './sessions/sessionPanel';
@@ -41,6 +42,8 @@ export interface ShepherdContext extends Pick<ShepherdCore, 'logger' | 'tasks' |
   readonly flagsOf: (id: string) => WorkerFlags;
   /** The configured agents, read when asked so settings edits apply at once; bad entries are reported. */
   readonly agents: () => readonly AgentConfig[];
+  /** The agent the last session was started with: the picker's default. */
+  readonly lastAgent: LastUsedAgent;
   readonly folders: SessionFolders;
   readonly panels: SessionPanels;
   /** Which sessions run in a git worktree, and where a new session's agent runs. */
@@ -69,7 +72,7 @@ type WorkerServices = Pick<
 
 type SessionServices = Pick<
   ShepherdContext,
-  'agents' | 'folders' | 'panels' | 'worktrees' | 'onDidChangeSessionDetail'
+  'agents' | 'lastAgent' | 'folders' | 'panels' | 'worktrees' | 'onDidChangeSessionDetail'
 >;
 
 function workerServices(
@@ -131,7 +134,8 @@ function sessionServices(
   const restored = tasks.run('restore sessions', () => sessions.restore(agents()));
   const panels = store.add(new SessionPanels({ ...base, folders }, restored));
   store.add(vscode.workspace.registerTextDocumentContentProvider(TOOL_DIFF_SCHEME, new ToolDiffProvider(sessions)));
-  return { agents, folders, panels, worktrees, onDidChangeSessionDetail: detailChanged.event };
+  const lastAgent = new LastUsedAgent(extension.workspaceState, extension.globalState);
+  return { agents, lastAgent, folders, panels, worktrees, onDidChangeSessionDetail: detailChanged.event };
 }
 
 /** Builds the context over the core; everything disposable it creates goes into `store`. */

@@ -9,15 +9,14 @@ import { SessionView } from '../../shared/sessionModel';
 import { CommandHandler, registerGuardedCommand } from '../commands/commandGuard';
 import { SESSION_COMMANDS, SessionCommandKey } from '../commands/commandIds';
 import { pickFolder } from '../common/folderPick';
+import { pickAgent } from './agentPicker';
 import { describeSession } from './sessionPresentation';
 import { isWorkerNode } from '../workers/workersTree';
-
-const DEMO_DESCRIPTION = 'demo: canned replies, no API key needed';
 
 /** What the session commands use of the context. */
 export type SessionCommandContext = Pick<
   ShepherdContext,
-  'sessions' | 'panels' | 'folders' | 'worktrees' | 'notifier' | 'logger' | 'agents' | 'openSettings'
+  'sessions' | 'panels' | 'folders' | 'worktrees' | 'notifier' | 'logger' | 'agents' | 'openSettings' | 'lastAgent'
 >;
 
 /** Where a new session's agent runs, and what to do once the session exists. */
@@ -26,10 +25,6 @@ export interface AgentPlacement {
   /** Set when `cwd` is a new git worktree: saved with the session's transcript. */
   readonly worktree?: WorktreeInfo;
   readonly onCreated?: (sessionId: string) => Promise<void>;
-}
-
-interface AgentItem extends vscode.QuickPickItem {
-  readonly agent: AgentConfig;
 }
 
 interface SessionItem extends vscode.QuickPickItem {
@@ -42,20 +37,6 @@ interface SessionItem extends vscode.QuickPickItem {
  */
 function allowedHere(agent: AgentConfig): boolean {
   return vscode.workspace.isTrusted || agent.kind === 'demo';
-}
-
-async function pickAgent(agents: readonly AgentConfig[]): Promise<AgentConfig | undefined> {
-  const items: AgentItem[] = agents.map((agent) => ({
-    agent,
-    label: agent.label,
-    description: agent.kind === 'demo' ? DEMO_DESCRIPTION : `${agent.kind} · ${agent.command}`,
-    detail: allowedHere(agent) ? undefined : 'Needs a trusted workspace',
-  }));
-  const picked = await vscode.window.showQuickPick(items, {
-    placeHolder: 'Start a session with which agent?',
-    matchOnDescription: true,
-  });
-  return picked?.agent;
 }
 
 async function pickSession(manager: SessionManager, placeHolder: string): Promise<SessionView | undefined> {
@@ -99,7 +80,8 @@ async function resolveSession(
 
 async function newSession(ctx: SessionCommandContext, arg: unknown): Promise<string | undefined> {
   const agents = ctx.agents();
-  const agent = typeof arg === 'string' ? agents.find((candidate) => candidate.id === arg) : await pickAgent(agents);
+  const agent =
+    typeof arg === 'string' ? agents.find((candidate) => candidate.id === arg) : await pickAgent(agents, ctx.lastAgent);
   if (!agent) {
     if (typeof arg === 'string') {
       throw new Error(`There is no agent "${arg}" in the shepherd.agents setting.`);
@@ -133,6 +115,9 @@ async function newSession(ctx: SessionCommandContext, arg: unknown): Promise<str
     () => ctx.sessions.create(agent, cwd, placement.worktree && { worktree: placement.worktree }),
   );
   ctx.folders.set(session.id, cwd);
+  if (session.state !== 'failed') {
+    await ctx.lastAgent.remember(agent.id);
+  }
   await placement.onCreated?.(session.id);
   ctx.panels.open(session.id, session.title);
   if (session.state === 'failed') {
