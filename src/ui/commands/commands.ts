@@ -5,6 +5,7 @@ import { canRestart, canStart, canStop, hasProcess } from '../../core/workers/wo
 import { WorkerView } from '../../core/workers/workerView';
 import type { ShepherdContext } from '../context';
 import { importProcfile } from '../settings/procfileImport';
+import { importBackgroundTasks, runTaskAsWorker } from '../settings/taskWorkers';
 import { runCommandAsWorker, validateWorkerName } from '../workers/adhocRun';
 import { editDefinition, openSettingsWhereDefined } from '../settings/definitionLocation';
 import { stopAllWorkers } from '../workers/stopAll';
@@ -187,9 +188,11 @@ function handlers(ctx: CommandContext): Record<CommandKey, CommandHandler> {
     editDefinition: onWorker('editDefinition', (view) => editDefinition(view.id, view.label)),
     killNow: (arg) => killNow(ctx, arg),
     runCommand: (arg) => runCommandAsWorker(ctx, arg),
+    runTask: (arg) => runTaskAsWorker(ctx, arg),
     stopAll: (arg) => stopAllWorkers(ctx, arg),
     sweepDead: () => sweepDeadWorkers(ctx),
     importProcfile: (arg) => importProcfile(ctx, arg),
+    importTasks: () => importBackgroundTasks(ctx),
     showActivityLog: () => ctx.activityLog.show(),
     openSettings: () => openSettingsWhereDefined(ctx.extensionId),
   };
