@@ -11,7 +11,7 @@ import { stableStatusDir } from './core/recovery/statusLocation';
 import { createShepherdCore, ShepherdCore } from './core/shepherdCore';
 import { Supervisor } from './core/workers/supervisor';
 import { registerCommands } from './ui/commands/commands';
-import { WorkerContextKeys } from './ui/common/contextKeys';
+import { ProcfileContextKey, WorkerContextKeys } from './ui/common/contextKeys';
 import { channelLogger } from './ui/common/logger';
 import { createShepherdContext, ShepherdContext } from './ui/context';
 import { readSessionSettings } from './ui/sessions/agentSettings';
@@ -144,6 +144,7 @@ function wireWorkersView(
     ),
   );
   store.add(new WorkerContextKeys(supervisor, ctx.tasks));
+  store.add(new ProcfileContextKey(ctx.tasks));
   return { tree, workersView, statusBar };
 }
 

@@ -26,7 +26,7 @@ interface Manifest {
     }>;
     commands: Array<{ command: string; title: string; category: string; icon: string }>;
     menus: Record<string, Array<{ command: string; when?: string }>>;
-    viewsWelcome: Array<{ contents: string }>;
+    viewsWelcome: Array<{ view: string; contents: string; when?: string }>;
     configuration: {
       properties: Record<
         string,
@@ -71,6 +71,22 @@ describe('package.json contributions', () => {
     )) {
       assert.ok(known.has(link), `viewsWelcome refers to ${link}`);
     }
+  });
+
+  it('welcomes with one button in the Workers view, and offers Import Procfile only when there is a Procfile', () => {
+    const welcome = manifest.contributes.viewsWelcome.filter((entry) => entry.view === 'shepherd.workers');
+    // VS Code draws a line that is only a link as a button, and a link inside text as a link.
+    const buttons = welcome.flatMap((entry) =>
+      entry.contents.split('\n').filter((line) => /^\[[^\]]+\]\(command:[\w.]+\)$/.test(line.trim())),
+    );
+    assert.deepEqual(buttons, ['[Run Command as Worker](command:shepherd.worker.runCommand)']);
+    const importing = welcome.filter((entry) => entry.contents.includes('command:shepherd.procfile.import'));
+    assert.deepEqual(
+      importing.map((entry) => entry.when),
+      ['shepherd.hasProcfile'],
+    );
+    const without = welcome.find((entry) => entry.when === '!shepherd.hasProcfile');
+    assert.match(without?.contents ?? '', /add a file named Procfile/i);
   });
 
   it('documents every setting and gives it a default', () => {
