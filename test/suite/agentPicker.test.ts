@@ -5,8 +5,9 @@ import * as vscode from 'vscode';
 import { findMarked, killMarked, newMarker, waitFor } from '../helpers/processes';
 import { EXTENSION_ID, markerEnv, updateSetting, useShepherd } from './shepherdHost';
 
-/** How long the picker gets to appear before the test accepts its active row. */
-const PICKER_SHOWN_MS = 1_500;
+/** How often the test tries to accept the picker's active row, and for how long. */
+const PICKER_POLL_MS = 500;
+const PICKER_TIMEOUT_MS = 10_000;
 
 function demoScript(): string {
   const extension = vscode.extensions.getExtension(EXTENSION_ID);
@@ -50,10 +51,18 @@ describe('the agent picker', () => {
     ).finally(() => killMarked(marker));
   });
 
+  /** Runs New Agent Session and accepts the picker's active row, retrying until the picker has shown. */
   async function acceptDefaultAgent(): Promise<string | undefined> {
-    const picking = vscode.commands.executeCommand<string | undefined>('shepherd.session.new');
-    await new Promise((resolve) => setTimeout(resolve, PICKER_SHOWN_MS));
-    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    let settled = false;
+    const picking = Promise.resolve(vscode.commands.executeCommand<string | undefined>('shepherd.session.new')).finally(
+      () => (settled = true),
+    );
+    const deadline = Date.now() + PICKER_TIMEOUT_MS;
+    while (!settled && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, PICKER_POLL_MS));
+      // A no-op until the picker is open; accepting it ends the command.
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    }
     return picking;
   }
 
