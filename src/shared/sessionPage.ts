@@ -43,6 +43,14 @@ export function sessionPageHtml(options: SessionPageOptions): string {
 <button id="worktree-discard" type="button" class="secondary" title="Remove the worktree and its branch">
   <span class="codicon codicon-trash"></span> Discard…</button>
 </div>
+<section id="empty" aria-label="Getting started" hidden>
+<p>Write to the agent below: it works in this session's folder. Or start from an example:</p>
+<div class="examples">
+<button type="button" class="example secondary">Explain what this project does and how it is laid out</button>
+<button type="button" class="example secondary">Run the tests and fix what fails</button>
+<button type="button" class="example secondary">Review my uncommitted changes and suggest better code</button>
+</div>
+</section>
 <main id="transcript" aria-label="Conversation"></main>
 <form id="composer">
 <ul id="completions" role="listbox" aria-label="Slash commands" hidden></ul>
@@ -50,7 +58,7 @@ export function sessionPageHtml(options: SessionPageOptions): string {
   placeholder="Message the agent (Enter sends, Shift+Enter adds a line)"></textarea>
 <div class="buttons">
 <button id="send" type="button" title="Send (Enter)"><span class="codicon codicon-send"></span> Send</button>
-<button id="interrupt" type="button" class="secondary" title="Interrupt the agent" disabled>
+<button id="interrupt" type="button" class="secondary" title="Interrupt the agent: it stops its current turn" hidden>
   <span class="codicon codicon-debug-stop"></span> Interrupt</button>
 </div>
 </form>

@@ -12,6 +12,7 @@ const problemEl = document.getElementById('problem') as HTMLElement;
 const input = document.getElementById('input') as HTMLTextAreaElement;
 const sendButton = document.getElementById('send') as HTMLButtonElement;
 const interruptButton = document.getElementById('interrupt') as HTMLButtonElement;
+const emptyEl = document.getElementById('empty') as HTMLElement;
 const worktreeBar = document.getElementById('worktree') as HTMLElement;
 const worktreeLabel = document.getElementById('worktree-label') as HTMLElement;
 const WORKTREE_BUTTONS = { review: 'worktree-review', accept: 'worktree-accept', discard: 'worktree-discard' } as const;
@@ -109,6 +110,11 @@ function renderEntry(entry: TranscriptEntry): HTMLElement {
   return node;
 }
 
+/** The hint and example prompts, while the conversation is empty. */
+function showEmptyHint(): void {
+  emptyEl.hidden = entries.size > 0;
+}
+
 function nodeOf(id: number): HTMLElement | null {
   return transcriptEl.querySelector(`[data-id="${id}"]`);
 }
@@ -149,6 +155,7 @@ function applyChange(change: TranscriptChange): void {
     case 'update':
       entries.set(change.entry.id, change.entry);
       scheduleRender(change.entry.id);
+      showEmptyHint();
       break;
     case 'delta': {
       const entry = entries.get(change.entryId);
@@ -173,30 +180,58 @@ function formatCost(usd: number): string {
   return usd === 0 ? '$0' : usd < 0.01 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
 }
 
+const formatCount = (n: number): string => n.toLocaleString('en-US');
+
 /** The state in the tree's words, plus what happens next when the agent is not running. */
 function stateText(view: SessionView): string {
   const state = view.state.replace(/-/g, ' ');
   return view.state === 'exited' && view.canResume ? `${state} (your next message resumes it)` : state;
 }
 
+interface HeaderPart {
+  readonly name: 'agent' | 'model' | 'state' | 'tokens' | 'cost';
+  readonly text: string;
+  /** The tooltip: what the part is, since the header shows values only. */
+  readonly title: string;
+}
+
+/** The header's parts, each said once: agent, model (when known), state, tokens, cost. */
+function headerParts(view: SessionView): HeaderPart[] {
+  // The built-in demo's label already says so; a demo configured under another name gets the word once.
+  const agent = view.isDemo && !/demo/i.test(view.agentLabel) ? `${view.agentLabel} (demo)` : view.agentLabel;
+  const { inputTokens, outputTokens, costUsd } = view.usage;
+  const parts: HeaderPart[] = [
+    { name: 'agent', text: agent, title: 'Agent' },
+    { name: 'model', text: view.model ?? '', title: 'Model' },
+    { name: 'state', text: stateText(view), title: 'State' },
+    {
+      name: 'tokens',
+      text: `${formatCount(inputTokens)} tokens in · ${formatCount(outputTokens)} out`,
+      title: 'Tokens, as the agent reports them',
+    },
+    { name: 'cost', text: formatCost(costUsd), title: 'Cost so far, as the agent reports it' },
+  ];
+  return parts.filter((part) => part.text !== '');
+}
+
 function showSession(view: SessionView): void {
   session = view;
   document.title = view.title;
-  const parts = [
-    `${view.agentLabel}${view.isDemo ? ' — demo, canned replies' : ''}`,
-    stateText(view),
-    ...(view.model ? [view.model] : []),
-    `${view.usage.inputTokens} in / ${view.usage.outputTokens} out`,
-    formatCost(view.usage.costUsd),
-  ];
-  statusEl.textContent = parts.join(' · ');
+  statusEl.replaceChildren(
+    ...headerParts(view).map((part) => {
+      const node = el('span', `part ${part.name}`, part.text);
+      node.title = part.title;
+      return node;
+    }),
+  );
   statusEl.dataset.state = view.state;
   const busy =
     view.state === 'busy' ||
     view.state === 'stalled' ||
     view.state === 'waiting-for-input' ||
     view.state === 'starting';
-  interruptButton.disabled = !busy;
+  // Shown only while there is something to interrupt: a disabled stop square read as a checkbox.
+  interruptButton.hidden = !busy;
   worktreeBar.hidden = view.worktree === undefined;
   worktreeLabel.textContent = view.worktree ? `${view.worktree.branch} from ${view.worktree.base}` : '';
   document.body.classList.toggle('in-worktree', view.worktree !== undefined);
@@ -236,6 +271,7 @@ function init(view: SessionView, all: readonly TranscriptEntry[]): void {
     entries.set(entry.id, entry);
     transcriptEl.append(renderEntry(entry));
   }
+  showEmptyHint();
   window.scrollTo(0, document.body.scrollHeight);
   vscode.setState({ sessionId: view.id });
 }
@@ -311,5 +347,12 @@ transcriptEl.addEventListener('click', (event) => {
   }
 });
 problemEl.addEventListener('click', () => (problemEl.hidden = true));
+// An example fills the box rather than sending, so the user can adapt it first.
+for (const example of emptyEl.querySelectorAll<HTMLButtonElement>('button.example')) {
+  example.addEventListener('click', () => {
+    input.value = example.textContent ?? '';
+    input.focus();
+  });
+}
 
 vscode.postMessage({ type: 'ready' });

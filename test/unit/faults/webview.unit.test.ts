@@ -1,10 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { constants as fsConstants, promises as fs } from 'node:fs';
-import * as http from 'node:http';
-import { AddressInfo } from 'node:net';
-import * as path from 'node:path';
-import * as esbuild from 'esbuild';
-import { Browser, chromium, Page } from 'playwright-core';
+import { Browser, Page } from 'playwright-core';
 import type { SessionView, TranscriptEntry } from '../../../src/shared/sessionModel';
 import {
   ExtensionMessage,
@@ -12,63 +7,20 @@ import {
   MAX_PROMPT_CHARS,
   parseWebviewMessage,
 } from '../../../src/shared/sessionProtocol';
-import { sessionPageHtml } from '../../../src/shared/sessionPage';
-import { nonce } from '../../../src/shared/webviewSecurity';
-import { CHROMIUM_ARGS } from '../../harness/browser';
 import { faultReport, useFaultScenario } from '../../helpers/faultHarness';
-import { MARKER_VAR } from '../../helpers/processes';
+import {
+  launchChromium,
+  openSessionPage,
+  PageWindow,
+  postToPage,
+  serveSessionPage,
+  SessionPageServer,
+  settled,
+} from '../../helpers/sessionPageBrowser';
 
-const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
-const CHROMIUM = '/usr/bin/chromium';
 /** Hostile payloads set this global if any of them ever runs. */
 const PWNED = '__pwned';
 const EVIL = 'http://evil.test';
-
-/** The webview as esbuild bundles it for `npm run build` (same entry, format and tsconfig), built fresh. */
-async function buildBundle(): Promise<string> {
-  const result = await esbuild.build({
-    absWorkingDir: ROOT,
-    entryPoints: ['src/webview/session/main.ts'],
-    bundle: true,
-    format: 'iife',
-    platform: 'browser',
-    target: 'es2022',
-    tsconfig: 'src/webview/tsconfig.json',
-    write: false,
-    logLevel: 'silent',
-  });
-  // esbuild's JS API keeps a service process alive for later builds: this run needs no more.
-  await esbuild.stop();
-  return result.outputFiles[0].text;
-}
-
-/**
- * The page sessionPanel.ts builds, with the same CSP (from the shared module), assets served from
- * `origin`, and acquireVsCodeApi stubbed (by a nonce'd script, as the webview host injects its own)
- * to record what the page posts and any CSP violation.
- */
-/** The shipped page (same HTML, same policy), with a stand-in for VS Code's API injected before the bundle. */
-function pageHtml(origin: string, scriptNonce: string): string {
-  const stub = `<script nonce="${scriptNonce}">
-window.__posted = [];
-window.__violations = [];
-document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));
-window.acquireVsCodeApi = () => ({
-  postMessage: (m) => window.__posted.push(JSON.parse(JSON.stringify(m))),
-  getState: () => window.__state,
-  setState: (s) => { window.__state = s; },
-});
-</script>`;
-  const page = sessionPageHtml({
-    cspSource: origin,
-    scriptNonce,
-    title: 'Session',
-    asset: (...parts) => `${origin}/${parts.join('/')}`,
-  });
-  const bundle = `<script nonce="${scriptNonce}" src=`;
-  assert.ok(page.includes(bundle), 'the page loads its bundle with the nonce');
-  return page.replace(bundle, `${stub}\n${bundle}`);
-}
 
 /** Runs in the page: everything in the transcript that could run, load or navigate. */
 const INSPECT = `(() => {
@@ -95,11 +47,6 @@ const INSPECT = `(() => {
     status: document.getElementById('status').textContent,
   };
 })()`;
-
-/** What the page's window offers the functions evaluated in it. */
-interface PageWindow {
-  postMessage(message: unknown, targetOrigin: string): void;
-}
 
 interface Inspection {
   readonly pwned: string | null;
@@ -162,101 +109,27 @@ describe('fault injection: hostile agent output in the session webview (Chromium
   this.timeout(120_000);
   const h = useFaultScenario();
   let browser: Browser;
-  let server: http.Server;
+  let server: SessionPageServer;
   let origin: string;
-  let bundle: string;
-  const served: string[] = [];
 
   before(async function () {
     this.timeout(60_000);
-    try {
-      await fs.access(CHROMIUM, fsConstants.X_OK);
-    } catch (error) {
-      throw new Error(
-        `The webview security test needs Chromium at ${CHROMIUM} (${String(error)}). Install it with \`apt-get install -y chromium\`.`,
-      );
-    }
-    bundle = await buildBundle();
-    const assets: Record<string, () => Promise<{ type: string; body: string | Buffer }>> = {
-      '/dist/webview/session.js': async () => ({ type: 'text/javascript', body: bundle }),
-      '/dist/webview/codicons/codicon.css': async () => ({
-        type: 'text/css',
-        body: await fs.readFile(path.join(ROOT, 'node_modules/@vscode/codicons/dist/codicon.css')),
-      }),
-      '/dist/webview/codicons/codicon.ttf': async () => ({
-        type: 'font/ttf',
-        body: await fs.readFile(path.join(ROOT, 'node_modules/@vscode/codicons/dist/codicon.ttf')),
-      }),
-      '/media/session.css': async () => ({
-        type: 'text/css',
-        body: await fs.readFile(path.join(ROOT, 'media/session.css')),
-      }),
-    };
-    let pageNonce = '';
-    server = http.createServer((request, response) => {
-      const url = request.url ?? '/';
-      served.push(url);
-      const reply = (status: number, type: string, body: string | Buffer): void => {
-        response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
-        response.end(body);
-      };
-      if (url === '/') {
-        pageNonce = nonce();
-        reply(200, 'text/html; charset=utf-8', pageHtml(origin, pageNonce));
-        return;
-      }
-      const asset = assets[url.split('?')[0]];
-      if (!asset) {
-        reply(404, 'text/plain', 'not found');
-        return;
-      }
-      asset().then(
-        ({ type, body }) => reply(200, type, body),
-        (error: unknown) => reply(500, 'text/plain', String(error)),
-      );
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await serveSessionPage();
+    origin = server.origin;
   });
 
   after(async () => {
-    if (server) {
-      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
-    }
+    await server?.close();
   });
 
   beforeEach(async () => {
-    // Marked like every other process of a scenario, so the harness proves Chromium is gone afterwards.
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      env: { ...process.env, [MARKER_VAR]: h.marker },
-    });
+    browser = await launchChromium(h.marker);
     h.defer(() => browser.close());
   });
 
-  async function openPage(): Promise<{ page: Page; requests: string[]; errors: string[] }> {
-    const page = await browser.newPage();
-    const requests: string[] = [];
-    const errors: string[] = [];
-    page.on('request', (request) => requests.push(request.url()));
-    page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(`${origin}/`);
-    await page.waitForFunction('window.__posted.some((m) => m.type === "ready")');
-    return { page, requests, errors };
-  }
-
-  async function post(page: Page, message: ExtensionMessage): Promise<void> {
-    // Runs in the page, where globalThis is the window; the cast only satisfies Node's typings.
-    await page.evaluate((m) => (globalThis as unknown as PageWindow).postMessage(m, '*'), message);
-  }
-
-  async function settled(page: Page): Promise<void> {
-    await page.evaluate(
-      'new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(true))))',
-    );
-  }
+  const openPage = (): Promise<{ page: Page; requests: string[]; errors: string[] }> =>
+    openSessionPage(browser, origin);
+  const post = (page: Page, message: ExtensionMessage): Promise<void> => postToPage(page, message);
 
   it('renders hostile agent output inert: nothing runs, nothing loads from elsewhere, no link navigates', async () => {
     const { page, requests, errors } = await openPage();
