@@ -47,21 +47,24 @@ export class WorkerContextKeys implements vscode.Disposable {
 
 /**
  * Keeps `shepherd.hasProcfile` true while the workspace holds a Procfile, by watching for Procfiles
- * created or deleted and looking again (for one file) after each change.
+ * created or deleted (and folders added or removed), looking again for one file after each change.
  */
 export class ProcfileContextKey implements vscode.Disposable {
   private readonly watcher = vscode.workspace.createFileSystemWatcher(PROCFILE_GLOB, false, true, false);
+  private readonly folders: vscode.Disposable;
   /** Counts lookups, so a slow one that finishes after a newer one cannot set an outdated value. */
   private lookups = 0;
 
   constructor(private readonly tasks: TaskRegistry) {
     this.watcher.onDidCreate(() => this.update());
     this.watcher.onDidDelete(() => this.update());
+    this.folders = vscode.workspace.onDidChangeWorkspaceFolders(() => this.update());
     this.update();
   }
 
   dispose(): void {
     this.watcher.dispose();
+    this.folders.dispose();
   }
 
   private update(): void {
