@@ -16,6 +16,10 @@ export interface StoredSession {
   readonly cwd?: string;
   /** The session's git worktree, kept here so a worktree session survives a window reload. */
   readonly worktree?: WorktreeInfo;
+  /** When the user closed the session: it is then history, not restored, but listed and searchable. */
+  readonly closedAt?: number;
+  /** The user named the session: its first message does not title it. */
+  readonly renamed?: boolean;
 }
 
 /** Session ids name files: nothing that could leave the folder or surprise a file system. */
@@ -149,6 +153,8 @@ export function parseStoredSession(value: unknown): StoredSessionResult {
   const entries = value.entries === undefined ? undefined : readEntries(read, value.entries);
   const cwd = read.text('cwd');
   const worktree = value.worktree === undefined ? undefined : readWorktree(read, value.worktree);
+  const closedAt = read.number('closedAt');
+  const renamed = read.boolean('renamed');
   const [problem] = read.errors;
   if (
     problem !== undefined ||
@@ -161,6 +167,11 @@ export function parseStoredSession(value: unknown): StoredSessionResult {
   ) {
     return { ok: false, reason: problem ?? 'not a Shepherd transcript' };
   }
-  const place = { ...(cwd === undefined ? {} : { cwd }), ...(worktree === undefined ? {} : { worktree }) };
-  return { ok: true, session: { version: 1, id, agentId, title, resumeId, createdAt, usage, entries, ...place } };
+  const optional = {
+    ...(cwd === undefined ? {} : { cwd }),
+    ...(worktree === undefined ? {} : { worktree }),
+    ...(closedAt === undefined ? {} : { closedAt }),
+    ...(renamed === undefined ? {} : { renamed }),
+  };
+  return { ok: true, session: { version: 1, id, agentId, title, resumeId, createdAt, usage, entries, ...optional } };
 }
