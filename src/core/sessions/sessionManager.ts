@@ -98,7 +98,8 @@ export class SessionManager implements Disposable {
   private readonly supervisor: Supervisor;
   private readonly tasks: TaskRegistry;
   private readonly logger: Logger;
-  private readonly store: TranscriptStore | undefined;
+  /** Where transcripts are kept (history reads it too); undefined when sessions are not saved. */
+  readonly store: TranscriptStore | undefined;
   private readonly acpHost: AcpClientHost;
   private readonly pool: WarmPool;
   private readonly changes: Emitter<SessionChange>;
