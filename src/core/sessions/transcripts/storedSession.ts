@@ -1,4 +1,4 @@
-import { PermissionDecision, TranscriptEntry } from '../../../shared/sessionModel';
+import { PermissionDecision, PlanItem, TranscriptEntry } from '../../../shared/sessionModel';
 import { FieldReader, isObject } from '../../../shared/untrusted';
 import { WorktreeInfo } from '../../worktrees/worktreeModel';
 
@@ -26,13 +26,42 @@ export interface StoredSession {
 export const SESSION_ID = /^[a-z0-9-]{1,80}$/;
 
 const DECISIONS: readonly PermissionDecision[] = ['allow', 'deny', 'allow-session'];
-const TEXT_KINDS = ['user', 'assistant', 'error', 'notice'] as const;
-const ENTRY_KINDS = [...TEXT_KINDS, 'tool', 'permission'] as const;
+const TEXT_KINDS = ['user', 'assistant', 'thinking', 'error', 'notice'] as const;
+const ENTRY_KINDS = [...TEXT_KINDS, 'tool', 'permission', 'plan'] as const;
+const PLAN_STATUSES = ['pending', 'in_progress', 'completed'] as const;
+const PLAN_PRIORITIES = ['high', 'medium', 'low'] as const;
 
 export type StoredSessionResult =
   { readonly ok: true; readonly session: StoredSession } | { readonly ok: false; readonly reason: string };
 
-function readEntry(read: FieldReader): TranscriptEntry | undefined {
+/** `where` names the entry (`entries[3]: `), so a bad item is named within it. */
+function readPlanItems(read: FieldReader, raw: unknown, where: string): PlanItem[] | undefined {
+  if (!Array.isArray(raw)) {
+    read.fail('items', 'must be an array');
+    return undefined;
+  }
+  const items: PlanItem[] = [];
+  for (const [index, value] of raw.entries()) {
+    if (!isObject(value)) {
+      read.fail(`items[${index}]`, 'must be an object');
+      return undefined;
+    }
+    const item = read.nested(value, `${where}items[${index}]: `);
+    item.required('content', 'status', 'priority');
+    const [content, status, priority] = [
+      item.text('content'),
+      item.oneOf('status', PLAN_STATUSES),
+      item.oneOf('priority', PLAN_PRIORITIES),
+    ];
+    if (content === undefined || status === undefined || priority === undefined) {
+      return undefined;
+    }
+    items.push({ content, status, priority });
+  }
+  return items;
+}
+
+function readEntry(read: FieldReader, raw: Record<string, unknown>, where: string): TranscriptEntry | undefined {
   if (!read.required('kind', 'id', 'at')) {
     return undefined;
   }
@@ -68,6 +97,11 @@ function readEntry(read: FieldReader): TranscriptEntry | undefined {
       return requestId === undefined || toolName === undefined || input === undefined
         ? undefined
         : { kind, id, at, requestId, toolName, input, description, decision };
+    }
+    case 'plan': {
+      read.required('items');
+      const items = raw.items === undefined ? undefined : readPlanItems(read, raw.items, where);
+      return items === undefined ? undefined : { kind, id, at, items };
     }
     default: {
       read.required('text');
@@ -106,7 +140,7 @@ function readEntries(read: FieldReader, raw: unknown): TranscriptEntry[] | undef
       read.errors.push(`${where} is not an object`);
       return undefined;
     }
-    const entry = readEntry(read.nested(value, `${where}: `));
+    const entry = readEntry(read.nested(value, `${where}: `), value, `${where}: `);
     if (!entry) {
       return undefined;
     }
