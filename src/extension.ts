@@ -18,6 +18,8 @@ import { readSessionSettings } from './ui/sessions/agentSettings';
 import { AgentSignIns, registerAgentSignIn } from './ui/sessions/agentSignIn';
 import { SessionAttention } from './ui/sessions/sessionAttention';
 import { registerSessionCommands } from './ui/sessions/sessionCommands';
+import { SessionHistory } from './ui/sessions/sessionHistory';
+import { TRANSCRIPT_SCHEME, TranscriptDocumentProvider } from './ui/sessions/transcriptDocuments';
 import { SESSION_VIEW_TYPE, SessionPanels } from './ui/sessions/sessionPanel';
 import { readGroupBy, readStatusFileSetting, SECTION } from './ui/settings/configuration';
 import { recoverOrphans } from './ui/recovery/orphanRecovery';
@@ -41,6 +43,10 @@ export interface ShepherdApi {
   readonly workersView: vscode.TreeView<WorkersNode>;
   /** The Fleet view's rows: the host suite checks its four states and a peer's workers through it. */
   readonly fleetTree: FleetTreeProvider;
+  /** Open Session…'s rows, searched as the picker searches them (the host suite finds old transcripts). */
+  readonly history: SessionHistory;
+  /** Notifications as they are shown, with their buttons (the host suite presses them). */
+  readonly notifier: Notifier;
   /** How long activate() took, in milliseconds (the benchmark reads it through the host suite). */
   readonly activationMs: number;
   /** Re-reads settings and Procfiles now; resolves once the result is applied. */
@@ -148,11 +154,15 @@ function wireWorkersView(
   return { tree, workersView, statusBar };
 }
 
-/** Session panels' revival, session commands and the notices about sessions that need the user. */
-function wireSessions(ctx: ShepherdContext, signIns: AgentSignIns, store: DisposableStore): void {
+/** Session panels' revival, session commands and history, and the notices about sessions that need the user. */
+function wireSessions(ctx: ShepherdContext, signIns: AgentSignIns, store: DisposableStore): SessionHistory {
   const { sessions, panels } = ctx;
   store.add(vscode.window.registerWebviewPanelSerializer(SESSION_VIEW_TYPE, panels));
-  registerSessionCommands(ctx, store);
+  store.add(
+    vscode.workspace.registerTextDocumentContentProvider(TRANSCRIPT_SCHEME, new TranscriptDocumentProvider(ctx)),
+  );
+  const history = new SessionHistory(ctx);
+  registerSessionCommands({ ...ctx, history }, store);
   registerAgentSignIn({ sessions, signIns, notifier: ctx.notifier }, store);
   store.add(
     new SessionAttention(
@@ -163,6 +173,7 @@ function wireSessions(ctx: ShepherdContext, signIns: AgentSignIns, store: Dispos
       (id) => panels.open(id, sessions.get(id)?.title ?? 'Session'),
     ),
   );
+  return history;
 }
 
 /** Applies settings edits, workspace folder changes and granted trust as they happen. */
@@ -223,7 +234,7 @@ function wire(
   const ctx = createShepherdContext(core, context, log, store);
   warnSettingProblems(ctx, settingProblems);
   const { tree, workersView, statusBar } = wireWorkersView(ctx, store);
-  wireSessions(ctx, signIns, store);
+  const history = wireSessions(ctx, signIns, store);
   registerCommands({ ...ctx, selectedWorker: () => workersView.selection.find(isWorkerNode)?.id }, store);
   const fleetTree = wireFleet(context, core, { notifier: ctx.notifier, logger }, store);
   watchSettings(ctx, tree, store);
@@ -250,6 +261,8 @@ function wire(
     workersView,
     fleetTree,
     statusBar,
+    history,
+    notifier: ctx.notifier,
     reconcile: () => ctx.sync.reconcile('requested'),
   };
 }

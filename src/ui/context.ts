@@ -153,7 +153,7 @@ export function createShepherdContext(
     sessions,
     extensionId: extension.extension.id,
     extensionUri: extension.extensionUri,
-    notifier: new Notifier(tasks, logger),
+    notifier: store.add(new Notifier(tasks, logger)),
     openSettings: () => vscode.commands.executeCommand(COMMANDS.openSettings),
     showLog: () => log.show(),
   };

@@ -3,6 +3,7 @@ import { Disposable, DisposableStore } from '../base/events';
 import { AgentConfig, canResume } from './agentConfig';
 import { AgentConnection } from './agentConnection';
 import { PermissionDecision, SessionState, SessionUsage, SessionView } from '../../shared/sessionModel';
+import { titleFromMessage } from './sessionTitle';
 import { Transcript } from './transcripts/transcript';
 import { StoredSession } from './transcripts/storedSession';
 import { WorktreeInfo } from '../worktrees/worktreeModel';
@@ -40,6 +41,8 @@ export class Session implements Disposable {
   cwd: string | undefined;
   /** The git worktree the session runs in, if any. */
   worktree: WorktreeInfo | undefined;
+  /** The user named this session, so its first message does not title it. */
+  renamed: boolean;
 
   constructor(
     readonly id: string,
@@ -47,8 +50,9 @@ export class Session implements Disposable {
     public title: string,
     readonly createdAt: number,
     readonly transcript: Transcript,
-    restored: Pick<StoredSession, 'resumeId' | 'usage' | 'cwd' | 'worktree'> | undefined,
+    restored: Pick<StoredSession, 'resumeId' | 'usage' | 'cwd' | 'worktree' | 'renamed'> | undefined,
   ) {
+    this.renamed = restored?.renamed ?? false;
     this.resumeId = restored?.resumeId;
     this.cwd = restored?.cwd;
     this.worktree = restored?.worktree;
@@ -67,6 +71,19 @@ export class Session implements Disposable {
       return 'stalled';
     }
     return connection.state === 'exited' ? 'exited' : connection.state;
+  }
+
+  /**
+   * Titles the session from `message` when it is the first one and the user has not named the
+   * session. Call before the message enters the transcript. Returns whether the title changed.
+   */
+  titleFromFirstMessage(message: string): boolean {
+    const title = titleFromMessage(message);
+    if (this.renamed || title === undefined || this.transcript.list().some((entry) => entry.kind === 'user')) {
+      return false;
+    }
+    this.title = title;
+    return true;
   }
 
   touch(): void {
@@ -120,6 +137,7 @@ export class Session implements Disposable {
       entries: this.transcript.list(),
       ...(this.cwd === undefined ? {} : { cwd: this.cwd }),
       ...(this.worktree === undefined ? {} : { worktree: this.worktree }),
+      ...(this.renamed ? { renamed: true } : {}),
     };
   }
 

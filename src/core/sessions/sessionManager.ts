@@ -15,7 +15,8 @@ import { PermissionDecision, SessionView, TranscriptChange } from '../../shared/
 import { Session } from './session';
 import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_STALL_TIMEOUT_MS, SessionTimeouts, SessionWatchdog } from './sessionWatchdog';
 import { Transcript } from './transcripts/transcript';
-import { TranscriptSaver } from './transcripts/transcriptSaver';
+import { SessionSaving } from './sessionSaving';
+import { checkTitle } from './sessionTitle';
 import { StoredSession } from './transcripts/storedSession';
 import { TranscriptStore } from './transcripts/transcriptStore';
 import { DEFAULT_POOL_SIZE, WarmPool } from './warmPool';
@@ -97,7 +98,8 @@ export class SessionManager implements Disposable {
   private readonly supervisor: Supervisor;
   private readonly tasks: TaskRegistry;
   private readonly logger: Logger;
-  private readonly store: TranscriptStore | undefined;
+  /** Where transcripts are kept (history reads it too); undefined when sessions are not saved. */
+  readonly store: TranscriptStore | undefined;
   private readonly acpHost: AcpClientHost;
   private readonly pool: WarmPool;
   private readonly changes: Emitter<SessionChange>;
@@ -105,7 +107,7 @@ export class SessionManager implements Disposable {
   private readonly attention: Emitter<AttentionEvent>;
   private readonly signIns: Emitter<SignInEvent>;
   private readonly timer: NodeJS.Timeout;
-  private readonly saver: TranscriptSaver | undefined;
+  private readonly saving: SessionSaving;
   private readonly watchdog: SessionWatchdog;
   private readonly agentSignals: AgentEventSignals = {
     changed: (session) => this.fireChange(session),
@@ -118,7 +120,7 @@ export class SessionManager implements Disposable {
     this.logger = options.logger;
     this.store = options.store;
     this.acpHost = options.acpHost ?? DISK_HOST;
-    this.saver = options.store && new TranscriptSaver(options.store, options.tasks);
+    this.saving = new SessionSaving(options.store, options.tasks);
     this.watchdog = new SessionWatchdog(
       {
         idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
@@ -225,7 +227,7 @@ export class SessionManager implements Disposable {
     });
     if (place.worktree) {
       // Saved at once: a worktree session must survive a reload even before its first message.
-      this.persist(session);
+      this.saving.save(session);
     }
     this.fireChange(session, 'added');
     await session.turnLock.runExclusive(() => this.ensureConnection(session, cwd));
@@ -237,8 +239,11 @@ export class SessionManager implements Disposable {
   async send(id: string, text: string, cwd: string): Promise<void> {
     const session = this.require(id);
     session.touch();
+    if (session.titleFromFirstMessage(text)) {
+      this.retitled(session);
+    }
     session.transcript.addUser(text);
-    this.persist(session);
+    this.saving.save(session);
     await session.turnLock.runExclusive(async () => {
       const connection = await this.ensureConnection(session, cwd);
       if (!connection) {
@@ -256,7 +261,7 @@ export class SessionManager implements Disposable {
         session.stalled = false;
         session.transcript.closeAssistant();
         this.fireChange(session);
-        this.persist(session);
+        this.saving.save(session);
       }
     });
   }
@@ -274,7 +279,7 @@ export class SessionManager implements Disposable {
     if (answered) {
       session.touch();
       this.fireChange(session);
-      this.persist(session);
+      this.saving.save(session);
     }
     return answered;
   }
@@ -303,18 +308,19 @@ export class SessionManager implements Disposable {
       return false;
     }
     session.worktree = worktree;
-    this.persist(session);
+    this.saving.save(session);
     return true;
   }
 
+  /** Names the session (one line, see checkTitle, which throws for an empty or overlong title). */
   rename(id: string, title: string): void {
     const session = this.require(id);
-    session.title = title;
-    this.fireChange(session);
-    this.persist(session);
+    session.title = checkTitle(title);
+    session.renamed = true;
+    this.retitled(session);
   }
 
-  /** Stops the agent and forgets the session, transcript file included. */
+  /** Stops the agent and forgets the session; its transcript stays in the store as history. */
   async close(id: string): Promise<void> {
     const session = await this.mapLock.runExclusive(() => {
       const found = this.sessions.get(id);
@@ -325,8 +331,8 @@ export class SessionManager implements Disposable {
       return;
     }
     session.expectingExit = true;
+    await this.saving.saveClosed(session);
     await session.connection?.close();
-    await this.saver?.remove(id);
     this.fireChange(session, 'removed');
     session.dispose();
   }
@@ -341,7 +347,7 @@ export class SessionManager implements Disposable {
     }
     const { sessions, problems } = await this.store.loadAll();
     await this.mapLock.runExclusive(() => {
-      for (const stored of sessions) {
+      for (const stored of sessions.filter((candidate) => candidate.closedAt === undefined)) {
         const agent = agents.find((a) => a.id === stored.agentId);
         if (!agent) {
           problems.push(`${stored.id}: its agent "${stored.agentId}" is no longer configured`);
@@ -362,6 +368,26 @@ export class SessionManager implements Disposable {
       this.logger.warn(`transcript not restored: ${problem}`);
     }
     return problems;
+  }
+
+  /**
+   * Brings a closed session back from its transcript, to continue it: its agent starts with the next
+   * message (resuming the conversation where the agent can). Saved at once as open again.
+   */
+  async reopen(stored: StoredSession, agent: AgentConfig): Promise<SessionView> {
+    const session = await this.mapLock.runExclusive(() => {
+      const existing = this.sessions.get(stored.id);
+      if (existing) {
+        return existing;
+      }
+      const reopened = this.newSession(stored.id, agent, stored.title, stored.createdAt, stored.entries, stored);
+      this.sessions.set(stored.id, reopened);
+      return reopened;
+    });
+    this.saving.save(session);
+    await this.saving.settled(session.id);
+    this.fireChange(session, 'added');
+    return session.view();
   }
 
   /**
@@ -394,9 +420,9 @@ export class SessionManager implements Disposable {
     clearInterval(this.timer);
     for (const session of this.sessions.values()) {
       session.expectingExit = true;
-      this.persist(session);
+      this.saving.save(session);
     }
-    await this.saver?.flush();
+    await this.saving.flush();
     await this.pool.dispose();
     await Promise.all([...this.sessions.values()].map((session) => session.connection?.close()));
     this.dispose();
@@ -476,7 +502,7 @@ export class SessionManager implements Disposable {
       session.phase = 'failed';
       session.message = describeError(error);
       session.transcript.addError(`Could not start ${session.agent.label}: ${session.message}`);
-      this.persist(session);
+      this.saving.save(session);
       if (error instanceof AgentSignInRequiredError) {
         this.signIns.fire({ session: session.view(), methods: error.methods });
       }
@@ -539,7 +565,7 @@ export class SessionManager implements Disposable {
       session.transcript.addNotice(`The agent stopped (${how}). ${session.nextMessageNotice()}`);
     }
     this.fireChange(session);
-    this.persist(session);
+    this.saving.save(session);
   }
 
   private turnFailed(session: Session, error: unknown): void {
@@ -559,13 +585,14 @@ export class SessionManager implements Disposable {
     this.changes.fire({ kind, view });
   }
 
-  /** Saves the session's transcript in the background (when there is a store). */
-  private persist(session: Session): void {
-    this.saver?.save(
-      session.id,
-      () => session.stored(),
-      () => [...Object.values(session.agent.env), ...(session.connection?.secretValues ?? [])],
-    );
+  /** The title changed: the agent's worker row and every view of the session follow. */
+  private retitled(session: Session): void {
+    const workerId = session.connection?.workerId;
+    if (workerId !== undefined && this.supervisor.get(workerId)) {
+      this.supervisor.relabel(workerId, `${session.agent.label} · ${session.title}`);
+    }
+    this.fireChange(session);
+    this.saving.save(session);
   }
 
   private tick(): void {

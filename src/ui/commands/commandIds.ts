@@ -29,6 +29,8 @@ export const SESSION_COMMANDS = {
   newSession: 'shepherd.session.new',
   openSession: 'shepherd.session.open',
   closeSession: 'shepherd.session.close',
+  renameSession: 'shepherd.session.rename',
+  exportTranscript: 'shepherd.session.exportTranscript',
 } as const;
 
 export type SessionCommandKey = keyof typeof SESSION_COMMANDS;

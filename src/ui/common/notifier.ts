@@ -16,13 +16,28 @@ export interface ProblemNotice {
   readonly actions?: readonly NotificationAction[];
 }
 
+/** A notification as it was shown. */
+export interface ShownNotification {
+  readonly kind: 'info' | 'warning' | 'error';
+  readonly message: string;
+  readonly actions: readonly NotificationAction[];
+}
+
 type Show = (message: string, ...items: string[]) => Thenable<string | undefined>;
 
 /**
  * Shows notifications without blocking the caller. Waiting for the user's click is background work,
  * so it runs as a tracked task: a failing button action is logged, never lost.
  */
-export class Notifier {
+export class Notifier implements vscode.Disposable {
+  private readonly shown = new vscode.EventEmitter<ShownNotification>();
+
+  /**
+   * Fires as each notification is shown. The host suite presses buttons through `actions`, since a
+   * test cannot click a toast; the actions are the very ones the buttons run.
+   */
+  readonly onDidNotify = this.shown.event;
+
   constructor(
     private readonly tasks: TaskRegistry,
     private readonly logger: Logger,
@@ -52,7 +67,17 @@ export class Notifier {
     }
   }
 
-  private show(kind: string, show: Show, message: string, actions: readonly NotificationAction[]): void {
+  dispose(): void {
+    this.shown.dispose();
+  }
+
+  private show(
+    kind: ShownNotification['kind'],
+    show: Show,
+    message: string,
+    actions: readonly NotificationAction[],
+  ): void {
+    this.shown.fire({ kind, message, actions });
     void this.tasks.run(`${kind} notification`, async () => {
       const choice = await show(message, ...actions.map((action) => action.title));
       await actions.find((action) => action.title === choice)?.run();

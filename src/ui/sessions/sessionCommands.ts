@@ -11,13 +11,17 @@ import { SESSION_COMMANDS, SessionCommandKey } from '../commands/commandIds';
 import { pickFolder } from '../common/folderPick';
 import { pickAgent } from './agentPicker';
 import { describeSession } from './sessionPresentation';
+import { SessionHistory } from './sessionHistory';
+import { exportTranscript } from './transcriptDocuments';
+import { checkTitle } from '../../core/sessions/sessionTitle';
+import { describeError } from '../../core/base/logger';
 import { isWorkerNode } from '../workers/workersTree';
 
 /** What the session commands use of the context. */
 export type SessionCommandContext = Pick<
   ShepherdContext,
   'sessions' | 'panels' | 'folders' | 'worktrees' | 'notifier' | 'logger' | 'agents' | 'openSettings' | 'lastAgent'
->;
+> & { readonly history: SessionHistory };
 
 /** Where a new session's agent runs, and what to do once the session exists. */
 export interface AgentPlacement {
@@ -132,13 +136,64 @@ async function newSession(ctx: SessionCommandContext, arg: unknown): Promise<str
   return session.id;
 }
 
+/** From the palette or a panel's title bar, a command acts on the session whose panel is active. */
+async function sessionOfCommand(
+  ctx: SessionCommandContext,
+  arg: unknown,
+  placeHolder: string,
+): Promise<SessionView | undefined> {
+  const active = arg === undefined ? ctx.panels.activeSessionId() : undefined;
+  return (active === undefined ? undefined : ctx.sessions.get(active)) ?? resolveSession(ctx, arg, placeHolder);
+}
+
+function titleProblem(value: string): string | undefined {
+  try {
+    checkTitle(value);
+    return undefined;
+  } catch (error) {
+    return describeError(error);
+  }
+}
+
+/** Rename Session: asks for the name unless a caller (a test, another extension) passes it. */
+async function renameSession(ctx: SessionCommandContext, arg: unknown, given: unknown): Promise<string | undefined> {
+  const session = await sessionOfCommand(ctx, arg, vscode.l10n.t('Rename which session?'));
+  if (!session) {
+    return undefined;
+  }
+  const title =
+    typeof given === 'string'
+      ? given
+      : await vscode.window.showInputBox({
+          prompt: vscode.l10n.t('A name for the session "{0}"', session.title),
+          value: session.title,
+          validateInput: titleProblem,
+        });
+  if (title === undefined) {
+    return undefined;
+  }
+  ctx.sessions.rename(session.id, title);
+  return session.id;
+}
+
 function handlers(ctx: SessionCommandContext): Record<SessionCommandKey, CommandHandler> {
   return {
     newSession: (arg) => newSession(ctx, arg),
     openSession: async (arg) => {
+      if (arg === undefined) {
+        return ctx.history.pick();
+      }
       const session = await resolveSession(ctx, arg, 'Open which session?');
       if (session) {
         ctx.panels.open(session.id, session.title);
+      }
+      return session?.id;
+    },
+    renameSession: (arg, title) => renameSession(ctx, arg, title),
+    exportTranscript: async (arg) => {
+      const session = await sessionOfCommand(ctx, arg, vscode.l10n.t('Export the transcript of which session?'));
+      if (session) {
+        await exportTranscript(ctx, session.id);
       }
       return session?.id;
     },
@@ -146,11 +201,12 @@ function handlers(ctx: SessionCommandContext): Record<SessionCommandKey, Command
       const session = await resolveSession(
         ctx,
         arg,
-        'Close which session? Its agent stops and its transcript is deleted.',
+        vscode.l10n.t('Close which session? Its agent stops; Open Session… still finds its transcript.'),
       );
       if (session && (await ctx.worktrees.beforeClose(session.id))) {
         await ctx.sessions.close(session.id);
         ctx.folders.delete(session.id);
+        ctx.history.prune();
       }
     },
   };

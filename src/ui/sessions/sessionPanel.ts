@@ -242,6 +242,11 @@ export class SessionPanels implements Disposable, vscode.WebviewPanelSerializer<
     return this.panels.get(sessionId);
   }
 
+  /** The session whose panel is the active editor, for commands run from its title bar or the palette. */
+  activeSessionId(): string | undefined {
+    return [...this.panels.values()].find((candidate) => candidate.panel.active)?.sessionId;
+  }
+
   isVisible(sessionId: string): boolean {
     return this.panels.get(sessionId)?.visible ?? false;
   }

@@ -54,7 +54,13 @@ export const statusFile = target(
 
 const textEntry = fc.record(
   {
-    kind: fc.constantFrom('user' as const, 'assistant' as const, 'error' as const, 'notice' as const),
+    kind: fc.constantFrom(
+      'user' as const,
+      'assistant' as const,
+      'thinking' as const,
+      'error' as const,
+      'notice' as const,
+    ),
     id: fc.nat(),
     at: fc.integer({ min: 0 }),
     text: anyText,
@@ -62,8 +68,29 @@ const textEntry = fc.record(
   { noNullPrototype: true },
 );
 
+const planEntry = fc.record(
+  {
+    kind: fc.constant('plan' as const),
+    id: fc.nat(),
+    at: fc.integer({ min: 0 }),
+    items: fc.array(
+      fc.record(
+        {
+          content: anyText,
+          status: fc.constantFrom('pending' as const, 'in_progress' as const, 'completed' as const),
+          priority: fc.constantFrom('high' as const, 'medium' as const, 'low' as const),
+        },
+        { noNullPrototype: true },
+      ),
+      { maxLength: 3 },
+    ),
+  },
+  { noNullPrototype: true },
+);
+
 export const transcriptEntry = fc.oneof(
   textEntry,
+  planEntry,
   fc.record(
     {
       kind: fc.constant('tool' as const),
@@ -105,8 +132,14 @@ export const storedSession = fc.record(
       { noNullPrototype: true },
     ),
     entries: fc.array(transcriptEntry, { maxLength: 4 }),
+    closedAt: fc.integer({ min: 0 }),
+    renamed: fc.boolean(),
   },
-  { noNullPrototype: true },
+  {
+    noNullPrototype: true,
+    // Optional fields are absent, not undefined, in what Shepherd writes and reads back.
+    requiredKeys: ['version', 'id', 'agentId', 'title', 'resumeId', 'createdAt', 'usage', 'entries'],
+  },
 );
 
 export const storedTranscripts = target(

@@ -1,4 +1,4 @@
-import { PermissionDecision, TranscriptEntry } from '../../../shared/sessionModel';
+import { PermissionDecision, PlanItem, TranscriptEntry } from '../../../shared/sessionModel';
 import { FieldReader, isObject } from '../../../shared/untrusted';
 import { WorktreeInfo } from '../../worktrees/worktreeModel';
 
@@ -16,19 +16,52 @@ export interface StoredSession {
   readonly cwd?: string;
   /** The session's git worktree, kept here so a worktree session survives a window reload. */
   readonly worktree?: WorktreeInfo;
+  /** When the user closed the session: it is then history, not restored, but listed and searchable. */
+  readonly closedAt?: number;
+  /** The user named the session: its first message does not title it. */
+  readonly renamed?: boolean;
 }
 
 /** Session ids name files: nothing that could leave the folder or surprise a file system. */
 export const SESSION_ID = /^[a-z0-9-]{1,80}$/;
 
 const DECISIONS: readonly PermissionDecision[] = ['allow', 'deny', 'allow-session'];
-const TEXT_KINDS = ['user', 'assistant', 'error', 'notice'] as const;
-const ENTRY_KINDS = [...TEXT_KINDS, 'tool', 'permission'] as const;
+const TEXT_KINDS = ['user', 'assistant', 'thinking', 'error', 'notice'] as const;
+const ENTRY_KINDS = [...TEXT_KINDS, 'tool', 'permission', 'plan'] as const;
+const PLAN_STATUSES = ['pending', 'in_progress', 'completed'] as const;
+const PLAN_PRIORITIES = ['high', 'medium', 'low'] as const;
 
 export type StoredSessionResult =
   { readonly ok: true; readonly session: StoredSession } | { readonly ok: false; readonly reason: string };
 
-function readEntry(read: FieldReader): TranscriptEntry | undefined {
+/** `where` names the entry (`entries[3]: `), so a bad item is named within it. */
+function readPlanItems(read: FieldReader, raw: unknown, where: string): PlanItem[] | undefined {
+  if (!Array.isArray(raw)) {
+    read.fail('items', 'must be an array');
+    return undefined;
+  }
+  const items: PlanItem[] = [];
+  for (const [index, value] of raw.entries()) {
+    if (!isObject(value)) {
+      read.fail(`items[${index}]`, 'must be an object');
+      return undefined;
+    }
+    const item = read.nested(value, `${where}items[${index}]: `);
+    item.required('content', 'status', 'priority');
+    const [content, status, priority] = [
+      item.text('content'),
+      item.oneOf('status', PLAN_STATUSES),
+      item.oneOf('priority', PLAN_PRIORITIES),
+    ];
+    if (content === undefined || status === undefined || priority === undefined) {
+      return undefined;
+    }
+    items.push({ content, status, priority });
+  }
+  return items;
+}
+
+function readEntry(read: FieldReader, raw: Record<string, unknown>, where: string): TranscriptEntry | undefined {
   if (!read.required('kind', 'id', 'at')) {
     return undefined;
   }
@@ -64,6 +97,11 @@ function readEntry(read: FieldReader): TranscriptEntry | undefined {
       return requestId === undefined || toolName === undefined || input === undefined
         ? undefined
         : { kind, id, at, requestId, toolName, input, description, decision };
+    }
+    case 'plan': {
+      read.required('items');
+      const items = raw.items === undefined ? undefined : readPlanItems(read, raw.items, where);
+      return items === undefined ? undefined : { kind, id, at, items };
     }
     default: {
       read.required('text');
@@ -102,7 +140,7 @@ function readEntries(read: FieldReader, raw: unknown): TranscriptEntry[] | undef
       read.errors.push(`${where} is not an object`);
       return undefined;
     }
-    const entry = readEntry(read.nested(value, `${where}: `));
+    const entry = readEntry(read.nested(value, `${where}: `), value, `${where}: `);
     if (!entry) {
       return undefined;
     }
@@ -149,6 +187,8 @@ export function parseStoredSession(value: unknown): StoredSessionResult {
   const entries = value.entries === undefined ? undefined : readEntries(read, value.entries);
   const cwd = read.text('cwd');
   const worktree = value.worktree === undefined ? undefined : readWorktree(read, value.worktree);
+  const closedAt = read.number('closedAt');
+  const renamed = read.boolean('renamed');
   const [problem] = read.errors;
   if (
     problem !== undefined ||
@@ -161,6 +201,11 @@ export function parseStoredSession(value: unknown): StoredSessionResult {
   ) {
     return { ok: false, reason: problem ?? 'not a Shepherd transcript' };
   }
-  const place = { ...(cwd === undefined ? {} : { cwd }), ...(worktree === undefined ? {} : { worktree }) };
-  return { ok: true, session: { version: 1, id, agentId, title, resumeId, createdAt, usage, entries, ...place } };
+  const optional = {
+    ...(cwd === undefined ? {} : { cwd }),
+    ...(worktree === undefined ? {} : { worktree }),
+    ...(closedAt === undefined ? {} : { closedAt }),
+    ...(renamed === undefined ? {} : { renamed }),
+  };
+  return { ok: true, session: { version: 1, id, agentId, title, resumeId, createdAt, usage, entries, ...optional } };
 }

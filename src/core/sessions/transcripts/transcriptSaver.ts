@@ -33,10 +33,9 @@ export class TranscriptSaver {
     });
   }
 
-  /** Waits for the session's queued saves, then deletes its file, so no late save brings it back. */
-  async remove(id: string): Promise<void> {
+  /** Resolves once the session's saves queued so far have finished. */
+  async settled(id: string): Promise<void> {
     await this.pending.get(id);
-    await this.store.remove(id);
   }
 
   /** Resolves once every save queued so far has finished. */

@@ -31,32 +31,66 @@ export class TranscriptStore {
     await fs.rename(temp, file);
   }
 
-  /** Every readable stored session; unreadable files are reported by name and skipped. */
+  /** Every readable stored session, oldest first; unreadable files are reported by name and skipped. */
   async loadAll(): Promise<{ sessions: StoredSession[]; problems: string[] }> {
+    const sessions: StoredSession[] = [];
+    const problems: string[] = [];
+    for (const id of await this.ids()) {
+      try {
+        sessions.push(await this.load(id));
+      } catch (error) {
+        problems.push(`${id}.json: ${describeError(error)}`);
+      }
+    }
+    return { sessions: sessions.sort((a, b) => a.createdAt - b.createdAt), problems };
+  }
+
+  /** The ids of the stored sessions, most recently saved first, at most `limit` of them. */
+  async recentIds(limit: number): Promise<string[]> {
+    const dated = await Promise.all(
+      (await this.ids()).map(async (id) => {
+        try {
+          return { id, mtimeMs: (await fs.stat(this.fileOf(id))).mtimeMs };
+        } catch (error) {
+          // Closed and pruned between the listing and the stat: not an error, just gone.
+          if (errnoCode(error) === 'ENOENT') {
+            return undefined;
+          }
+          throw error;
+        }
+      }),
+    );
+    return dated
+      .filter((entry) => entry !== undefined)
+      .sort((a, b) => b.mtimeMs - a.mtimeMs)
+      .slice(0, limit)
+      .map((entry) => entry.id);
+  }
+
+  /** One stored session; rejects with the reason when it is missing or not a valid transcript. */
+  async load(id: string): Promise<StoredSession> {
+    const parsed = parseStoredSession(JSON.parse(await fs.readFile(this.fileOf(id), 'utf8')));
+    if (!parsed.ok) {
+      throw new Error(parsed.reason);
+    }
+    return parsed.session;
+  }
+
+  /** Session ids that name files here (a file with another name is none of Shepherd's). */
+  private async ids(): Promise<string[]> {
     let names: string[];
     try {
       names = await fs.readdir(this.dir);
     } catch (error) {
       if (errnoCode(error) === 'ENOENT') {
-        return { sessions: [], problems: [] };
+        return [];
       }
       throw error;
     }
-    const sessions: StoredSession[] = [];
-    const problems: string[] = [];
-    for (const name of names.filter((n) => n.endsWith('.json'))) {
-      try {
-        const parsed = parseStoredSession(JSON.parse(await fs.readFile(path.join(this.dir, name), 'utf8')));
-        if (parsed.ok) {
-          sessions.push(parsed.session);
-        } else {
-          problems.push(`${name}: ${parsed.reason}`);
-        }
-      } catch (error) {
-        problems.push(`${name}: ${describeError(error)}`);
-      }
-    }
-    return { sessions: sessions.sort((a, b) => a.createdAt - b.createdAt), problems };
+    return names
+      .filter((name) => name.endsWith('.json'))
+      .map((name) => name.slice(0, -'.json'.length))
+      .filter((id) => SESSION_ID.test(id));
   }
 
   async remove(id: string): Promise<void> {

@@ -276,4 +276,48 @@ describe('SessionManager', () => {
     assert.deepEqual(manager.placeOf(session.id), { cwd: h.tempDir, worktree: undefined });
     assert.equal(manager.setWorktree('no-such-session', worktree), false);
   });
+
+  it('titles a session from its first message, and a rename sticks across a reload and later messages', async () => {
+    const store = new TranscriptStore(path.join(h.tempDir, 'sessions'));
+    makeManager({ store });
+    const session = await manager.create(fakeAgent, h.tempDir);
+    assert.equal(session.title, 'Fake 1');
+    await manager.send(session.id, '\n  Fix the   login bug\nthen more', h.tempDir);
+    const workerId = manager.get(session.id)?.workerId ?? '';
+    assert.equal(manager.get(session.id)?.title, 'Fix the login bug');
+    assert.equal(h.supervisor.get(workerId)?.label, 'Fake · Fix the login bug');
+    assert.throws(() => manager.rename(session.id, ' \n '), /cannot be empty/);
+    manager.rename(session.id, 'Login\nwork');
+    assert.equal(h.supervisor.get(workerId)?.label, 'Fake · Login work');
+    await manager.shutdown();
+    makeManager({ store });
+    await manager.restore([fakeAgent]);
+    assert.equal(manager.get(session.id)?.title, 'Login work');
+    const renamedFirst = await manager.create(fakeAgent, h.tempDir);
+    manager.rename(renamedFirst.id, 'Named by me');
+    await manager.send(renamedFirst.id, 'hello', h.tempDir);
+    assert.equal(manager.get(renamedFirst.id)?.title, 'Named by me');
+  });
+
+  it('keeps a closed session as history: not restored, but reopened to continue it', async () => {
+    const store = new TranscriptStore(path.join(h.tempDir, 'sessions'));
+    makeManager({ store });
+    const session = await manager.create(fakeAgent, h.tempDir);
+    await manager.send(session.id, 'remember this', h.tempDir);
+    await manager.close(session.id);
+    assert.equal(manager.get(session.id), undefined);
+    const closed = await store.load(session.id);
+    assert.ok(closed.closedAt !== undefined, 'the closed transcript was not marked closed');
+    assert.ok(closed.resumeId, 'the fake agent gave a conversation id to resume');
+    await manager.shutdown();
+    makeManager({ store });
+    await manager.restore([fakeAgent]);
+    assert.deepEqual(manager.list(), [], 'a closed session came back on restore');
+    const reopened = await manager.reopen(closed, fakeAgent);
+    assert.equal(reopened.title, 'remember this');
+    assert.equal((await store.load(session.id).then((s) => s.closedAt)) ?? 'open', 'open');
+    await manager.send(session.id, 'and now', h.tempDir);
+    assert.match(text(session.id), /Resuming the conversation/);
+    assert.match(assistantText(session.id), /you said: remember this\|you said: and now$/);
+  });
 });

@@ -62,7 +62,7 @@ describe('TranscriptSaver', () => {
     );
   });
 
-  it('removes the file only after the queued saves, so none of them brings it back', async () => {
+  it('settles a session once its queued saves landed, the last one winning', async () => {
     for (let i = 0; i < 5; i++) {
       saver.save(
         SESSION_ID,
@@ -70,8 +70,11 @@ describe('TranscriptSaver', () => {
         () => ['unused-secret'],
       );
     }
-    await saver.remove(SESSION_ID);
-    await saver.flush();
-    assert.deepEqual(await fs.readdir(dir), []);
+    await saver.settled(SESSION_ID);
+    const { sessions } = await store.loadAll();
+    assert.deepEqual(
+      sessions.map((s) => s.title),
+      ['save 4'],
+    );
   });
 });

@@ -38,6 +38,26 @@ describe('TranscriptStore', () => {
     assert.deepEqual(sessions, [stored('first', 1), stored('later', 2)]);
   });
 
+  it('reads back thinking and plan entries, and names a bad plan item', async () => {
+    // A session whose agent thought aloud or made a plan used to be refused whole on restore.
+    const store = new TranscriptStore(dir);
+    const session: StoredSession = {
+      ...stored('thinker', 1),
+      entries: [
+        { kind: 'thinking', id: 1, at: 1, text: 'let me see' },
+        { kind: 'plan', id: 2, at: 2, items: [{ content: 'test', status: 'in_progress', priority: 'high' }] },
+      ],
+      closedAt: 5,
+      renamed: true,
+    };
+    await store.save(session, []);
+    const badPlan = { ...stored('bad-plan', 2), entries: [{ kind: 'plan', id: 1, at: 2, items: [{ content: 'x' }] }] };
+    await fs.writeFile(path.join(dir, 'bad-plan.json'), JSON.stringify(badPlan));
+    const { sessions, problems } = await store.loadAll();
+    assert.deepEqual(sessions, [session]);
+    assert.deepEqual(problems, ['bad-plan.json: entries[0]: items[0]: "status" is required']);
+  });
+
   it('refuses a transcript with a malformed entry, naming it, and still loads the others', async () => {
     const store = new TranscriptStore(dir);
     await store.save(stored('good', 1), []);
