@@ -36,6 +36,7 @@ function view(overrides: Partial<WorkerView>): WorkerView {
     nextRestartAt: undefined,
     droppedLines: 0,
     definitionChanged: false,
+    localUrls: [],
     sessionState: undefined,
     ...overrides,
   };
