@@ -76,9 +76,10 @@ export function parseUsageMessage(value: unknown): ParsedUsageMessage {
     case 'selectWorker': {
       const workerId = stringField(value, 'workerId');
       if (!workerId || workerId.length > MAX_ID_CHARS) {
+        const given = describeValue(workerId ?? value.workerId);
         return {
           ok: false,
-          reason: `"selectWorker" needs a "workerId" of 1 to ${MAX_ID_CHARS} characters, not ${describeValue(workerId ?? value.workerId)}`,
+          reason: `"selectWorker" needs a "workerId" of 1 to ${MAX_ID_CHARS} characters, not ${given}`,
         };
       }
       return { ok: true, message: { type: 'selectWorker', workerId } };

@@ -113,6 +113,11 @@ describe('workerFormat', () => {
       'worker;running;ok;settings;stoppable;restartable;haspid;',
     );
     assert.equal(
+      workerContextValue(view({ state: 'running', pid: 1, localUrls: ['http://localhost:3000'] }), noFlags),
+      'worker;running;ok;settings;stoppable;restartable;haspid;url;',
+      'a worker that printed a local URL offers Open in Browser',
+    );
+    assert.equal(
       workerContextValue(view({ state: 'failed', source: 'adhoc' }), {
         removable: true,
         restricted: false,
