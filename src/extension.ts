@@ -18,6 +18,7 @@ import { readSessionSettings } from './ui/sessions/agentSettings';
 import { AgentSignIns, registerAgentSignIn } from './ui/sessions/agentSignIn';
 import { SessionAttention } from './ui/sessions/sessionAttention';
 import { registerSessionCommands } from './ui/sessions/sessionCommands';
+import { registerUsageView } from './ui/usage/usagePanel';
 import { SESSION_VIEW_TYPE, SessionPanels } from './ui/sessions/sessionPanel';
 import { readGroupBy, readStatusFileSetting, SECTION } from './ui/settings/configuration';
 import { recoverOrphans } from './ui/recovery/orphanRecovery';
@@ -152,6 +153,7 @@ function wireSessions(ctx: ShepherdContext, signIns: AgentSignIns, store: Dispos
   const { sessions, panels } = ctx;
   store.add(vscode.window.registerWebviewPanelSerializer(SESSION_VIEW_TYPE, panels));
   registerSessionCommands(ctx, store);
+  registerUsageView(ctx, store);
   registerAgentSignIn({ sessions, signIns, notifier: ctx.notifier }, store);
   store.add(
     new SessionAttention(
