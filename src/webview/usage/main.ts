@@ -61,7 +61,7 @@ function render(message: UsageExtensionMessage): void {
   workerSelect.disabled = workers.length === 0;
   if (message.selectedWorkerId === undefined) {
     show('cpu', 'No workers yet: start one to see its CPU and memory here.');
-    show('rss', '');
+    byId('rss', HTMLDivElement).replaceChildren();
     return;
   }
   const axis = { windowMs: message.windowMs, now: message.now };
