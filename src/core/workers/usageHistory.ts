@@ -11,29 +11,35 @@ export interface SampledWorker {
 /** How far back a worker's CPU and RSS chart reaches: long enough to see a leak or a spike build up. */
 export const USAGE_HISTORY_MS = 10 * 60_000;
 
-/** A fixed-size ring: memory stays at `capacity` samples however long the worker runs. */
+/**
+ * A fixed-size ring in one typed array (time, CPU, RSS per slot): 24 bytes a sample, allocated once,
+ * so memory stays the same however long the worker runs.
+ */
 class SampleRing {
-  private readonly samples: Array<UsageSample | undefined>;
+  private readonly slots: Float64Array;
   private next = 0;
   private count = 0;
 
   constructor(readonly capacity: number) {
-    this.samples = new Array<UsageSample | undefined>(capacity);
+    this.slots = new Float64Array(capacity * 3);
   }
 
-  push(sample: UsageSample): void {
-    this.samples[this.next] = sample;
+  push(at: number, cpuPercent: number, rssBytes: number): void {
+    const slot = this.next * 3;
+    this.slots[slot] = at;
+    this.slots[slot + 1] = cpuPercent;
+    this.slots[slot + 2] = rssBytes;
     this.next = (this.next + 1) % this.capacity;
     this.count = Math.min(this.count + 1, this.capacity);
   }
 
-  /** Oldest first. */
-  list(): UsageSample[] {
+  /** The samples taken at or after `since`, oldest first. */
+  list(since: number): UsageSample[] {
     const list: UsageSample[] = [];
     for (let i = this.count; i > 0; i--) {
-      const sample = this.samples[(this.next - i + this.capacity) % this.capacity];
-      if (sample) {
-        list.push(sample);
+      const slot = ((this.next - i + this.capacity) % this.capacity) * 3;
+      if (this.slots[slot] >= since) {
+        list.push({ at: this.slots[slot], cpuPercent: this.slots[slot + 1], rssBytes: this.slots[slot + 2] });
       }
     }
     return list;
@@ -74,7 +80,7 @@ export class UsageHistory {
         ring = new SampleRing(this.capacity);
         this.rings.set(worker.id, ring);
       }
-      ring.push({ at: now, cpuPercent: usage.cpuPercent, rssBytes: usage.rssBytes });
+      ring.push(now, usage.cpuPercent, usage.rssBytes);
     }
     for (const id of this.rings.keys()) {
       if (!present.has(id)) {
@@ -86,8 +92,7 @@ export class UsageHistory {
 
   /** A worker's samples within the window before `now`, oldest first; empty for an unknown worker. */
   samples(workerId: string, now: number = Date.now()): UsageSample[] {
-    const since = now - USAGE_HISTORY_MS;
-    return (this.rings.get(workerId)?.list() ?? []).filter((sample) => sample.at >= since);
+    return this.rings.get(workerId)?.list(now - USAGE_HISTORY_MS) ?? [];
   }
 
   dispose(): void {
