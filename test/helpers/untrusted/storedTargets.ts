@@ -105,8 +105,26 @@ export const storedSession = fc.record(
       { noNullPrototype: true },
     ),
     entries: fc.array(transcriptEntry, { maxLength: 4 }),
+    dailyUsage: fc.array(
+      fc.record(
+        {
+          day: fc
+            .date({ min: new Date(2000, 0, 1), max: new Date(2099, 11, 31), noInvalidDate: true })
+            .map((date) => date.toISOString().slice(0, 10)),
+          inputTokens: fc.nat(),
+          outputTokens: fc.nat(),
+          costUsd: fc.double({ min: 0, max: 100, noNaN: true }),
+        },
+        { noNullPrototype: true },
+      ),
+      { maxLength: 3 },
+    ),
   },
-  { noNullPrototype: true },
+  {
+    noNullPrototype: true,
+    // Transcripts of older versions have no dailyUsage at all (not an undefined one).
+    requiredKeys: ['version', 'id', 'agentId', 'title', 'resumeId', 'createdAt', 'usage', 'entries'],
+  },
 );
 
 export const storedTranscripts = target(
