@@ -1,7 +1,7 @@
 // Bundles the extension (cjs for the Node extension host), the demo agent and the sentinel it ships
 // (standalone Node scripts), the headless fleet peer (a standalone Node script for machines without an
-// editor) and the session webview (an iife for the browser), and copies the codicon font the webview
-// uses. `--production` minifies; `--watch` rebuilds on change.
+// editor) and the session and usage webviews (iifes for the browser), and copies the codicon font the
+// webviews use. `--production` minifies; `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, readFileSync } from 'node:fs';
 
@@ -64,6 +64,13 @@ const webviewOptions = {
   logLevel: 'info',
 };
 
+/** @type {import('esbuild').BuildOptions} */
+const usageWebviewOptions = {
+  ...webviewOptions,
+  entryPoints: ['src/webview/usage/main.ts'],
+  outfile: 'dist/webview/usage.js',
+};
+
 mkdirSync('dist/webview/codicons', { recursive: true });
 for (const file of ['codicon.css', 'codicon.ttf']) {
   cpSync(`node_modules/@vscode/codicons/dist/${file}`, `dist/webview/codicons/${file}`);
@@ -75,6 +82,7 @@ const contexts = await Promise.all([
   esbuild.context(sentinelOptions),
   esbuild.context(peerOptions),
   esbuild.context(webviewOptions),
+  esbuild.context(usageWebviewOptions),
 ]);
 
 if (watch) {

@@ -20,6 +20,7 @@ import { SessionAttention } from './ui/sessions/sessionAttention';
 import { registerSessionCommands } from './ui/sessions/sessionCommands';
 import { SessionHistory } from './ui/sessions/sessionHistory';
 import { TRANSCRIPT_SCHEME, TranscriptDocumentProvider } from './ui/sessions/transcriptDocuments';
+import { registerUsageView } from './ui/usage/usagePanel';
 import { SESSION_VIEW_TYPE, SessionPanels } from './ui/sessions/sessionPanel';
 import { readGroupBy, readStatusFileSetting, SECTION } from './ui/settings/configuration';
 import { recoverOrphans } from './ui/recovery/orphanRecovery';
@@ -163,6 +164,7 @@ function wireSessions(ctx: ShepherdContext, signIns: AgentSignIns, store: Dispos
   );
   const history = new SessionHistory(ctx);
   registerSessionCommands({ ...ctx, history }, store);
+  registerUsageView(ctx, store);
   registerAgentSignIn({ sessions, signIns, notifier: ctx.notifier }, store);
   store.add(
     new SessionAttention(

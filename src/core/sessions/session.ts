@@ -7,6 +7,7 @@ import { titleFromMessage } from './sessionTitle';
 import { Transcript } from './transcripts/transcript';
 import { StoredSession } from './transcripts/storedSession';
 import { WorktreeInfo } from '../worktrees/worktreeModel';
+import { addDailyUsage, DailyUsage, SessionUsageRecord } from './usageSummary';
 
 /** A few protocol complaints per turn are worth showing; a flood of them is not. */
 export const MAX_PROTOCOL_NOTICES_PER_TURN = 3;
@@ -30,6 +31,8 @@ export class Session implements Disposable {
   message: string | undefined;
   resumeId: string | undefined;
   usage: SessionUsage;
+  /** The same usage per day, for the usage view's chart by day. */
+  dailyUsage: readonly DailyUsage[];
   /** Tools the user allowed for the rest of this session. */
   readonly allowedTools = new Set<string>();
   /** Set while Shepherd itself stops the process (idle cleanup, close), so the exit is not an error. */
@@ -50,13 +53,14 @@ export class Session implements Disposable {
     public title: string,
     readonly createdAt: number,
     readonly transcript: Transcript,
-    restored: Pick<StoredSession, 'resumeId' | 'usage' | 'cwd' | 'worktree' | 'renamed'> | undefined,
+    restored: Pick<StoredSession, 'resumeId' | 'usage' | 'cwd' | 'worktree' | 'renamed' | 'dailyUsage'> | undefined,
   ) {
     this.renamed = restored?.renamed ?? false;
     this.resumeId = restored?.resumeId;
     this.cwd = restored?.cwd;
     this.worktree = restored?.worktree;
     this.usage = restored?.usage ?? { inputTokens: 0, outputTokens: 0, costUsd: 0 };
+    this.dailyUsage = restored?.dailyUsage ?? [];
   }
 
   get state(): SessionState {
@@ -109,11 +113,27 @@ export class Session implements Disposable {
     return true;
   }
 
-  addUsage(inputTokens: number, outputTokens: number, costUsd: number): void {
+  /** Adds one turn's usage, counted on the day the turn ended (`at`, epoch ms). */
+  addUsage(inputTokens: number, outputTokens: number, costUsd: number, at: number = Date.now()): void {
     this.usage = {
       inputTokens: this.usage.inputTokens + inputTokens,
       outputTokens: this.usage.outputTokens + outputTokens,
       costUsd: this.usage.costUsd + costUsd,
+    };
+    if (inputTokens > 0 || outputTokens > 0 || costUsd > 0) {
+      this.dailyUsage = addDailyUsage(this.dailyUsage, { inputTokens, outputTokens, costUsd }, at);
+    }
+  }
+
+  /** What the usage view reads of this session. */
+  usageRecord(): SessionUsageRecord {
+    return {
+      id: this.id,
+      title: this.title,
+      agentLabel: this.agent.label,
+      createdAt: this.createdAt,
+      usage: this.usage,
+      daily: this.dailyUsage,
     };
   }
 
@@ -138,6 +158,7 @@ export class Session implements Disposable {
       ...(this.cwd === undefined ? {} : { cwd: this.cwd }),
       ...(this.worktree === undefined ? {} : { worktree: this.worktree }),
       ...(this.renamed ? { renamed: true } : {}),
+      ...(this.dailyUsage.length === 0 ? {} : { dailyUsage: this.dailyUsage }),
     };
   }
 

@@ -21,6 +21,7 @@ import { StoredSession } from './transcripts/storedSession';
 import { TranscriptStore } from './transcripts/transcriptStore';
 import { DEFAULT_POOL_SIZE, WarmPool } from './warmPool';
 import { WorktreeInfo } from '../worktrees/worktreeModel';
+import { SessionUsageRecord } from './usageSummary';
 
 /** Idle and stall checks need no finer grain than this. */
 export const SESSION_TICK_MS = 1_000;
@@ -201,6 +202,11 @@ export class SessionManager implements Disposable {
       }),
       { inputTokens: 0, outputTokens: 0, costUsd: 0 },
     );
+  }
+
+  /** Every session's usage, per day too: what the usage view charts. */
+  usageRecords(): SessionUsageRecord[] {
+    return [...this.sessions.values()].map((session) => session.usageRecord());
   }
 
   // ---- Commands --------------------------------------------------------------------------

@@ -20,6 +20,8 @@ import { GroupWatcher, WatchedGroup } from '../recovery/groupWatcher';
 import { LaunchedWorker, LaunchEnvironment, LaunchError } from '../process/processLauncher';
 import { GroupAdmission, SHUTTING_DOWN } from './groupAdmission';
 import { sampleUsage } from './usageSampling';
+import { UsageHistory } from './usageHistory';
+import { LocalUrlScanner } from './localUrlScan';
 import { RemnantReporter } from '../process/remnants';
 import { isCleanExit, RestartTracker } from './restartTracker';
 import { SpawnEntry, SpawnRegistry } from '../process/spawnRegistry';
@@ -98,6 +100,8 @@ function sameDefinition(a: WorkerDefinition, b: WorkerDefinition): boolean {
  */
 export class Supervisor implements Disposable {
   readonly registry: SpawnRegistry;
+  /** The last ten minutes of CPU and RSS per worker, for the usage view. */
+  readonly usageHistory: UsageHistory;
 
   private readonly tasks: TaskRegistry;
   private readonly activity: ActivityLog;
@@ -110,6 +114,7 @@ export class Supervisor implements Disposable {
   private readonly status: StatusKeeper;
   private readonly batcher: OutputBatcher;
   private readonly healthScanner: HealthScanner;
+  private readonly urlScanner: LocalUrlScanner;
   private readonly remnants: RemnantReporter;
   private readonly changeEmitter: Emitter<WorkerChange>;
   private readonly markerEmitter: Emitter<WorkerMarker>;
@@ -149,6 +154,8 @@ export class Supervisor implements Disposable {
       droppedLines: (record) => this.changed(record),
     });
     this.healthScanner = new HealthScanner({ activity: this.activity, changed: (record) => this.changed(record) });
+    this.urlScanner = new LocalUrlScanner((record) => this.changed(record));
+    this.usageHistory = new UsageHistory(options.tickMs ?? DEFAULT_TICK_MS, onListenerError);
     this.remnants = new RemnantReporter({
       logger: this.logger,
       activity: this.activity,
@@ -448,6 +455,7 @@ export class Supervisor implements Disposable {
     this.restartTrackers.clear();
     this.changeEmitter.dispose();
     this.markerEmitter.dispose();
+    this.usageHistory.dispose();
     this.activity.dispose();
   }
 
@@ -709,6 +717,7 @@ export class Supervisor implements Disposable {
       .run('tick', async () => {
         const now = Date.now();
         this.healthScanner.scan(this.records.values(), now);
+        this.urlScanner.scan(this.records.values());
         this.enforceMaxRuntime(now);
         await this.sweepDead();
         await this.sampleMetrics();
@@ -736,5 +745,6 @@ export class Supervisor implements Disposable {
     for (const record of await sampleUsage(this.records.values(), this.sampler)) {
       this.changed(record);
     }
+    this.usageHistory.record(this.records.values(), Date.now());
   }
 }

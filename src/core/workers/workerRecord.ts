@@ -68,6 +68,9 @@ export class WorkerRecord {
   /** Seq of the last line handed to output listeners. */
   deliveredSeq = 0;
   healthScannedSeq = 0;
+  urlScannedSeq = 0;
+  /** The local URLs this run printed, newest first (see localUrlScan.ts). */
+  localUrls: readonly string[] = [];
   private compiledPatterns:
     { source: readonly string[]; regexps: Array<{ pattern: string; regexp: RegExp }> } | undefined;
   private cachedView: WorkerView | undefined;
@@ -95,6 +98,7 @@ export class WorkerRecord {
     this.lastLines = [];
     this.health = 'ok';
     this.lastHealthMatch = undefined;
+    this.localUrls = [];
   }
 
   /** Forgets the process once it has ended: no pid, no usage. */
@@ -169,6 +173,7 @@ export class WorkerRecord {
       droppedLines: this.output.droppedLines,
       definitionChanged: this.startedWith !== undefined && entry !== undefined && this.startedWith !== definition,
       sessionState: this.sessionState,
+      localUrls: entry ? this.localUrls : [],
     });
     return this.cachedView;
   }

@@ -56,4 +56,6 @@ export interface WorkerView {
   readonly definitionChanged: boolean;
   /** Set by the session layer for agent workers (idle, busy, waiting-for-input, …). */
   readonly sessionState: string | undefined;
+  /** Local URLs the running process printed (http://localhost:3000), newest first; empty when not running. */
+  readonly localUrls: readonly string[];
 }

@@ -14,6 +14,7 @@ export const COMMANDS = {
   killNow: 'shepherd.worker.killNow',
   rename: 'shepherd.worker.rename',
   editDefinition: 'shepherd.worker.editDefinition',
+  openInBrowser: 'shepherd.worker.openInBrowser',
   stopAll: 'shepherd.workers.stopAll',
   sweepDead: 'shepherd.workers.sweepDead',
   importProcfile: 'shepherd.procfile.import',
@@ -34,6 +35,11 @@ export const SESSION_COMMANDS = {
 } as const;
 
 export type SessionCommandKey = keyof typeof SESSION_COMMANDS;
+
+/** The usage view's command, registered by usagePanel.ts; package.json lists it too. */
+export const USAGE_COMMANDS = {
+  show: 'shepherd.usage.show',
+} as const;
 
 /** Commands on a session's git worktree, registered by worktreeCommands.ts; package.json lists these too. */
 export const WORKTREE_COMMANDS = {

@@ -9,6 +9,7 @@ import { importBackgroundTasks, runTaskAsWorker } from '../settings/taskWorkers'
 import { runCommandAsWorker, validateWorkerName } from '../workers/adhocRun';
 import { editDefinition, openSettingsWhereDefined } from '../settings/definitionLocation';
 import { stopAllWorkers } from '../workers/stopAll';
+import { openInBrowser } from '../workers/openInBrowser';
 import { isObject } from '../../shared/untrusted';
 import { PickOptions } from '../workers/workerPicker';
 import { isWorkerNode } from '../workers/workersTree';
@@ -49,7 +50,8 @@ type WorkerCommandKey =
   | 'revealCwd'
   | 'openTerminal'
   | 'rename'
-  | 'editDefinition';
+  | 'editDefinition'
+  | 'openInBrowser';
 
 const WORKER_PICKS: Record<WorkerCommandKey, PickOptions> = {
   start: {
@@ -86,6 +88,11 @@ const WORKER_PICKS: Record<WorkerCommandKey, PickOptions> = {
     filter: (view) => view.source === 'settings',
     placeHolder: 'Edit the definition of which worker?',
     noneMessage: 'Shepherd: no worker is defined in settings.',
+  },
+  openInBrowser: {
+    filter: (view) => view.localUrls.length > 0,
+    placeHolder: vscode.l10n.t('Open the address of which worker?'),
+    noneMessage: vscode.l10n.t('Shepherd: no running worker has printed a local URL (like http://localhost:3000).'),
   },
 };
 
@@ -186,6 +193,7 @@ function handlers(ctx: CommandContext): Record<CommandKey, CommandHandler> {
     openTerminal: onWorker('openTerminal', (view) => ctx.terminals.show(view.id)),
     rename: onWorker('rename', (view, name) => rename(ctx, view, name)),
     editDefinition: onWorker('editDefinition', (view) => editDefinition(view.id, view.label)),
+    openInBrowser: onWorker('openInBrowser', openInBrowser),
     killNow: (arg) => killNow(ctx, arg),
     runCommand: (arg) => runCommandAsWorker(ctx, arg),
     runTask: (arg) => runTaskAsWorker(ctx, arg),

@@ -147,6 +147,9 @@ export function workerContextValue(view: WorkerView, flags: WorkerFlags): string
   if (hasProcess(view)) {
     words.push('haspid');
   }
+  if (view.localUrls.length > 0) {
+    words.push('url');
+  }
   if (flags.removable) {
     words.push('removable');
   }

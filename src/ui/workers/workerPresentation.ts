@@ -89,6 +89,9 @@ export function workerTooltip(view: WorkerView, restricted: boolean, session?: S
     }
     line('Process', figures.join(', '));
   }
+  if (view.localUrls.length > 0) {
+    line(vscode.l10n.t('Open in Browser'), view.localUrls.join(', '));
+  }
   if (view.lastExit) {
     line('Last exit', `${describeExit(view.lastExit)} at ${time(view.lastExit.at)}`);
   }

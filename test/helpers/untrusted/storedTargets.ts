@@ -134,10 +134,25 @@ export const storedSession = fc.record(
     entries: fc.array(transcriptEntry, { maxLength: 4 }),
     closedAt: fc.integer({ min: 0 }),
     renamed: fc.boolean(),
+    dailyUsage: fc.array(
+      fc.record(
+        {
+          day: fc
+            .date({ min: new Date(2000, 0, 1), max: new Date(2099, 11, 31), noInvalidDate: true })
+            .map((date) => date.toISOString().slice(0, 10)),
+          inputTokens: fc.nat(),
+          outputTokens: fc.nat(),
+          costUsd: fc.double({ min: 0, max: 100, noNaN: true }),
+        },
+        { noNullPrototype: true },
+      ),
+      { maxLength: 3 },
+    ),
   },
   {
     noNullPrototype: true,
-    // Optional fields are absent, not undefined, in what Shepherd writes and reads back.
+    // Optional fields are absent, not undefined, in what Shepherd writes and reads back (older versions
+    // have no dailyUsage at all).
     requiredKeys: ['version', 'id', 'agentId', 'title', 'resumeId', 'createdAt', 'usage', 'entries'],
   },
 );

@@ -10,6 +10,7 @@ import {
   FLEET_COMMANDS,
   ORPHAN_COMMANDS,
   SESSION_COMMANDS,
+  USAGE_COMMANDS,
   WORKTREE_COMMANDS,
 } from '../../../src/ui/commands/commandIds';
 import { GROUP_BY_VALUES } from '../../../src/ui/workers/workerFormat';
@@ -45,6 +46,7 @@ describe('package.json contributions', () => {
     const registered = [
       ...Object.values(COMMANDS),
       ...Object.values(SESSION_COMMANDS),
+      ...Object.values(USAGE_COMMANDS),
       ...Object.values(FLEET_COMMANDS),
       ...Object.values(WORKTREE_COMMANDS),
       ...Object.values(ORPHAN_COMMANDS),

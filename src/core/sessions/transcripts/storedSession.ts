@@ -1,6 +1,7 @@
 import { PermissionDecision, PlanItem, TranscriptEntry } from '../../../shared/sessionModel';
 import { FieldReader, isObject } from '../../../shared/untrusted';
 import { WorktreeInfo } from '../../worktrees/worktreeModel';
+import { DailyUsage, MAX_USAGE_DAYS_KEPT } from '../usageSummary';
 
 /** What is kept of a session between window reloads. */
 export interface StoredSession {
@@ -20,6 +21,8 @@ export interface StoredSession {
   readonly closedAt?: number;
   /** The user named the session: its first message does not title it. */
   readonly renamed?: boolean;
+  /** Usage per day, by the turns' end times (absent in transcripts of older versions). */
+  readonly dailyUsage?: readonly DailyUsage[];
 }
 
 /** Session ids name files: nothing that could leave the folder or surprise a file system. */
@@ -128,6 +131,27 @@ function readUsage(read: FieldReader, raw: unknown): StoredSession['usage'] | un
     : { inputTokens, outputTokens, costUsd };
 }
 
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+function readDailyUsage(read: FieldReader, raw: unknown): DailyUsage[] | undefined {
+  if (!Array.isArray(raw) || raw.length > MAX_USAGE_DAYS_KEPT) {
+    read.fail('dailyUsage', `must be an array of at most ${MAX_USAGE_DAYS_KEPT} days`);
+    return undefined;
+  }
+  const days: DailyUsage[] = [];
+  for (const [index, value] of raw.entries()) {
+    const fields = isObject(value) ? read.nested(value, `dailyUsage[${index}]: `) : undefined;
+    const day = fields?.text('day');
+    const usage = isObject(value) ? readUsage(read, value) : undefined;
+    if (!fields || day === undefined || !DAY.test(day) || !usage) {
+      read.fail(`dailyUsage[${index}]`, 'must be an object with a "day" (YYYY-MM-DD) and its usage');
+      return undefined;
+    }
+    days.push({ day, ...usage });
+  }
+  return days;
+}
+
 function readEntries(read: FieldReader, raw: unknown): TranscriptEntry[] | undefined {
   if (!Array.isArray(raw)) {
     read.fail('entries', 'must be an array');
@@ -189,6 +213,7 @@ export function parseStoredSession(value: unknown): StoredSessionResult {
   const worktree = value.worktree === undefined ? undefined : readWorktree(read, value.worktree);
   const closedAt = read.number('closedAt');
   const renamed = read.boolean('renamed');
+  const dailyUsage = value.dailyUsage === undefined ? undefined : readDailyUsage(read, value.dailyUsage);
   const [problem] = read.errors;
   if (
     problem !== undefined ||
@@ -206,6 +231,7 @@ export function parseStoredSession(value: unknown): StoredSessionResult {
     ...(worktree === undefined ? {} : { worktree }),
     ...(closedAt === undefined ? {} : { closedAt }),
     ...(renamed === undefined ? {} : { renamed }),
+    ...(dailyUsage === undefined ? {} : { dailyUsage }),
   };
   return { ok: true, session: { version: 1, id, agentId, title, resumeId, createdAt, usage, entries, ...optional } };
 }

@@ -33,6 +33,7 @@ function view(id: string, commandLine: string): WorkerView {
     nextRestartAt: undefined,
     droppedLines: 0,
     definitionChanged: false,
+    localUrls: [],
     sessionState: undefined,
   };
 }

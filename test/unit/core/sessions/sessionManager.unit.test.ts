@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { AgentConfig } from '../../../../src/core/sessions/agentConfig';
 import { SessionManager, SessionManagerOptions } from '../../../../src/core/sessions/sessionManager';
 import { TranscriptStore } from '../../../../src/core/sessions/transcripts/transcriptStore';
+import { dayOf } from '../../../../src/core/sessions/usageSummary';
 import { fixture, findMarked, waitFor } from '../../../helpers/processes';
 import { useSupervisor } from '../../../helpers/supervisorFixture';
 
@@ -252,6 +253,22 @@ describe('SessionManager', () => {
     assert.match(assistantText(session.id), /you said: my key is •••/);
     await manager.send(session.id, 'resumed', h.tempDir);
     assert.match(assistantText(session.id), /you said: resumed$/);
+  });
+
+  it('counts each turn on its day for the usage view, and keeps the days with the transcript', async () => {
+    const store = new TranscriptStore(path.join(h.tempDir, 'sessions'));
+    makeManager({ store });
+    const session = await manager.create(fakeAgent, h.tempDir);
+    await manager.send(session.id, 'hello', h.tempDir);
+    await manager.send(session.id, 'again', h.tempDir);
+    const today = { day: dayOf(Date.now()), inputTokens: 22, outputTokens: 14, costUsd: 0.5 };
+    assert.deepEqual(manager.usageRecords()[0].daily, [today]);
+    await manager.shutdown();
+    makeManager({ store });
+    await manager.restore([fakeAgent]);
+    const [restored] = manager.usageRecords();
+    assert.deepEqual(restored.daily, [today], 'the days survive a reload');
+    assert.equal(restored.agentLabel, fakeAgent.label);
   });
 
   it("keeps a worktree session's folder and worktree with its transcript, saved before any message", async () => {

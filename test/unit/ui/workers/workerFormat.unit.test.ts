@@ -36,6 +36,7 @@ function view(overrides: Partial<WorkerView>): WorkerView {
     nextRestartAt: undefined,
     droppedLines: 0,
     definitionChanged: false,
+    localUrls: [],
     sessionState: undefined,
     ...overrides,
   };
@@ -110,6 +111,11 @@ describe('workerFormat', () => {
     assert.equal(
       workerContextValue(view({ state: 'running', pid: 1 }), noFlags),
       'worker;running;ok;settings;stoppable;restartable;haspid;',
+    );
+    assert.equal(
+      workerContextValue(view({ state: 'running', pid: 1, localUrls: ['http://localhost:3000'] }), noFlags),
+      'worker;running;ok;settings;stoppable;restartable;haspid;url;',
+      'a worker that printed a local URL offers Open in Browser',
     );
     assert.equal(
       workerContextValue(view({ state: 'failed', source: 'adhoc' }), {

@@ -1,0 +1,55 @@
+import { contentSecurityPolicy } from './webviewSecurity';
+
+export interface UsagePageOptions {
+  /** The origin allowed to serve styles and fonts (the webview's cspSource). */
+  readonly cspSource: string;
+  /** The one script allowed to run carries this nonce. */
+  readonly scriptNonce: string;
+  /** The URL of an asset of the extension, e.g. `asset('media', 'usage.css')`. */
+  readonly asset: (...parts: string[]) => string;
+}
+
+/**
+ * The usage view's page: the shell its script fills with charts. It runs under the session page's
+ * policy (one nonce'd script, styles from the extension only, no network), and is shared with the
+ * Chromium test so what is tested is what ships.
+ */
+export function usagePageHtml(options: UsagePageOptions): string {
+  const { asset, scriptNonce } = options;
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(options.cspSource, scriptNonce)}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${asset('media', 'usage.css')}">
+<title>Shepherd Usage</title>
+</head>
+<body>
+<header>
+<h1>Usage</h1>
+<div id="totals" role="status" aria-live="polite">Loading…</div>
+</header>
+<section aria-labelledby="per-agent-title">
+<h2 id="per-agent-title">Tokens and cost per agent</h2>
+<div id="per-agent" class="chart"></div>
+</section>
+<section aria-labelledby="per-session-title">
+<h2 id="per-session-title">Tokens and cost per session</h2>
+<div id="per-session" class="chart"></div>
+</section>
+<section aria-labelledby="per-day-title">
+<h2 id="per-day-title">Tokens and cost per day</h2>
+<div id="per-day" class="chart"></div>
+</section>
+<section aria-labelledby="worker-title">
+<h2 id="worker-title">Worker CPU and memory, last 10 minutes</h2>
+<label for="worker">Worker</label> <select id="worker"></select>
+<div id="cpu" class="chart"></div>
+<div id="rss" class="chart"></div>
+</section>
+<p class="legend"><span class="swatch input"></span> input tokens <span class="swatch output"></span> output tokens</p>
+<script nonce="${scriptNonce}" src="${asset('dist', 'webview', 'usage.js')}"></script>
+</body>
+</html>`;
+}
