@@ -11,7 +11,8 @@ import { claudeCli, toAnthropic, toModelRequest } from './claudeCliAdapter';
 export const claudeAcp: AgentCliAdapter = {
   name: 'claude-agent-acp',
   mockApi: 'mock Anthropic API',
-  timeoutMs: 60_000,
+  // Claude Code starts inside the adapter: a resume (a second process, session/load) takes over 30 s here.
+  timeoutMs: 90_000,
   requireInstalled: () => void resolveClaudeAgentAcp(),
   async startMock(script) {
     const requests: ModelRequest[] = [];
