@@ -7,6 +7,7 @@ import {
   geminiToolCallReply,
   startMockGemini,
 } from '../../../../fixtures/mockLlm/geminiServer';
+import * as assert from 'node:assert/strict';
 import { acpResume } from './acpCliResume';
 import { AgentCliAdapter, ModelReply, ModelRequest } from './agentCliSuite';
 
@@ -47,5 +48,19 @@ export const geminiCli: AgentCliAdapter = {
     input: (command, description) => ({ command, description }),
     permission: { deniedResult: /was canceled by the user/, deniedCallFails: false },
   },
-  resume: acpResume,
+  resume: {
+    how: 'through session/load, or says it could not',
+    check(resumed) {
+      // Gemini CLI 0.61's session/load in a new process races with itself: it starts recording the loaded
+      // session afresh (rewriting its chat file to the context alone) before it reads it, then mostly fails
+      // with "Internal error" (details: "No previous sessions found for this project"). Either way the
+      // user must be told the truth.
+      if (/could not reload the conversation/.test(resumed.transcript)) {
+        assert.match(resumed.transcript, /notice:The agent could not reload the conversation \(Internal error\)/);
+        assert.deepEqual(resumed.request?.userTexts, ['third'], 'a new conversation, as the notice says');
+      } else {
+        acpResume.check(resumed);
+      }
+    },
+  },
 };
