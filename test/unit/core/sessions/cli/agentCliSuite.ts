@@ -88,6 +88,8 @@ export interface AgentCliAdapter {
           readonly deniedResult: RegExp | undefined;
           /** Whether the agent reports the denied call as failed (Gemini CLI 0.61 and codex-acp 0.16 leave it pending). */
           readonly deniedCallFails: boolean;
+          /** The agent's own labels for allow and deny (ACP permission options); unset where Shepherd names them. */
+          readonly labels?: { readonly allow: string; readonly deny: string };
         }
       | undefined;
   };
@@ -310,6 +312,10 @@ export function describeAgentCli(adapter: AgentCliAdapter): void {
           assert.match(request.toolName, tool.shownAs);
           assert.match(request.input, new RegExp(`touch ${file}`));
           assert.equal(existsSync(path.join(workspace, file)), false, 'nothing ran before the decision');
+          if (permission.labels) {
+            const label = (d: string): string | undefined => request.choices?.find((c) => c.decision === d)?.label;
+            assert.deepEqual({ allow: label('allow'), deny: label('deny') }, permission.labels, 'the agent own labels');
+          }
 
           assert.ok(manager.respond(session.id, request.requestId, decision));
           await turn;
@@ -333,7 +339,8 @@ export function describeAgentCli(adapter: AgentCliAdapter): void {
             assert.match(transcriptLines(manager, session.id), /notice:Interrupted\./);
             return;
           }
-          const result = requests().at(-1)?.toolResults[0];
+          // The result as the model was told it (whichever request carried it: an agent may ask again).
+          const result = requests().flatMap((r) => r.toolResults)[0];
           if (decision === 'deny') {
             assert.match(result?.content ?? '', permission.deniedResult ?? /./);
           }

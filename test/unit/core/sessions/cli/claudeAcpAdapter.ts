@@ -34,7 +34,11 @@ export const claudeAcp: AgentCliAdapter = {
   shellTool: {
     ...claudeCli.shellTool,
     shownAs: /touch/,
-    permission: { deniedResult: /User refused permission to run tool/, deniedCallFails: true },
+    permission: {
+      deniedResult: /User refused permission to run tool/,
+      deniedCallFails: true,
+      labels: { allow: 'Yes', deny: 'No' },
+    },
   },
   resume: acpResume,
 };

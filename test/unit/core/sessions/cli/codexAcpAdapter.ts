@@ -38,7 +38,11 @@ export const codexAcp: AgentCliAdapter = {
     name: 'exec_command',
     shownAs: /touch/,
     input: (command) => ({ cmd: command }),
-    permission: { deniedResult: undefined, deniedCallFails: false },
+    permission: {
+      deniedResult: undefined,
+      deniedCallFails: false,
+      labels: { allow: 'Yes, proceed', deny: 'No, and tell Codex what to do differently' },
+    },
   },
   resume: acpResume,
 };

@@ -46,7 +46,11 @@ export const geminiCli: AgentCliAdapter = {
     name: 'run_shell_command',
     shownAs: /touch/,
     input: (command, description) => ({ command, description }),
-    permission: { deniedResult: /was canceled by the user/, deniedCallFails: false },
+    permission: {
+      deniedResult: /was canceled by the user/,
+      deniedCallFails: false,
+      labels: { allow: 'Allow', deny: 'Reject' },
+    },
   },
   resume: {
     how: 'through session/load, or says it could not',
