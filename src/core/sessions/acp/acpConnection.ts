@@ -117,6 +117,11 @@ export class AcpConnection implements AgentConnection {
   private sessionId: string | undefined;
   /** While `session/load` replays the conversation, its updates are already in the transcript. */
   private replaying = false;
+  /**
+   * Why the conversation was not reloaded, said with the first turn: while the session opens, the
+   * manager is not yet listening, and a notice fired then was lost (the user saw "Resuming…" only).
+   */
+  private openNotice: string | undefined;
   private turn: AcpTurn | undefined;
   private currentState: ConnectionState = 'idle';
   private nextPermission = 1;
@@ -220,6 +225,10 @@ export class AcpConnection implements AgentConnection {
     this.turn = turn;
     this.setState('busy');
     this.lastOutputAt = Date.now();
+    if (this.openNotice !== undefined) {
+      this.handle({ type: 'notice', text: this.openNotice });
+      this.openNotice = undefined;
+    }
     rpc.agent.request('session/prompt', { sessionId, prompt: [{ type: 'text', text }] }).then(
       (response) => this.endTurn(turn, turnEndOfResponse(response, this.costUsd - turn.costAtStart)),
       (error: unknown) => {
@@ -372,15 +381,12 @@ export class AcpConnection implements AgentConnection {
         this.modes = loaded.modes ? sessionModes(loaded.modes) : this.modes;
         return;
       } catch (error) {
-        this.handle({
-          type: 'notice',
-          text: `The agent could not reload the conversation (${describeError(error)}); starting a new one.`,
-        });
+        this.openNotice = `The agent could not reload the conversation (${describeError(error)}); starting a new one.`;
       } finally {
         this.replaying = false;
       }
     } else if (resumeId !== undefined) {
-      this.handle({ type: 'notice', text: 'This agent cannot reload a conversation: it starts a new one.' });
+      this.openNotice = 'This agent cannot reload a conversation: it starts a new one.';
     }
     const created = await rpc.agent.request('session/new', { cwd: this.cwd, mcpServers: [] });
     this.sessionId = created.sessionId;

@@ -187,6 +187,24 @@ describe('ACP sessions (scripted agent)', function () {
     assert.doesNotMatch(transcriptLines(manager, session.id), /replayed/, 'the replay is not shown twice');
   });
 
+  it('says so when the agent cannot reload the conversation after a kill, instead of a silent fresh start', async () => {
+    const state = path.join(h.tempDir, 'agent-state');
+    await fs.mkdir(state);
+    const { manager, workspace } = await acp.open();
+    const session = await manager.create(fakeAcpAgent({ FAKE_ACP_STATE_DIR: state }), workspace);
+    await manager.send(session.id, 'first', workspace);
+    await manager.send(session.id, 'die', workspace);
+    // The agent lost its saved session (Gemini CLI 0.61 was seen answering session/load this way).
+    await fs.rm(state, { recursive: true });
+    await fs.mkdir(state);
+    await manager.send(session.id, 'third', workspace);
+    assert.equal(assistantTexts(manager, session.id).at(-1), 'You said: third');
+    assert.match(
+      transcriptLines(manager, session.id),
+      /notice:The agent could not reload the conversation \(no such session\); starting a new one\./,
+    );
+  });
+
   it('ends a turn the agent never answers once the cancel grace passes, after the stall watchdog flagged it', async function () {
     this.timeout(30_000);
     const { manager, workspace } = await acp.open({ stallTimeoutMs: 300 });

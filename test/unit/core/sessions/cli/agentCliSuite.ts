@@ -60,19 +60,38 @@ export interface AgentCliAdapter {
   startMock(script: ModelScript): Promise<MockModel>;
   /** The agent as Shepherd runs it, pointed at the mock, with its HOME and config under `root`. */
   agentConfig(options: { baseUrl: string; root: string }): AgentConfig;
-  /** The model the session reports once the agent has announced itself. */
+  /** The model the session reports once the agent has announced itself (an ACP agent names itself). */
   readonly model: string;
-  /** What one mock turn costs when the mock's price is known; undefined when the CLI prices it itself. */
-  readonly costPerTurnUsd: number | undefined;
+  /** What the agent reports of a turn's usage. */
+  readonly usage: {
+    /** Token counts per turn (the mock's 11 in, 7 out), or only the context meter (ACP `usage_update`). */
+    readonly tokens: 'per-turn' | 'context-only';
+    /** One mock turn's cost when the mock's price is known, or priced by the CLI itself, or never reported. */
+    readonly cost: { readonly perTurnUsd: number } | 'priced-by-agent' | 'none';
+  };
   /** The agent's shell tool, which picks the tool scenarios it runs. */
   readonly shellTool: {
     readonly name: string;
+    /** How Shepherd names its calls (an ACP agent gives each call a title of its own). */
+    readonly shownAs: RegExp;
     input(command: string, description: string): JsonObject;
     /**
-     * Set when the agent asks before it runs the tool: the allow and deny scenarios run, and a denied
-     * call's result, as the model sees it, matches `deniedResult`. Unset: the agent runs it unasked.
+     * Set when the agent asks before it runs the tool: the allow and deny scenarios run. Unset: the
+     * agent runs it unasked.
      */
-    readonly permission: { readonly deniedResult: RegExp } | undefined;
+    readonly permission:
+      | {
+          /**
+           * A denied call's result as the model sees it; undefined where a denial ends the turn
+           * without asking the model again (codex-acp's "No" aborts the turn, stop reason cancelled).
+           */
+          readonly deniedResult: RegExp | undefined;
+          /** Whether the agent reports the denied call as failed (Gemini CLI 0.61 and codex-acp 0.16 leave it pending). */
+          readonly deniedCallFails: boolean;
+          /** The agent's own labels for allow and deny (ACP permission options); unset where Shepherd names them. */
+          readonly labels?: { readonly allow: string; readonly deny: string };
+        }
+      | undefined;
   };
   /** How a new process takes up the conversation after the old one was killed. */
   readonly resume: {
@@ -81,9 +100,14 @@ export interface AgentCliAdapter {
     /**
      * Checks that the new process (started with `args`) resumed the conversation, and that `request`,
      * its first to the model, carried it. The user said "first", "second" (cut off by the kill) and
-     * "third"; the model answered "first answer" to the first.
+     * "third"; the model answered "first answer" to the first. `transcript` is the session's, as lines.
      */
-    check(args: readonly string[], root: string, request: ModelRequest | undefined): void;
+    check(resumed: {
+      args: readonly string[];
+      root: string;
+      request: ModelRequest | undefined;
+      transcript: string;
+    }): void;
   };
 }
 
@@ -137,13 +161,22 @@ export function describeAgentCli(adapter: AgentCliAdapter): void {
       const afterFirst = manager.get(session.id);
       assert.equal(afterFirst?.state, 'idle');
       assert.equal(afterFirst?.model, adapter.model, 'the model, from the agent announcing itself');
-      assert.equal(afterFirst?.usage.inputTokens, 11);
-      assert.equal(afterFirst?.usage.outputTokens, 7);
-      const firstCost = afterFirst?.usage.costUsd ?? 0;
-      if (adapter.costPerTurnUsd === undefined) {
-        assert.ok(firstCost > 0, 'the first turn reported a cost');
+      const perTurn = adapter.usage.tokens === 'per-turn';
+      if (perTurn) {
+        assert.equal(afterFirst?.usage.inputTokens, 11);
+        assert.equal(afterFirst?.usage.outputTokens, 7);
       } else {
-        assert.equal(Math.round(firstCost * 1e9), Math.round(adapter.costPerTurnUsd * 1e9), `cost ${firstCost}`);
+        const used = afterFirst?.context?.usedTokens ?? 0;
+        assert.ok(used > 0, `the context meter: ${JSON.stringify(afterFirst?.context)}`);
+      }
+      const firstCost = afterFirst?.usage.costUsd ?? 0;
+      const cost = adapter.usage.cost;
+      if (cost === 'priced-by-agent') {
+        assert.ok(firstCost > 0, 'the first turn reported a cost');
+      } else if (cost === 'none') {
+        assert.equal(afterFirst?.usage.costUsd ?? 0, 0, 'no cost where the agent reports none');
+      } else {
+        assert.equal(Math.round(firstCost * 1e9), Math.round(cost.perTurnUsd * 1e9), `cost ${firstCost}`);
       }
 
       await manager.send(session.id, 'again', workspace);
@@ -161,8 +194,8 @@ export function describeAgentCli(adapter: AgentCliAdapter): void {
         pieces.every((p) => p.length === 5),
         `streamed in 5 deltas each: ${JSON.stringify(pieces)}`,
       );
-      assert.equal(view?.usage.inputTokens, 22);
-      assert.equal(view?.usage.outputTokens, 14);
+      assert.equal(view?.usage.inputTokens, perTurn ? 22 : 0);
+      assert.equal(view?.usage.outputTokens, perTurn ? 14 : 0);
       // A CLI may report a running total per process; the session must add each turn once.
       assert.ok(
         Math.abs((view?.usage.costUsd ?? 0) - 2 * firstCost) < 1e-9,
@@ -244,7 +277,12 @@ export function describeAgentCli(adapter: AgentCliAdapter): void {
       assert.notEqual(view?.workerId, firstWorker);
       assert.match(transcriptLines(manager, session.id), /notice:Resuming the conversation in a new agent process/);
       assert.equal(assistantTexts(manager, session.id).at(-1), 'resumed answer');
-      adapter.resume.check(h.supervisor.definition(view?.workerId ?? '')?.args ?? [], h.tempDir, requests().at(-1));
+      adapter.resume.check({
+        args: h.supervisor.definition(view?.workerId ?? '')?.args ?? [],
+        root: h.tempDir,
+        request: requests().at(-1),
+        transcript: transcriptLines(manager, session.id),
+      });
     });
 
     const tool = adapter.shellTool;
@@ -271,9 +309,13 @@ export function describeAgentCli(adapter: AgentCliAdapter): void {
           assert.equal(h.supervisor.get(workerId)?.sessionState, 'waiting-for-input');
           const request = manager.transcript(session.id).find((e) => e.kind === 'permission');
           assert.ok(request?.kind === 'permission');
-          assert.equal(request.toolName, tool.name);
+          assert.match(request.toolName, tool.shownAs);
           assert.match(request.input, new RegExp(`touch ${file}`));
           assert.equal(existsSync(path.join(workspace, file)), false, 'nothing ran before the decision');
+          if (permission.labels) {
+            const label = (d: string): string | undefined => request.choices?.find((c) => c.decision === d)?.label;
+            assert.deepEqual({ allow: label('allow'), deny: label('deny') }, permission.labels, 'the agent own labels');
+          }
 
           assert.ok(manager.respond(session.id, request.requestId, decision));
           await turn;
@@ -282,17 +324,25 @@ export function describeAgentCli(adapter: AgentCliAdapter): void {
           assert.equal(decided?.kind === 'permission' && decided.decision, decision);
           const call = manager.transcript(session.id).find((e) => e.kind === 'tool');
           assert.ok(
-            call?.kind === 'tool' && call.name === tool.name && call.output !== undefined,
+            call?.kind === 'tool' && tool.shownAs.test(call.name) && call.output !== undefined,
             'the tool call and its result are in the transcript',
           );
-          const result = requests().at(-1)?.toolResults[0];
           if (decision === 'allow') {
             assert.equal(existsSync(path.join(workspace, file)), true, 'the allowed command ran');
             assert.equal(call.isError, false);
           } else {
             assert.equal(existsSync(path.join(workspace, file)), false, 'the denied command did not run');
-            assert.equal(call.isError, true);
-            assert.match(result?.content ?? '', permission.deniedResult);
+            assert.equal(call.isError, permission.deniedCallFails);
+          }
+          if (decision === 'deny' && permission.deniedResult === undefined) {
+            assert.equal(requests().length, 1, 'the denial ended the turn without asking the model again');
+            assert.match(transcriptLines(manager, session.id), /notice:Interrupted\./);
+            return;
+          }
+          // The result as the model was told it (whichever request carried it: an agent may ask again).
+          const result = requests().flatMap((r) => r.toolResults)[0];
+          if (decision === 'deny') {
+            assert.match(result?.content ?? '', permission.deniedResult ?? /./);
           }
           if (result?.isError !== undefined) {
             assert.equal(result.isError, decision === 'deny', 'the model was told whether the call failed');
@@ -312,7 +362,7 @@ export function describeAgentCli(adapter: AgentCliAdapter): void {
         assert.equal(existsSync(path.join(workspace, 'made-by-agent.txt')), true, 'the tool ran in the session folder');
         const call = manager.transcript(session.id).find((e) => e.kind === 'tool');
         assert.ok(call?.kind === 'tool');
-        assert.equal(call.name, tool.name);
+        assert.match(call.name, tool.shownAs);
         assert.match(call.input, /touch made-by-agent\.txt/);
         assert.equal(call.isError, false);
         assert.notEqual(call.output, undefined, 'the result was matched to its call');

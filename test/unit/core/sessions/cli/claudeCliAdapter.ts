@@ -9,11 +9,11 @@ import {
 } from '../../../../fixtures/mockLlm/anthropicServer';
 import { AgentCliAdapter, ModelReply, ModelRequest } from './agentCliSuite';
 
-function toModelRequest(req: AnthropicRequestInfo): ModelRequest {
+export function toModelRequest(req: AnthropicRequestInfo): ModelRequest {
   return { ...req, toolResults: req.toolResults.map((r) => ({ content: r.content, isError: r.is_error })) };
 }
 
-function toAnthropic(reply: ModelReply): AnthropicReply {
+export function toAnthropic(reply: ModelReply): AnthropicReply {
   return reply.type === 'text' ? textReply(reply.text, reply.pacing) : toolUseReply(reply.name, reply.input);
 }
 
@@ -42,15 +42,16 @@ export const claudeCli: AgentCliAdapter = {
   agentConfig: (options) => claudeAgentConfig(options),
   // Pinned by claudeAgentConfig, so the CLI prices the turn from a known table.
   model: 'claude-sonnet-4-5',
-  costPerTurnUsd: undefined,
+  usage: { tokens: 'per-turn', cost: 'priced-by-agent' },
   shellTool: {
     name: 'Bash',
+    shownAs: /^Bash$/,
     input: (command, description) => ({ command, description }),
-    permission: { deniedResult: /denied this tool in Shepherd/ },
+    permission: { deniedResult: /denied this tool in Shepherd/, deniedCallFails: true },
   },
   resume: {
     how: 'by its session id',
-    check(args, _root, request) {
+    check({ args, request }) {
       assert.match(
         args[args.indexOf('--resume') + 1] ?? '',
         /^[0-9a-f-]{36}$/,

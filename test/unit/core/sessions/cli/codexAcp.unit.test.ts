@@ -1,41 +1,16 @@
 import * as assert from 'node:assert/strict';
-import { codexAgentConfig, resolveCodexAcp } from '../../../../fixtures/mockLlm/agentEnv';
+import { codexAgentConfig } from '../../../../fixtures/mockLlm/agentEnv';
 import { startMockResponses } from '../../../../fixtures/mockLlm/responsesServer';
-import { AcpCliAdapter, describeAcpCli } from '../../../../helpers/acpCliSuite';
 import { useCliSessions } from '../../../../helpers/agentSessions';
 import { findMarked } from '../../../../helpers/processes';
 
-/** codex-acp 0.16 (Codex through its ACP adapter) against a mock OpenAI Responses API. */
-const codex: AcpCliAdapter = {
-  name: 'codex-acp',
-  check: () => void resolveCodexAcp(),
-  startMock: (reply) =>
-    startMockResponses((text, toolOutput) => {
-      const answer = reply({ lastUserText: text, toolResult: toolOutput });
-      return answer.kind === 'text'
-        ? { type: 'text', ...answer }
-        : answer.kind === 'tool'
-          ? { type: 'function_call', name: answer.name, args: answer.args }
-          : { type: 'hang' };
-    }),
-  writeTool: (file, content) => ({
-    name: 'exec_command',
-    args: { cmd: `printf '%s\\n' '${content.trimEnd()}' > '${file}'` },
-  }),
-  loadsSessions: true,
-  agent: (baseUrl, root) => codexAgentConfig({ baseUrl, root }),
-  // codex-acp reports usage as usage_update (the context meter), not as per-turn token counts.
-  tokensPerTurn: undefined,
-};
-
-describeAcpCli(codex);
-
+// codex-acp's own check; the shared scenarios run it through codexAcpAdapter.ts.
 describe('codex-acp stopped as a group', function () {
   this.timeout(60_000);
   const cli = useCliSessions();
 
   it('its npm wrapper and the native binary both end when the session stops the worker group', async () => {
-    const mock = await startMockResponses((text) => ({ type: 'text', text: `re: ${text}` }));
+    const mock = await startMockResponses((req) => ({ type: 'text', text: `re: ${req.lastUserText}` }));
     const { manager, workspace } = await cli.open(mock);
     const session = await manager.create(codexAgentConfig({ baseUrl: mock.url, root: cli.h.tempDir }), workspace);
     await manager.send(session.id, 'hello', workspace);

@@ -47,11 +47,11 @@ export const piCli: AgentCliAdapter = {
   agentConfig: (options) => piAgentConfig(options),
   // From the get_state handshake.
   model: PI_MOCK_MODEL,
-  costPerTurnUsd: COST_PER_TURN_USD,
-  shellTool: { name: 'bash', input: (command) => ({ command }), permission: undefined },
+  usage: { tokens: 'per-turn', cost: { perTurnUsd: COST_PER_TURN_USD } },
+  shellTool: { name: 'bash', shownAs: /^bash$/, input: (command) => ({ command }), permission: undefined },
   resume: {
     how: 'from its session file',
-    check(args, root, request) {
+    check({ args, root, request }) {
       // The session file pi named in its handshake, under its agent dir (there is no store here).
       const sessionFile = args[args.indexOf('--session') + 1] ?? '';
       assert.ok(
