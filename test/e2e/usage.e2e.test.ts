@@ -2,6 +2,7 @@
 // on, so its row offers Open in Browser; Show Usage draws the sessions' tokens and the dev server's CPU.
 import * as assert from 'node:assert/strict';
 import type { Frame, Page } from 'playwright-core';
+import { runCommand } from '../harness/browser';
 import { e2e } from './context';
 import { openShepherdView, startCommand, waitForRowState, workerRow } from './shepherdUi';
 
@@ -50,5 +51,14 @@ describe('usage view and links in output', () => {
       { timeout: 20_000 },
     );
     await frame.locator('#rss text.label', { hasText: /Memory \(RSS\) · max \d+ MB/ }).waitFor({ timeout: 5_000 });
+  });
+
+  it('the usage view comes back after a window reload, live again', async () => {
+    const { page } = e2e();
+    await Promise.all([page.waitForEvent('load', { timeout: 60_000 }), runCommand(page, 'Developer: Reload Window')]);
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+    const frame = await usageFrame(page, 60_000);
+    await frame.locator('#totals', { hasText: /tokens/ }).waitFor({ timeout: 30_000 });
+    await frame.locator('#cpu polyline').waitFor({ state: 'attached', timeout: 30_000 });
   });
 });

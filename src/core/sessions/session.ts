@@ -113,22 +113,21 @@ export class Session implements Disposable {
     return true;
   }
 
-  /** Adds one turn's usage, counted on the day the turn ended (`at`, epoch ms). */
-  addUsage(inputTokens: number, outputTokens: number, costUsd: number, at: number = Date.now()): void {
+  /** Adds one turn's usage as it ends, so the per-day chart counts it on today's date. */
+  addUsage(inputTokens: number, outputTokens: number, costUsd: number): void {
     this.usage = {
       inputTokens: this.usage.inputTokens + inputTokens,
       outputTokens: this.usage.outputTokens + outputTokens,
       costUsd: this.usage.costUsd + costUsd,
     };
     if (inputTokens > 0 || outputTokens > 0 || costUsd > 0) {
-      this.dailyUsage = addDailyUsage(this.dailyUsage, { inputTokens, outputTokens, costUsd }, at);
+      this.dailyUsage = addDailyUsage(this.dailyUsage, { inputTokens, outputTokens, costUsd }, Date.now());
     }
   }
 
   /** What the usage view reads of this session. */
   usageRecord(): SessionUsageRecord {
     return {
-      id: this.id,
       title: this.title,
       agentLabel: this.agent.label,
       createdAt: this.createdAt,

@@ -15,7 +15,6 @@ export interface DailyUsage extends SessionUsage {
 
 /** What the usage view reads of a session. */
 export interface SessionUsageRecord {
-  readonly id: string;
   readonly title: string;
   readonly agentLabel: string;
   readonly createdAt: number;

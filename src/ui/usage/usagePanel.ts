@@ -36,6 +36,8 @@ class UsagePanel implements Disposable {
     private readonly onDispose: () => void,
   ) {
     const webview = panel.webview;
+    // Set here, not only at creation: a panel revived after a reload comes back with default options.
+    webview.options = webviewOptions(ctx.extensionUri);
     webview.html = usagePageHtml({
       cspSource: webview.cspSource,
       scriptNonce: nonce(),
@@ -119,10 +121,21 @@ class UsagePanel implements Disposable {
   }
 }
 
-/** Registers Show Usage: it opens the usage view, or reveals it when it is already open. */
+/**
+ * Registers Show Usage, which opens the usage view or reveals it when it is already open, and brings
+ * the view back after a window reload.
+ */
 export function registerUsageView(ctx: UsageContext, store: DisposableStore): void {
   let open: UsagePanel | undefined;
+  const adopt = (panel: vscode.WebviewPanel): void => {
+    open = new UsagePanel(panel, ctx, () => (open = undefined));
+  };
   store.add({ dispose: () => open?.dispose() });
+  store.add(
+    vscode.window.registerWebviewPanelSerializer(USAGE_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel) => (open ? panel.dispose() : adopt(panel)),
+    }),
+  );
   registerGuardedCommand(
     store,
     USAGE_COMMANDS.show,
@@ -138,7 +151,7 @@ export function registerUsageView(ctx: UsageContext, store: DisposableStore): vo
         webviewOptions(ctx.extensionUri),
       );
       panel.iconPath = vscode.Uri.joinPath(ctx.extensionUri, 'media', 'shepherd.svg');
-      open = new UsagePanel(panel, ctx, () => (open = undefined));
+      adopt(panel);
     },
     ctx,
   );

@@ -31,7 +31,6 @@ function record(
     costUsd: costUsd * days.length,
   };
   return {
-    id,
     title: `Session ${id}`,
     agentLabel,
     createdAt: NOW - 30 * DAY_MS,
