@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { Disposable, DisposableStore } from '../../core/base/events';
 import { describeError } from '../../core/base/logger';
-import { summarizeUsage } from '../../core/sessions/usageSummary';
+import { TranscriptHistory } from '../../core/sessions/transcripts/transcriptHistory';
+import { SessionUsageRecord, summarizeUsage } from '../../core/sessions/usageSummary';
 import { USAGE_HISTORY_MS } from '../../core/workers/usageHistory';
 import { usagePageHtml } from '../../shared/usagePage';
 import { parseUsageMessage, UsageExtensionMessage, UsageWorker } from '../../shared/usageProtocol';
@@ -16,7 +17,10 @@ export const USAGE_VIEW_TYPE = 'shepherd.usage';
 export const USAGE_UPDATE_MS = 1_000;
 
 /** What the usage view uses of the context. */
-export type UsageContext = Pick<ShepherdContext, 'supervisor' | 'sessions' | 'extensionUri' | 'logger' | 'notifier'>;
+export type UsageContext = Pick<
+  ShepherdContext,
+  'supervisor' | 'sessions' | 'extensionUri' | 'logger' | 'notifier' | 'tasks' | 'agents'
+>;
 
 /**
  * The usage view: tokens and cost of the sessions, and the CPU and RSS history of one worker. The
@@ -29,6 +33,8 @@ class UsagePanel implements Disposable {
   private disposed = false;
   private selectedWorkerId: string | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** The closed sessions of the transcript store: read when the view opens and when a session closes. */
+  private closed: readonly SessionUsageRecord[] = [];
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -48,7 +54,10 @@ class UsagePanel implements Disposable {
     const later = (): void => this.scheduleUpdate();
     this.subscriptions.add(ctx.supervisor.usageHistory.onDidRecord(later));
     this.subscriptions.add(ctx.supervisor.onDidChangeWorker(later));
-    this.subscriptions.add(ctx.sessions.onDidChangeSession(later));
+    this.subscriptions.add(
+      ctx.sessions.onDidChangeSession((change) => (change.kind === 'removed' ? this.loadClosed() : later())),
+    );
+    this.loadClosed();
     this.subscriptions.add(panel.onDidChangeViewState(later));
   }
 
@@ -80,6 +89,30 @@ class UsagePanel implements Disposable {
     this.update();
   }
 
+  private loadClosed(): void {
+    const store = this.ctx.sessions.store;
+    if (!store) {
+      return;
+    }
+    void this.ctx.tasks.run('read closed sessions for the usage view', async () => {
+      const { items, problems } = await new TranscriptHistory(store).list();
+      for (const problem of problems) {
+        this.ctx.logger.warn(`[usage] a closed session is left out: ${problem}`);
+      }
+      const labels = new Map(this.ctx.agents().map((agent) => [agent.id, agent.label]));
+      this.closed = items
+        .filter((item) => item.closedAt !== undefined)
+        .map((item) => ({
+          title: item.title,
+          agentLabel: labels.get(item.agentId) ?? item.agentId,
+          createdAt: item.createdAt,
+          usage: item.usage,
+          daily: item.dailyUsage,
+        }));
+      this.scheduleUpdate();
+    });
+  }
+
   /** A hidden panel gets nothing (it could not show it); it catches up when it becomes visible. */
   private scheduleUpdate(): void {
     if (!this.ready || this.disposed || !this.panel.visible) {
@@ -104,7 +137,7 @@ class UsagePanel implements Disposable {
     const selected = this.selectedWorkerId;
     this.post({
       type: 'update',
-      summary: summarizeUsage(sessions.usageRecords(), now),
+      summary: summarizeUsage([...sessions.usageRecords(), ...this.closed], now),
       workers,
       selectedWorkerId: selected,
       samples: selected === undefined ? [] : supervisor.usageHistory.samples(selected, now),

@@ -1,5 +1,6 @@
 import { describeError } from '../../base/logger';
 import { SessionUsage, TranscriptEntry } from '../../../shared/sessionModel';
+import { DailyUsage } from '../usageSummary';
 import { StoredSession } from './storedSession';
 import { TranscriptStore } from './transcriptStore';
 
@@ -25,6 +26,8 @@ export interface HistoryItem {
   /** The time of its last transcript entry (its creation when it has none). */
   readonly lastAt: number;
   readonly usage: SessionUsage;
+  /** Per day, by the turns' end times; empty for transcripts older than per-day records. */
+  readonly dailyUsage: readonly DailyUsage[];
   readonly closedAt: number | undefined;
   /** The agent gave a conversation id, so a new process can continue it. */
   readonly hasResumeId: boolean;
@@ -53,6 +56,7 @@ function itemOf(session: StoredSession): HistoryItem {
     createdAt: session.createdAt,
     lastAt: session.entries.reduce((last, entry) => Math.max(last, entry.at), session.createdAt),
     usage: session.usage,
+    dailyUsage: session.dailyUsage ?? [],
     closedAt: session.closedAt,
     hasResumeId: session.resumeId !== undefined,
   };

@@ -42,9 +42,10 @@ describe('TranscriptHistory', () => {
     await fs.rm(dir, { recursive: true, force: true });
   });
 
-  it('lists open and closed sessions newest first, with agent, folder, usage and when they closed', async () => {
+  it('lists open and closed sessions newest first, with agent, folder, usage per day and when they closed', async () => {
     await store.save(stored('old', 1_000, 'first'), []);
-    await store.save(stored('new', 3_000, 'third', { closedAt: 4_000, resumeId: 'r-1' }), []);
+    const daily = [{ day: '2026-12-01', inputTokens: 10, outputTokens: 20, costUsd: 0.5 }];
+    await store.save(stored('new', 3_000, 'third', { closedAt: 4_000, resumeId: 'r-1', dailyUsage: daily }), []);
     await store.save(stored('mid', 2_000, 'second'), []);
     await fs.writeFile(path.join(dir, 'broken.json'), '{');
     const { items, problems } = await history.list();
@@ -58,6 +59,9 @@ describe('TranscriptHistory', () => {
     );
     assert.equal(items[0]?.cwd, '/work/project');
     assert.deepEqual(items[0]?.usage, { inputTokens: 10, outputTokens: 20, costUsd: 0.5 });
+    // The usage view charts closed sessions per day from these.
+    assert.deepEqual(items[0]?.dailyUsage, daily);
+    assert.deepEqual(items[1]?.dailyUsage, [], 'a transcript without per-day records');
     assert.equal(problems.length, 1);
     assert.match(problems[0] ?? '', /^broken\.json: /);
   });
