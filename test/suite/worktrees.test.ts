@@ -11,6 +11,95 @@ import { EXTENSION_ID, markerEnv, updateSetting, useShepherd } from './shepherdH
 
 const AGENT_ID = 'demo-in-worktree';
 
+// The few members of the built-in git extension's API (extensions/git/src/api/git.d.ts) this file reads.
+interface GitChange {
+  readonly uri: vscode.Uri;
+}
+interface GitRepository {
+  readonly rootUri: vscode.Uri;
+  readonly state: {
+    readonly workingTreeChanges: readonly GitChange[];
+    readonly indexChanges: readonly GitChange[];
+    readonly untrackedChanges: readonly GitChange[];
+    readonly mergeChanges: readonly GitChange[];
+  };
+  status(): Promise<void>;
+}
+interface GitApi {
+  openRepository(root: vscode.Uri): Promise<GitRepository | null>;
+}
+interface GitExtension {
+  readonly enabled: boolean;
+  readonly onDidChangeEnablement: vscode.Event<boolean>;
+  getAPI(version: 1): GitApi;
+}
+
+/**
+ * Accept Changes… on the session, answered as a user who takes the first item ("Merge into main") and
+ * keeps the proposed commit message.
+ */
+async function acceptWithMerge(sessionId: string): Promise<void> {
+  const accepting = vscode.commands.executeCommand('shepherd.worktree.accept', sessionId);
+  for (let step = 0; step < 2; step += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+  }
+  await accepting;
+}
+
+/**
+ * A merge editor's tab input (vscode.TabInputTextMerge, newer than the @types/vscode this project builds
+ * against, so read by shape).
+ */
+interface MergeInput {
+  readonly base: vscode.Uri;
+  readonly input1: vscode.Uri;
+  readonly input2: vscode.Uri;
+  readonly result: vscode.Uri;
+}
+
+function isMergeInput(input: unknown): input is MergeInput {
+  return (
+    typeof input === 'object' &&
+    input !== null &&
+    ['base', 'input1', 'input2', 'result'].every((key) => (input as Record<string, unknown>)[key] instanceof vscode.Uri)
+  );
+}
+
+/** Every change the Source Control view lists for `repository`, as paths relative to its root. */
+async function scmChanges(repository: GitRepository): Promise<string[]> {
+  await repository.status();
+  const { workingTreeChanges, indexChanges, untrackedChanges, mergeChanges } = repository.state;
+  return [...workingTreeChanges, ...indexChanges, ...untrackedChanges, ...mergeChanges].map((change) =>
+    path.relative(repository.rootUri.fsPath, change.uri.fsPath),
+  );
+}
+
+/**
+ * The built-in git extension (present in code-server 1.100.3), switched on for this file: the harness
+ * turns it off (`git.enabled: false`) to keep other tests quiet. Parent folders are never opened, so the
+ * fixture workspace (inside Shepherd's own repository) is left out of it.
+ */
+async function enableGitExtension(): Promise<GitApi> {
+  const extension = vscode.extensions.getExtension<GitExtension>('vscode.git');
+  assert.ok(extension, 'the built-in git extension is missing');
+  const config = vscode.workspace.getConfiguration('git');
+  await config.update('openRepositoryInParentFolders', 'never', vscode.ConfigurationTarget.Global);
+  await config.update('enabled', true, vscode.ConfigurationTarget.Global);
+  const git = await extension.activate();
+  if (!git.enabled) {
+    await new Promise<void>((resolve) => {
+      const listener = git.onDidChangeEnablement((enabled) => {
+        if (enabled) {
+          listener.dispose();
+          resolve();
+        }
+      });
+    });
+  }
+  return git.getAPI(1);
+}
+
 describe('worktree sessions', () => {
   afterEach(async () => {
     await Promise.all(test.api.sessions.list().map((session) => test.api.sessions.close(session.id)));
@@ -62,6 +151,10 @@ describe('worktree sessions', () => {
     await updateSetting('sessions.worktree', undefined, vscode.ConfigurationTarget.Global);
     await updateSetting('sessions.poolSize', undefined, vscode.ConfigurationTarget.Global);
     await updateSetting('agents', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace.getConfiguration('git').update('enabled', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('git')
+      .update('openRepositoryInParentFolders', undefined, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await killMarked(marker);
     assert.deepEqual(await findMarked(marker), []);
@@ -95,19 +188,66 @@ describe('worktree sessions', () => {
     const worktree = test.api.sessions.placeOf(id)?.worktree;
     assert.ok(worktree);
     fs.writeFileSync(path.join(worktree.path, 'accepted.txt'), 'from the agent\n');
-    const accepting = vscode.commands.executeCommand('shepherd.worktree.accept', id);
-    // The first item is "Merge into main", then the commit message input keeps its proposed text.
-    for (const step of ['the merge-or-squash pick', 'the commit message']) {
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-      void step;
-    }
-    await accepting;
+    await acceptWithMerge(id);
     await waitFor('the merge in the main tree', () =>
       fs.existsSync(path.join(repo, 'accepted.txt')) ? true : undefined,
     );
     assert.equal(fs.readFileSync(path.join(repo, 'accepted.txt'), 'utf8'), 'from the agent\n');
     assert.equal(git(['status', '--porcelain']), '', 'merged and committed');
     assert.match(git(['log', '-1', '--format=%s']), /Shepherd session/);
+  });
+
+  it('the Source Control view (vscode.git) of the main tree lists nothing while the agent has changes', async () => {
+    const scm = await (await enableGitExtension()).openRepository(vscode.Uri.file(repo));
+    assert.ok(scm, `the git extension did not open ${repo}`);
+    assert.equal(scm.rootUri.fsPath, repo);
+    assert.deepEqual(await scmChanges(scm), [], 'the main tree starts clean');
+    const id = await vscode.commands.executeCommand<string | undefined>('shepherd.session.new', AGENT_ID);
+    assert.ok(id);
+    const worktree = test.api.sessions.placeOf(id)?.worktree;
+    assert.ok(worktree);
+    // The agent's work: an edit, a new file, a deletion and a commit on its branch.
+    fs.writeFileSync(path.join(worktree.path, 'app.txt'), 'one\nTWO\n');
+    git(['commit', '-q', '-am', 'agent edit'], worktree.path);
+    fs.writeFileSync(path.join(worktree.path, 'scratch.txt'), 'agent notes\n');
+    fs.rmSync(path.join(worktree.path, 'app.txt'));
+    assert.notEqual(git(['status', '--porcelain'], worktree.path), '', 'the worktree has changes');
+    assert.deepEqual(await scmChanges(scm), [], 'the main tree’s Source Control view shows none of them');
+    // The same view does list a change of the main tree: the empty list above is not blindness.
+    fs.writeFileSync(path.join(repo, 'users-own.txt'), 'mine\n');
+    try {
+      assert.deepEqual(await scmChanges(scm), ['users-own.txt']);
+    } finally {
+      fs.rmSync(path.join(repo, 'users-own.txt'));
+    }
+  });
+
+  it('Accept that stops on a conflict opens the merge editor on the file, with nothing lost', async () => {
+    const id = await vscode.commands.executeCommand<string | undefined>('shepherd.session.new', AGENT_ID);
+    assert.ok(id);
+    const worktree = test.api.sessions.placeOf(id)?.worktree;
+    assert.ok(worktree);
+    fs.writeFileSync(path.join(worktree.path, 'app.txt'), 'one\nagent\n');
+    fs.writeFileSync(path.join(repo, 'app.txt'), 'one\nuser\n');
+    git(['commit', '-q', '-am', 'the user’s own edit']);
+    try {
+      await acceptWithMerge(id);
+      const merge = await waitFor('the merge editor', () => {
+        const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+        return isMergeInput(input) ? input : undefined;
+      });
+      assert.equal(merge.result.fsPath, path.join(repo, 'app.txt'));
+      const sides = await Promise.all(
+        [merge.base, merge.input1, merge.input2].map(async (uri) =>
+          (await vscode.workspace.openTextDocument(uri)).getText(),
+        ),
+      );
+      assert.deepEqual(sides, ['one\ntwo\n', 'one\nagent\n', 'one\nuser\n'], 'base, incoming (agent), current');
+      assert.match(fs.readFileSync(path.join(repo, 'app.txt'), 'utf8'), /<<<<<<< HEAD\nuser\n=======\nagent\n>>>>>>> /);
+      assert.equal(git(['diff', '--name-only', '--diff-filter=U']), 'app.txt', 'left unmerged for the user to resolve');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      git(['merge', '--abort']);
+    }
   });
 });

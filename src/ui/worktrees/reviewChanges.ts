@@ -4,18 +4,29 @@ import { GitRunner } from '../../core/worktrees/gitRunner';
 import { buildReviewModel, ReviewFile } from '../../core/worktrees/reviewModel';
 import { WorktreeInfo } from '../../core/worktrees/worktreeModel';
 import { gitShowUri } from './gitShowProvider';
+import { DiffSide, reviewContent, reviewSides } from './worktreeWording';
 
 type ChangeTriple = [resource: vscode.Uri, original: vscode.Uri, modified: vscode.Uri];
 
+function sideUri(worktree: WorktreeInfo, side: DiffSide): vscode.Uri {
+  switch (side.kind) {
+    case 'disk':
+      return vscode.Uri.file(path.join(worktree.path, side.path));
+    case 'revision':
+      return gitShowUri(worktree.path, worktree.baseCommit, side.path);
+    case 'empty':
+      return gitShowUri(worktree.path, '', side.path);
+  }
+}
+
 /** The [resource, original, modified] triple `vscode.changes` takes for one file. */
 function tripleFor(worktree: WorktreeInfo, file: ReviewFile): ChangeTriple {
-  const onDisk = vscode.Uri.file(path.join(worktree.path, file.path));
-  const original =
-    file.change === 'added'
-      ? gitShowUri(worktree.path, '', file.path)
-      : gitShowUri(worktree.path, worktree.baseCommit, file.oldPath ?? file.path);
-  const modified = file.change === 'deleted' ? gitShowUri(worktree.path, '', file.path) : onDisk;
-  return [onDisk, original, modified];
+  const { original, modified } = reviewSides(file);
+  return [
+    vscode.Uri.file(path.join(worktree.path, file.path)),
+    sideUri(worktree, original),
+    sideUri(worktree, modified),
+  ];
 }
 
 /**
@@ -29,13 +40,11 @@ export async function openReview(git: GitRunner, worktree: WorktreeInfo, title: 
     void vscode.window.showInformationMessage(`Shepherd: ${title} has no changes against ${worktree.baseLabel}.`);
     return 0;
   }
-  const binaries = model.files.filter((file) => file.binary).map((file) => file.path);
-  const text = model.files.filter((file) => !file.binary);
-  const binaryNote = binaries.length === 0 ? '' : ` (binary, not diffed: ${binaries.join(', ')})`;
+  const content = reviewContent(title, worktree.branch, worktree.baseLabel, model.files);
   await vscode.commands.executeCommand(
     'vscode.changes',
-    `${title}: ${worktree.branch} vs ${worktree.baseLabel}${binaryNote}`,
-    text.map((file) => tripleFor(worktree, file)),
+    content.title,
+    content.diffed.map((file) => tripleFor(worktree, file)),
   );
   return model.files.length;
 }

@@ -82,6 +82,8 @@ export async function chooseAgentPlace(git: GitRunner, folder: string, name: str
   const worktree = await createWorktree(git, {
     folder,
     name,
+    // The name is made up from the agent and the time: two sessions in one second must both start.
+    numberIfTaken: true,
     ...(base === undefined ? {} : { base }),
     ...(readWorktreesFolder() === undefined ? {} : { worktreesFolder: readWorktreesFolder() }),
   });

@@ -17,6 +17,7 @@ import { CommandHandler, registerGuardedCommand } from '../commands/commandGuard
 import { WORKTREE_COMMANDS, WorktreeCommandKey } from '../commands/commandIds';
 import { Notifier } from '../common/notifier';
 import { isWorkerNode } from '../workers/workersTree';
+import { openMergeEditor } from './mergeConflicts';
 import { openReview } from './reviewChanges';
 import { rewindTurn } from './rewindTurn';
 import { SessionWorktrees } from './sessionWorktrees';
@@ -28,6 +29,9 @@ export interface WorktreeCommandDeps {
   readonly notifier: Notifier;
   readonly logger: Logger;
 }
+
+/** Conflicted files opened in a merge editor each; the notification names them all. */
+const MERGE_EDITORS_OPENED = 5;
 
 interface Target {
   readonly sessionId: string;
@@ -86,11 +90,15 @@ async function accept(deps: WorktreeCommandDeps, target: Target): Promise<void> 
   if (result.outcome === 'conflicts') {
     deps.notifier.warn(
       `Merging ${target.worktree.branch} stopped on conflicts in ${result.conflicted.join(', ')}. ` +
-        'Resolve them in the merge editor (Source Control view), then commit.',
+        'Resolve each in the merge editor, save, then commit in the main tree; nothing is lost meanwhile.',
     );
-    const first = result.conflicted[0];
-    if (first !== undefined) {
-      await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(path.join(target.worktree.repoRoot, first)));
+    for (const file of result.conflicted.slice(0, MERGE_EDITORS_OPENED)) {
+      await openMergeEditor(deps.logger, {
+        repoRoot: target.worktree.repoRoot,
+        file,
+        branch: target.worktree.branch,
+        into,
+      });
     }
     return;
   }
