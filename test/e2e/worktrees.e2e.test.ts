@@ -114,7 +114,16 @@ describe('a session in a git worktree', () => {
     assert.equal(fs.readFileSync(path.join(repo, 'README.md'), 'utf8'), '# A project\n', 'the main tree is as it was');
 
     const row = page.locator(`.pane .monaco-list-row[aria-label^="${AGENT_LABEL} · "]`).first();
-    await row.locator('.label-description', { hasText: '1 file +1 −0' }).waitFor({ timeout: 20_000 });
+    // Read as text: the sidebar is narrow and the description's end is cut off with an ellipsis.
+    const description = row.locator('.label-description');
+    const deadline = Date.now() + 20_000;
+    let shown = '';
+    while (!shown.includes('1 file +1 −0')) {
+      assert.ok(Date.now() < deadline, `the row never showed "1 file +1 −0"; last: "${shown}"`);
+      await page.waitForTimeout(200);
+      shown = (await description.textContent()) ?? '';
+    }
+    assert.match(shown, /shepherd\/.* from main · 1 file \+1 −0/);
 
     await frame.locator('#worktree-review').click();
     await page.locator('.tab', { hasText: /shepherd\/.* vs main/ }).waitFor({ timeout: 20_000 });

@@ -10,6 +10,7 @@ import { findMarked, killMarked, newMarker, waitFor } from '../helpers/processes
 import { EXTENSION_ID, markerEnv, updateSetting, useShepherd } from './shepherdHost';
 
 const AGENT_ID = 'demo-in-worktree';
+const OUTSIDE_ID = 'demo-outside-git';
 
 // The few members of the built-in git extension's API (extensions/git/src/api/git.d.ts) this file reads.
 interface GitChange {
@@ -108,6 +109,7 @@ describe('worktree sessions', () => {
   const marker = newMarker();
   let dir = '';
   let repo = '';
+  let outside = '';
   const git = (args: readonly string[], cwd = repo): string =>
     execFileSync('git', [...args], {
       cwd,
@@ -118,7 +120,9 @@ describe('worktree sessions', () => {
   before(async () => {
     dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'shepherd-host-wt-')));
     repo = path.join(dir, 'repo');
+    outside = path.join(dir, 'not-a-repo');
     fs.mkdirSync(repo);
+    fs.mkdirSync(outside);
     git(['init', '-q', '-b', 'main']);
     git(['config', 'user.name', 'Test']);
     git(['config', 'user.email', 'test@localhost']);
@@ -137,6 +141,15 @@ describe('worktree sessions', () => {
           command: process.execPath,
           args: [path.join(extension.extensionPath, 'dist', 'demo-agent.js')],
           cwd: repo,
+          env: markerEnv(marker),
+        },
+        {
+          id: OUTSIDE_ID,
+          label: 'Demo outside git',
+          kind: 'demo',
+          command: process.execPath,
+          args: [path.join(extension.extensionPath, 'dist', 'demo-agent.js')],
+          cwd: outside,
           env: markerEnv(marker),
         },
       ],
@@ -171,14 +184,24 @@ describe('worktree sessions', () => {
     assert.match(worktree.branch, /^shepherd\//);
     fs.writeFileSync(path.join(worktree.path, 'app.txt'), 'one\n2\nthree\n');
     fs.writeFileSync(path.join(worktree.path, 'new.txt'), 'added\n');
+    fs.writeFileSync(path.join(worktree.path, 'logo.bin'), Buffer.from([0, 1, 2, 0, 255]));
     assert.equal(git(['status', '--porcelain']), '', 'the main tree sees none of the agent’s edits');
     const shown = await vscode.commands.executeCommand<number>('shepherd.worktree.review', id);
-    assert.equal(shown, 2);
+    assert.equal(shown, 3);
     const tab = await waitFor('the multi-diff editor', () => {
       const active = vscode.window.tabGroups.activeTabGroup.activeTab;
       return active?.label.includes(`${worktree.branch} vs main`) ? active : undefined;
     });
-    assert.ok(tab);
+    assert.ok(tab.label.includes('(binary, not diffed: logo.bin)'), tab.label);
+    const opened = await vscode.commands.executeCommand<string>('shepherd.worktree.reviewFile', id, 'app.txt');
+    assert.equal(opened, 'app.txt');
+    const diff = await waitFor('the diff editor of app.txt', () => {
+      const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+      return input instanceof vscode.TabInputTextDiff && input.modified.fsPath.endsWith('app.txt') ? input : undefined;
+    });
+    assert.equal(diff.modified.fsPath, path.join(worktree.path, 'app.txt'));
+    assert.equal(diff.original.scheme, 'shepherd-git');
+    assert.equal((await vscode.workspace.openTextDocument(diff.original)).getText(), 'one\ntwo\n', 'the base side');
     assert.equal(git(['status', '--porcelain']), '', 'still clean after the review');
   });
 
@@ -248,6 +271,23 @@ describe('worktree sessions', () => {
     } finally {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       git(['merge', '--abort']);
+    }
+  });
+
+  it('outside a repository the worktree item is there but unavailable: picking it starts no session', async () => {
+    await updateSetting('sessions.worktree', 'ask', vscode.ConfigurationTarget.Global);
+    try {
+      const sessions = test.api.sessions.list().length;
+      const starting = vscode.commands.executeCommand<string | undefined>('shepherd.session.new', OUTSIDE_ID);
+      // "Run the agent where?": the workspace folder first, then "New worktree (unavailable)".
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      // It used to start the agent in the folder itself, where it edits the user's files in place.
+      assert.equal(await starting, undefined);
+      assert.equal(test.api.sessions.list().length, sessions);
+    } finally {
+      await updateSetting('sessions.worktree', 'always', vscode.ConfigurationTarget.Global);
     }
   });
 });

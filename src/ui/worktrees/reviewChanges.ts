@@ -48,3 +48,59 @@ export async function openReview(git: GitRunner, worktree: WorktreeInfo, title: 
   );
   return model.files.length;
 }
+
+const CHANGE_WORDS: Readonly<Record<ReviewFile['change'], string>> = {
+  added: 'added',
+  modified: 'modified',
+  deleted: 'deleted',
+  renamed: 'renamed',
+};
+
+async function pickFile(files: readonly ReviewFile[], title: string): Promise<ReviewFile | undefined> {
+  const items = files.map((file) => ({
+    label: file.path,
+    description: file.binary
+      ? `${CHANGE_WORDS[file.change]}, binary`
+      : `${CHANGE_WORDS[file.change]} +${file.insertions} −${file.deletions}`,
+    ...(file.oldPath === undefined ? {} : { detail: `from ${file.oldPath}` }),
+    file,
+  }));
+  return (await vscode.window.showQuickPick(items, { placeHolder: `Which file of ${title}?` }))?.file;
+}
+
+/**
+ * Opens one changed file alone in VS Code's diff editor (the base's version read-only against the
+ * worktree's file): `filePath` when given, else the user picks. A binary file is listed, not diffed.
+ * Resolves with the file opened, or undefined.
+ */
+export async function openFileReview(
+  git: GitRunner,
+  worktree: WorktreeInfo,
+  title: string,
+  filePath: string | undefined,
+): Promise<string | undefined> {
+  const { files } = await buildReviewModel(git, worktree);
+  if (files.length === 0) {
+    void vscode.window.showInformationMessage(`Shepherd: ${title} has no changes against ${worktree.baseLabel}.`);
+    return undefined;
+  }
+  const file = filePath === undefined ? await pickFile(files, title) : files.find((entry) => entry.path === filePath);
+  if (!file) {
+    if (filePath !== undefined) {
+      throw new Error(`${filePath} is not among the files ${title} changed against ${worktree.baseLabel}.`);
+    }
+    return undefined;
+  }
+  if (file.binary) {
+    void vscode.window.showInformationMessage(`Shepherd: ${file.path} is a binary file; it is listed, not diffed.`);
+    return undefined;
+  }
+  const [, original, modified] = tripleFor(worktree, file);
+  await vscode.commands.executeCommand(
+    'vscode.diff',
+    original,
+    modified,
+    `${file.path} (${worktree.branch} vs ${worktree.baseLabel})`,
+  );
+  return file.path;
+}

@@ -18,7 +18,7 @@ import { WORKTREE_COMMANDS, WorktreeCommandKey } from '../commands/commandIds';
 import { Notifier } from '../common/notifier';
 import { isWorkerNode } from '../workers/workersTree';
 import { openMergeEditor } from './mergeConflicts';
-import { openReview } from './reviewChanges';
+import { openFileReview, openReview } from './reviewChanges';
 import { rewindTurn } from './rewindTurn';
 import { SessionWorktrees } from './sessionWorktrees';
 
@@ -187,6 +187,12 @@ function handlers(deps: WorktreeCommandDeps): Record<WorktreeCommandKey, Command
     };
   return {
     review: withTarget((target) => openReview(deps.git, target.worktree, target.title)),
+    // From a caller: (session id, the file's path); from the palette or the tree, the file is picked.
+    reviewFile: async (arg, filePath) => {
+      const target = await resolveTarget(deps, arg);
+      const file = typeof filePath === 'string' ? filePath : undefined;
+      return target && openFileReview(deps.git, target.worktree, target.title, file);
+    },
     accept: withTarget((target) => accept(deps, target)),
     keep: withTarget((target) => keep(deps, target)),
     discard: withTarget((target) => discard(deps, target)),

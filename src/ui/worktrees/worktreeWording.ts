@@ -63,3 +63,39 @@ export function reviewContent(
   const note = binaries.length === 0 ? '' : ` (binary, not diffed: ${fileList(binaries)})`;
   return { title: `${title}: ${branch} vs ${base}${note}`, diffed: files.filter((file) => !file.binary) };
 }
+
+/** What "Run the agent where?" offers; `unavailable` is the worktree option shown disabled. */
+export type PlaceChoice = 'folder' | 'worktree' | 'worktree-from' | 'unavailable';
+
+/** One item of "Run the agent where?" (a vscode.QuickPickItem with its choice). */
+export interface PlaceItem {
+  readonly choice: PlaceChoice;
+  readonly label: string;
+  readonly description?: string;
+  readonly detail?: string;
+}
+
+/**
+ * The items of "Run the agent where?": the workspace folder, then a new worktree from HEAD's branch
+ * (or commit) or from another branch; outside a repository, the worktree option with the reason it
+ * cannot be had.
+ */
+export function placeItems(repo: { readonly branch: string | undefined; readonly head: string } | Error): PlaceItem[] {
+  const folder: PlaceItem = {
+    choice: 'folder',
+    label: '$(folder) Workspace folder',
+    description: 'edit files in place',
+  };
+  if (repo instanceof Error) {
+    return [
+      folder,
+      { choice: 'unavailable', label: '$(circle-slash) New worktree (unavailable)', detail: repo.message },
+    ];
+  }
+  const from = repo.branch ?? repo.head.slice(0, 7);
+  return [
+    folder,
+    { choice: 'worktree', label: '$(git-branch) New worktree', description: `from ${from}, on a shepherd/ branch` },
+    { choice: 'worktree-from', label: '$(git-branch) New worktree from another branch…' },
+  ];
+}

@@ -3,6 +3,7 @@ import { ReviewFile } from '../../../../src/core/worktrees/reviewModel';
 import {
   describeWorktree,
   fileList,
+  placeItems,
   quoteMessage,
   reviewContent,
   reviewSides,
@@ -69,6 +70,30 @@ describe('worktree wording', () => {
     assert.equal(
       reviewContent('Demo 1', 'shepherd/x', 'main', [files[0] as ReviewFile]).title,
       'Demo 1: shepherd/x vs main',
+    );
+  });
+
+  it('offers the folder and two worktrees in a repository, and the worktree with its reason outside one', () => {
+    assert.deepEqual(
+      placeItems({ branch: 'main', head: 'abcdef0123' }).map((item) => [item.choice, item.description]),
+      [
+        ['folder', 'edit files in place'],
+        ['worktree', 'from main, on a shepherd/ branch'],
+        ['worktree-from', undefined],
+      ],
+    );
+    assert.equal(
+      placeItems({ branch: undefined, head: 'abcdef0123' })[1]?.description,
+      'from abcdef0, on a shepherd/ branch',
+    );
+    const outside = placeItems(new Error('/tmp/x is not inside a git repository'));
+    assert.deepEqual(
+      outside.map((item) => [item.choice, item.detail]),
+      [
+        ['folder', undefined],
+        ['unavailable', '/tmp/x is not inside a git repository'],
+      ],
+      'the unavailable worktree is its own choice, never the folder in disguise',
     );
   });
 });
