@@ -16,6 +16,7 @@ import { openShepherdView, pickItem, sessionFrame, startCommand, waitForShepherd
 
 const AGENT_LABEL = 'Demo agent';
 const QUICK_INPUT = '.quick-input-widget';
+const SESSION_ROW = `.pane .monaco-list-row[aria-label^="${AGENT_LABEL}"][aria-label*=", session "]`;
 
 /** Waits for the quick pick or input box a command opened (its prompt or placeholder), then presses Enter. */
 async function acceptQuickInput(page: Page, prompt: string): Promise<void> {
@@ -113,7 +114,8 @@ describe('a session in a git worktree', () => {
     assert.equal(fs.readFileSync(path.join(worktree, 'README.md'), 'utf8'), `# A project\n${GREETING_LINE}\n`);
     assert.equal(fs.readFileSync(path.join(repo, 'README.md'), 'utf8'), '# A project\n', 'the main tree is as it was');
 
-    const row = page.locator(`.pane .monaco-list-row[aria-label^="${AGENT_LABEL} · "]`).first();
+    // The session's row: the only session of this window ("<agent> · <title>, session idle").
+    const row = page.locator(SESSION_ROW).first();
     // Read as text: the sidebar is narrow and the description's end is cut off with an ellipsis.
     const description = row.locator('.label-description');
     const deadline = Date.now() + 20_000;
@@ -151,13 +153,12 @@ describe('a session in a git worktree', () => {
     const dialog = page.locator('.monaco-dialog-box');
     await dialog.filter({ hasText: /changed 1 file\(s\) in shepherd\// }).waitFor({ timeout: 20_000 });
     await dialog.locator('.monaco-button', { hasText: 'Discard' }).click();
-    await eventually('the worktree removed', () =>
-      fs.readdirSync(`${repo}.worktrees`).length === 0 ? true : undefined,
+    await eventually('the worktree and its branch removed', () =>
+      fs.readdirSync(`${repo}.worktrees`).length === 0 && git(['branch', '--list', 'shepherd/*']) === ''
+        ? true
+        : undefined,
     );
-    assert.equal(git(['branch', '--list', 'shepherd/*']), '', 'the branch is gone too');
     await openShepherdView(page);
-    await page
-      .locator(`.pane .monaco-list-row[aria-label^="${AGENT_LABEL} · "]`)
-      .waitFor({ state: 'detached', timeout: 20_000 });
+    await page.locator(SESSION_ROW).waitFor({ state: 'detached', timeout: 20_000 });
   });
 });

@@ -290,4 +290,32 @@ describe('worktree sessions', () => {
       await updateSetting('sessions.worktree', 'always', vscode.ConfigurationTarget.Global);
     }
   });
+
+  it('asked where, "New worktree from another branch…" starts the worktree from the branch picked', async () => {
+    git(['branch', 'feature']);
+    git(['worktree', 'add', '-q', path.join(dir, 'feature-tree'), 'feature']);
+    fs.writeFileSync(path.join(dir, 'feature-tree', 'feature.txt'), 'from the feature branch\n');
+    git(['add', '-A'], path.join(dir, 'feature-tree'));
+    git(['commit', '-q', '-m', 'feature work'], path.join(dir, 'feature-tree'));
+    await updateSetting('sessions.worktree', 'ask', vscode.ConfigurationTarget.Global);
+    try {
+      const starting = vscode.commands.executeCommand<string | undefined>('shepherd.session.new', AGENT_ID);
+      // Workspace folder, New worktree, New worktree from another branch…; then the branches, by name.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
+      await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      const id = await starting;
+      assert.ok(id, 'no session started');
+      const worktree = test.api.sessions.placeOf(id)?.worktree;
+      assert.ok(worktree);
+      assert.equal(worktree.baseLabel, 'feature');
+      assert.equal(worktree.baseCommit, git(['rev-parse', 'feature']));
+      assert.equal(fs.readFileSync(path.join(worktree.path, 'feature.txt'), 'utf8'), 'from the feature branch\n');
+    } finally {
+      await updateSetting('sessions.worktree', 'always', vscode.ConfigurationTarget.Global);
+    }
+  });
 });
