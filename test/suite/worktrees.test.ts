@@ -1,13 +1,13 @@
 // Worktree sessions in the real extension host: the demo agent in a worktree of a temporary repository
 // (the fixture workspace lives inside Shepherd's own repository, so the agent's cwd points elsewhere).
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { findMarked, killMarked, newMarker, waitFor } from '../helpers/processes';
-import { EXTENSION_ID, markerEnv, updateSetting, useShepherd } from './shepherdHost';
+import { EXTENSION_ID, markerEnv, updateSetting, useShepherd, workspaceFolder } from './shepherdHost';
 
 const AGENT_ID = 'demo-in-worktree';
 const OUTSIDE_ID = 'demo-outside-git';
@@ -35,17 +35,9 @@ interface GitExtension {
   getAPI(version: 1): GitApi;
 }
 
-/**
- * Accept Changes… on the session, answered as a user who takes the first item ("Merge into main") and
- * keeps the proposed commit message.
- */
+/** Accept Changes… as a caller gives it: merge, with the message a user would keep. */
 async function acceptWithMerge(sessionId: string): Promise<void> {
-  const accepting = vscode.commands.executeCommand('shepherd.worktree.accept', sessionId);
-  for (let step = 0; step < 2; step += 1) {
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-  }
-  await accepting;
+  await vscode.commands.executeCommand('shepherd.worktree.accept', sessionId, 'merge', 'Demo (Shepherd session)');
 }
 
 /**
@@ -67,6 +59,23 @@ function isMergeInput(input: unknown): input is MergeInput {
   );
 }
 
+/**
+ * The files of a multi-diff editor's tab, by name (vscode.TabInputTextMultiDiff, newer than this project's
+ * @types/vscode, so read by shape).
+ */
+function multiDiffFiles(input: unknown): string[] | undefined {
+  const diffs = typeof input === 'object' && input !== null ? Reflect.get(input, 'textDiffs') : undefined;
+  if (!Array.isArray(diffs)) {
+    return undefined;
+  }
+  return diffs
+    .map((diff: unknown) => {
+      const modified = typeof diff === 'object' && diff !== null ? Reflect.get(diff, 'modified') : undefined;
+      return modified instanceof vscode.Uri ? path.basename(modified.path) : String(modified);
+    })
+    .sort();
+}
+
 /** Every change the Source Control view lists for `repository`, as paths relative to its root. */
 async function scmChanges(repository: GitRepository): Promise<string[]> {
   await repository.status();
@@ -77,16 +86,32 @@ async function scmChanges(repository: GitRepository): Promise<string[]> {
 }
 
 /**
- * The built-in git extension (present in code-server 1.100.3), switched on for this file: the harness
- * turns it off (`git.enabled: false`) to keep other tests quiet. Parent folders are never opened, so the
- * fixture workspace (inside Shepherd's own repository) is left out of it.
+ * What this file sets for the built-in git extension (present in code-server 1.100.3): the harness turns
+ * it off (`git.enabled: false`) to keep other tests quiet. The temporary repository lies outside the
+ * workspace, which the extension opens only with `openRepositoryInParentFolders: always`; Shepherd's own
+ * repository (the fixture workspace lies inside it) is ignored.
  */
+function gitExtensionSettings(shepherdRepo: string): Record<string, unknown> {
+  return {
+    ignoredRepositories: shepherdRepo === '' ? [] : [shepherdRepo],
+    openRepositoryInParentFolders: 'always',
+    enabled: true,
+  };
+}
+
+/** The built-in git extension, switched on; see gitExtensionSettings. */
 async function enableGitExtension(): Promise<GitApi> {
   const extension = vscode.extensions.getExtension<GitExtension>('vscode.git');
   assert.ok(extension, 'the built-in git extension is missing');
+  // Empty where the fixture is not inside a checkout (an unpacked archive): then nothing needs ignoring.
+  const shepherdRepo = spawnSync('git', ['rev-parse', '--show-toplevel'], {
+    cwd: workspaceFolder().uri.fsPath,
+    encoding: 'utf8',
+  }).stdout.trim();
   const config = vscode.workspace.getConfiguration('git');
-  await config.update('openRepositoryInParentFolders', 'never', vscode.ConfigurationTarget.Global);
-  await config.update('enabled', true, vscode.ConfigurationTarget.Global);
+  for (const [key, value] of Object.entries(gitExtensionSettings(shepherdRepo))) {
+    await config.update(key, value, vscode.ConfigurationTarget.Global);
+  }
   const git = await extension.activate();
   if (!git.enabled) {
     await new Promise<void>((resolve) => {
@@ -164,10 +189,9 @@ describe('worktree sessions', () => {
     await updateSetting('sessions.worktree', undefined, vscode.ConfigurationTarget.Global);
     await updateSetting('sessions.poolSize', undefined, vscode.ConfigurationTarget.Global);
     await updateSetting('agents', undefined, vscode.ConfigurationTarget.Global);
-    await vscode.workspace.getConfiguration('git').update('enabled', undefined, vscode.ConfigurationTarget.Global);
-    await vscode.workspace
-      .getConfiguration('git')
-      .update('openRepositoryInParentFolders', undefined, vscode.ConfigurationTarget.Global);
+    for (const key of Object.keys(gitExtensionSettings(''))) {
+      await vscode.workspace.getConfiguration('git').update(key, undefined, vscode.ConfigurationTarget.Global);
+    }
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await killMarked(marker);
     assert.deepEqual(await findMarked(marker), []);
@@ -193,6 +217,7 @@ describe('worktree sessions', () => {
       return active?.label.includes(`${worktree.branch} vs main`) ? active : undefined;
     });
     assert.ok(tab.label.includes('(binary, not diffed: logo.bin)'), tab.label);
+    assert.deepEqual(multiDiffFiles(tab.input), ['app.txt', 'new.txt'], 'the text files, each in its own diff');
     const opened = await vscode.commands.executeCommand<string>('shepherd.worktree.reviewFile', id, 'app.txt');
     assert.equal(opened, 'app.txt');
     const diff = await waitFor('the diff editor of app.txt', () => {
@@ -269,8 +294,12 @@ describe('worktree sessions', () => {
       assert.match(fs.readFileSync(path.join(repo, 'app.txt'), 'utf8'), /<<<<<<< HEAD\nuser\n=======\nagent\n>>>>>>> /);
       assert.equal(git(['diff', '--name-only', '--diff-filter=U']), 'app.txt', 'left unmerged for the user to resolve');
     } finally {
+      // Reverted first: closing an unresolved merge editor would save its result over the aborted merge.
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-      git(['merge', '--abort']);
+      if (fs.existsSync(path.join(repo, '.git', 'MERGE_HEAD'))) {
+        git(['merge', '--abort']);
+      }
     }
   });
 

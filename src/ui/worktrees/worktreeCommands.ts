@@ -69,8 +69,23 @@ async function askMessage(target: Target, prompt: string): Promise<string | unde
   });
 }
 
-async function accept(deps: WorktreeCommandDeps, target: Target): Promise<void> {
-  const into = (await deps.git.text({ cwd: target.worktree.repoRoot, args: ['branch', '--show-current'] })).trim();
+/** How to accept: merge or squash, and the commit message; asked for unless a caller gave them. */
+async function askAcceptance(
+  target: Target,
+  into: string,
+  given: { readonly mode: unknown; readonly message: unknown },
+): Promise<{ mode: AcceptMode; message: string } | undefined> {
+  // Only strings count as given: a tree's context menu passes its selection after the row.
+  if (typeof given.mode === 'string' || typeof given.message === 'string') {
+    if (
+      (given.mode !== 'merge' && given.mode !== 'squash') ||
+      typeof given.message !== 'string' ||
+      !given.message.trim()
+    ) {
+      throw new Error('Accept Changes takes a mode ("merge" or "squash") and a non-empty commit message, or neither.');
+    }
+    return { mode: given.mode, message: given.message };
+  }
   const picked = await vscode.window.showQuickPick(
     [
       { label: `Merge into ${into}`, mode: 'merge' as AcceptMode, description: 'keeps the agent’s commits' },
@@ -79,11 +94,22 @@ async function accept(deps: WorktreeCommandDeps, target: Target): Promise<void> 
     { placeHolder: `Accept the changes of ${target.title}` },
   );
   const message = picked && (await askMessage(target, 'Message of the commit'));
-  if (!picked || message === undefined) {
+  return picked && message !== undefined ? { mode: picked.mode, message } : undefined;
+}
+
+async function accept(
+  deps: WorktreeCommandDeps,
+  target: Target,
+  given: { readonly mode: unknown; readonly message: unknown },
+): Promise<void> {
+  const into = (await deps.git.text({ cwd: target.worktree.repoRoot, args: ['branch', '--show-current'] })).trim();
+  const answer = await askAcceptance(target, into, given);
+  if (!answer) {
     return;
   }
+  const { message } = answer;
   const result = await acceptWorktree(deps.git, target.worktree, {
-    mode: picked.mode,
+    mode: answer.mode,
     message,
     sessionId: target.sessionId,
   });
@@ -193,7 +219,8 @@ function handlers(deps: WorktreeCommandDeps): Record<WorktreeCommandKey, Command
       const file = typeof filePath === 'string' ? filePath : undefined;
       return target && openFileReview(deps.git, target.worktree, target.title, file);
     },
-    accept: withTarget((target) => accept(deps, target)),
+    // From a caller: (session id, "merge" | "squash", message) accepts without asking.
+    accept: async (arg, mode, message) => withTarget((target) => accept(deps, target, { mode, message }))(arg),
     keep: withTarget((target) => keep(deps, target)),
     discard: withTarget((target) => discard(deps, target)),
     // From the panel: (session id, the user message's entry id); from the palette: both picked.
