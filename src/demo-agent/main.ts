@@ -1,12 +1,15 @@
 /**
  * Shepherd's built-in demo agent: a small Node program that speaks Claude Code's stream-json
  * protocol with canned, streamed replies, so sessions work out of the box with no API key and no
- * network. It answers every message; it calls a harmless tool (listing its working folder); and
- * when asked to "run" something it asks permission first, as Claude Code does.
+ * network. It answers every message; it calls a harmless tool (listing its working folder); when
+ * asked to "run" something it asks permission first, as Claude Code does; and asked for a greeting,
+ * it really edits README.md in its working folder (never outside it), so a worktree session has a
+ * change to review.
  */
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import { cannedReply, DemoReply } from './replies';
+import { appendInsideFolder } from './folderWrite';
+import { cannedReply, DemoReply, DemoToolEffect } from './replies';
 import { readStdinLines } from './stdinLines';
 import { isObject, objectField, stringField } from '../shared/untrusted';
 
@@ -50,6 +53,23 @@ async function listFolder(): Promise<string> {
   return names.slice(0, 20).join('\n') || '(empty folder)';
 }
 
+/** Does what the tool call says; a failed write is the tool's error, reported to the user, not a crash. */
+async function runEffect(effect: DemoToolEffect): Promise<{ output: string; isError: boolean }> {
+  switch (effect.kind) {
+    case 'list-folder':
+      return { output: await listFolder(), isError: false };
+    case 'none':
+      return { output: '(demo: nothing was actually run)', isError: false };
+    case 'append':
+      try {
+        const file = await appendInsideFolder(process.cwd(), effect.file, effect.text);
+        return { output: `Appended ${effect.text.split('\n').length - 1} line(s) to ${file}`, isError: false };
+      } catch (error) {
+        return { output: error instanceof Error ? error.message : String(error), isError: true };
+      }
+  }
+}
+
 function askPermission(command: string): Promise<boolean> {
   const requestId = randomUUID();
   emit({
@@ -78,14 +98,10 @@ async function useTool(reply: DemoReply): Promise<void> {
       content: [{ type: 'tool_use', id, name: reply.tool.name, input: reply.tool.input }],
     },
   });
-  let output: string;
-  let isError = false;
-  if (reply.tool.needsPermission && !(await askPermission(String(reply.tool.input.command)))) {
-    output = 'The user denied this tool.';
-    isError = true;
-  } else {
-    output = reply.tool.name === 'LS' ? await listFolder() : '(demo: nothing was actually run)';
-  }
+  const { output, isError } =
+    reply.tool.needsPermission && !(await askPermission(String(reply.tool.input.command)))
+      ? { output: 'The user denied this tool.', isError: true }
+      : await runEffect(reply.tool.effect);
   emit({
     type: 'user',
     message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: id, content: output, is_error: isError }] },
@@ -96,7 +112,14 @@ async function runTurn(text: string): Promise<void> {
   interrupted = false;
   if (!initialised) {
     initialised = true;
-    emit({ type: 'system', subtype: 'init', session_id: sessionId, model, cwd: process.cwd(), tools: ['LS', 'Bash'] });
+    emit({
+      type: 'system',
+      subtype: 'init',
+      session_id: sessionId,
+      model,
+      cwd: process.cwd(),
+      tools: ['LS', 'Bash', 'Edit'],
+    });
   }
   const reply = cannedReply(text);
   await streamText(reply.before);

@@ -1,4 +1,5 @@
 import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { GitError } from './gitErrors';
 import { GitRunner } from './gitRunner';
@@ -12,9 +13,17 @@ export interface CreateWorktreeOptions {
   readonly name: string;
   /** A branch or commit to start from; HEAD's branch when omitted. */
   readonly base?: string;
-  /** Where worktrees go; `<repo>.worktrees` beside the repository when omitted. */
+  /** Where worktrees go (see worktreesFolderFor); `<repo>.worktrees` beside the repository when omitted. */
   readonly worktreesFolder?: string;
+  /**
+   * For a name Shepherd made up (a session's agent and start time): when its branch or folder is taken,
+   * `-2`, `-3`… are tried instead of failing, so two sessions started in the same second both start.
+   */
+  readonly numberIfTaken?: boolean;
 }
+
+/** Names tried after the first when `numberIfTaken` is set; past them the last failure is reported. */
+const MAX_NUMBERED_NAMES = 20;
 
 /** The default home of a repository's worktrees: a sibling folder, so the main tree's watchers never see them. */
 export function defaultWorktreesFolder(repoRoot: string): string {
@@ -30,6 +39,19 @@ const FOLDER_ERRORS: Readonly<Record<string, string>> = {
   ENOTDIR: 'a part of the path is a file, not a folder',
 };
 
+/**
+ * The folder a repository's worktrees go in: `shepherd.worktrees.folder` when set (`~/` is the home
+ * folder; a relative path is taken from the repository's top folder, so `../trees` is a sibling), or
+ * the default sibling `<repo>.worktrees`. Creating and the orphan scan both use this, so they agree.
+ */
+export function worktreesFolderFor(repoRoot: string, setting: string | undefined): string {
+  if (setting === undefined) {
+    return defaultWorktreesFolder(repoRoot);
+  }
+  const expanded = setting === '~' || setting.startsWith('~/') ? path.join(os.homedir(), setting.slice(1)) : setting;
+  return path.resolve(repoRoot, expanded);
+}
+
 /** Creates `folder` (and its parents), or says in plain words why it cannot be. */
 async function ensureFolder(folder: string): Promise<void> {
   try {
@@ -43,8 +65,8 @@ async function ensureFolder(folder: string): Promise<void> {
   }
 }
 
-/** Rejects when `dir` exists and holds anything: git would refuse, and the user's files must stay put. */
-async function ensureFreeTarget(dir: string): Promise<void> {
+/** Whether `dir` exists and holds anything (git would refuse it, and the user's files must stay put). */
+async function isTaken(dir: string): Promise<boolean> {
   const entries = await fs.readdir(dir).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') {
       return [];
@@ -54,9 +76,7 @@ async function ensureFreeTarget(dir: string): Promise<void> {
       `the worktree folder ${dir} cannot be read: ${error.code ?? error.message}`,
     );
   });
-  if (entries.length > 0) {
-    throw new GitError('folder-unavailable', `the worktree folder ${dir} already exists and is not empty`);
-  }
+  return entries.length > 0;
 }
 
 /**
@@ -64,7 +84,8 @@ async function ensureFreeTarget(dir: string): Promise<void> {
  * in two git calls: one `rev-parse` for every precondition, then `worktree add`. A failure names its
  * cause and leaves nothing half made: no repository, no commits, a detached HEAD with no base
  * picked, a base that names nothing, a folder that cannot be created (checked without git), and a
- * branch that already exists (git refuses before it makes anything; its words are recognised).
+ * branch that already exists (git refuses before it makes anything; its words are recognised), unless
+ * `numberIfTaken` lets it try the next name.
  */
 export async function createWorktree(git: GitRunner, options: CreateWorktreeOptions): Promise<WorktreeInfo> {
   const repo = await probeRepository(git, options.folder, options.base);
@@ -74,18 +95,34 @@ export async function createWorktree(git: GitRunner, options: CreateWorktreeOpti
       `HEAD is detached at ${repo.head.slice(0, 7)} in ${repo.root}: check out a branch, or pick one as the base`,
     );
   }
-  const slug = slugify(options.name);
-  const branch = `${BRANCH_PREFIX}${slug}`;
-  const parent = path.resolve(options.worktreesFolder ?? defaultWorktreesFolder(repo.root));
-  const dir = path.join(parent, slug);
+  const parent = worktreesFolderFor(repo.root, options.worktreesFolder);
   await ensureFolder(parent);
-  await ensureFreeTarget(dir);
-  await git.run({ cwd: repo.root, args: ['worktree', 'add', '-q', '-b', branch, '--', dir, repo.baseCommit] });
-  return {
-    repoRoot: repo.root,
-    path: dir,
-    branch,
-    baseCommit: repo.baseCommit,
-    baseLabel: options.base ?? repo.branch ?? repo.head,
-  };
+  const slug = slugify(options.name);
+  const tries = options.numberIfTaken ? MAX_NUMBERED_NAMES : 1;
+  for (let n = 1; ; n += 1) {
+    const name = n === 1 ? slug : `${slug}-${n}`;
+    const branch = `${BRANCH_PREFIX}${name}`;
+    const dir = path.join(parent, name);
+    if (await isTaken(dir)) {
+      if (n < tries) {
+        continue;
+      }
+      throw new GitError('folder-unavailable', `the worktree folder ${dir} already exists and is not empty`);
+    }
+    try {
+      await git.run({ cwd: repo.root, args: ['worktree', 'add', '-q', '-b', branch, '--', dir, repo.baseCommit] });
+    } catch (error) {
+      if (error instanceof GitError && error.reason === 'branch-exists' && n < tries) {
+        continue;
+      }
+      throw error;
+    }
+    return {
+      repoRoot: repo.root,
+      path: dir,
+      branch,
+      baseCommit: repo.baseCommit,
+      baseLabel: options.base ?? repo.branch ?? repo.head,
+    };
+  }
 }

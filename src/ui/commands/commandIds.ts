@@ -44,6 +44,7 @@ export const USAGE_COMMANDS = {
 /** Commands on a session's git worktree, registered by worktreeCommands.ts; package.json lists these too. */
 export const WORKTREE_COMMANDS = {
   review: 'shepherd.worktree.review',
+  reviewFile: 'shepherd.worktree.reviewFile',
   accept: 'shepherd.worktree.accept',
   keep: 'shepherd.worktree.keep',
   discard: 'shepherd.worktree.discard',

@@ -8,7 +8,7 @@ import { GitError } from '../../core/worktrees/gitErrors';
 import { GitRunner } from '../../core/worktrees/gitRunner';
 import { findOrphanedWorktrees, pruneMissing } from '../../core/worktrees/orphans';
 import { inspectRepository } from '../../core/worktrees/repository';
-import { defaultWorktreesFolder } from '../../core/worktrees/worktreeCreate';
+import { worktreesFolderFor } from '../../core/worktrees/worktreeCreate';
 import { BRANCH_PREFIX, WorktreeInfo } from '../../core/worktrees/worktreeModel';
 import { countDiscardedFiles, removeWorktree } from '../../core/worktrees/worktreeOutcome';
 import { CommandHandler, registerGuardedCommand } from '../commands/commandGuard';
@@ -52,7 +52,7 @@ export class OrphanWorktrees implements vscode.Disposable {
       if (pruned.length > 0) {
         this.logger.info(`git worktree prune in ${root}: forgot ${pruned.join(', ')} (deleted by hand)`);
       }
-      const folder = path.resolve(root, readWorktreesFolder() ?? defaultWorktreesFolder(root));
+      const folder = worktreesFolderFor(root, readWorktreesFolder());
       for (const entry of await findOrphanedWorktrees(this.git, root, folder, owned)) {
         const branch = entry.branch?.startsWith(HEADS) ? entry.branch.slice(HEADS.length) : undefined;
         rows.push({ kind: 'orphan', repoRoot: root, path: entry.path, branch });

@@ -4,18 +4,29 @@ import { GitRunner } from '../../core/worktrees/gitRunner';
 import { buildReviewModel, ReviewFile } from '../../core/worktrees/reviewModel';
 import { WorktreeInfo } from '../../core/worktrees/worktreeModel';
 import { gitShowUri } from './gitShowProvider';
+import { DiffSide, reviewContent, reviewSides } from './worktreeWording';
 
 type ChangeTriple = [resource: vscode.Uri, original: vscode.Uri, modified: vscode.Uri];
 
+function sideUri(worktree: WorktreeInfo, side: DiffSide): vscode.Uri {
+  switch (side.kind) {
+    case 'disk':
+      return vscode.Uri.file(path.join(worktree.path, side.path));
+    case 'revision':
+      return gitShowUri(worktree.path, worktree.baseCommit, side.path);
+    case 'empty':
+      return gitShowUri(worktree.path, '', side.path);
+  }
+}
+
 /** The [resource, original, modified] triple `vscode.changes` takes for one file. */
 function tripleFor(worktree: WorktreeInfo, file: ReviewFile): ChangeTriple {
-  const onDisk = vscode.Uri.file(path.join(worktree.path, file.path));
-  const original =
-    file.change === 'added'
-      ? gitShowUri(worktree.path, '', file.path)
-      : gitShowUri(worktree.path, worktree.baseCommit, file.oldPath ?? file.path);
-  const modified = file.change === 'deleted' ? gitShowUri(worktree.path, '', file.path) : onDisk;
-  return [onDisk, original, modified];
+  const { original, modified } = reviewSides(file);
+  return [
+    vscode.Uri.file(path.join(worktree.path, file.path)),
+    sideUri(worktree, original),
+    sideUri(worktree, modified),
+  ];
 }
 
 /**
@@ -29,13 +40,67 @@ export async function openReview(git: GitRunner, worktree: WorktreeInfo, title: 
     void vscode.window.showInformationMessage(`Shepherd: ${title} has no changes against ${worktree.baseLabel}.`);
     return 0;
   }
-  const binaries = model.files.filter((file) => file.binary).map((file) => file.path);
-  const text = model.files.filter((file) => !file.binary);
-  const binaryNote = binaries.length === 0 ? '' : ` (binary, not diffed: ${binaries.join(', ')})`;
+  const content = reviewContent(title, worktree.branch, worktree.baseLabel, model.files);
   await vscode.commands.executeCommand(
     'vscode.changes',
-    `${title}: ${worktree.branch} vs ${worktree.baseLabel}${binaryNote}`,
-    text.map((file) => tripleFor(worktree, file)),
+    content.title,
+    content.diffed.map((file) => tripleFor(worktree, file)),
   );
   return model.files.length;
+}
+
+const CHANGE_WORDS: Readonly<Record<ReviewFile['change'], string>> = {
+  added: 'added',
+  modified: 'modified',
+  deleted: 'deleted',
+  renamed: 'renamed',
+};
+
+async function pickFile(files: readonly ReviewFile[], title: string): Promise<ReviewFile | undefined> {
+  const items = files.map((file) => ({
+    label: file.path,
+    description: file.binary
+      ? `${CHANGE_WORDS[file.change]}, binary`
+      : `${CHANGE_WORDS[file.change]} +${file.insertions} −${file.deletions}`,
+    ...(file.oldPath === undefined ? {} : { detail: `from ${file.oldPath}` }),
+    file,
+  }));
+  return (await vscode.window.showQuickPick(items, { placeHolder: `Which file of ${title}?` }))?.file;
+}
+
+/**
+ * Opens one changed file alone in VS Code's diff editor (the base's version read-only against the
+ * worktree's file): `filePath` when given, else the user picks. A binary file is listed, not diffed.
+ * Resolves with the file opened, or undefined.
+ */
+export async function openFileReview(
+  git: GitRunner,
+  worktree: WorktreeInfo,
+  title: string,
+  filePath: string | undefined,
+): Promise<string | undefined> {
+  const { files } = await buildReviewModel(git, worktree);
+  if (files.length === 0) {
+    void vscode.window.showInformationMessage(`Shepherd: ${title} has no changes against ${worktree.baseLabel}.`);
+    return undefined;
+  }
+  const file = filePath === undefined ? await pickFile(files, title) : files.find((entry) => entry.path === filePath);
+  if (!file) {
+    if (filePath !== undefined) {
+      throw new Error(`${filePath} is not among the files ${title} changed against ${worktree.baseLabel}.`);
+    }
+    return undefined;
+  }
+  if (file.binary) {
+    void vscode.window.showInformationMessage(`Shepherd: ${file.path} is a binary file; it is listed, not diffed.`);
+    return undefined;
+  }
+  const [, original, modified] = tripleFor(worktree, file);
+  await vscode.commands.executeCommand(
+    'vscode.diff',
+    original,
+    modified,
+    `${file.path} (${worktree.branch} vs ${worktree.baseLabel})`,
+  );
+  return file.path;
 }

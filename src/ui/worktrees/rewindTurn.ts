@@ -11,6 +11,7 @@ import {
 import { GitRunner } from '../../core/worktrees/gitRunner';
 import { WorktreeInfo } from '../../core/worktrees/worktreeModel';
 import { Notifier } from '../common/notifier';
+import { fileList, quoteMessage } from './worktreeWording';
 
 export interface RewindDeps {
   readonly git: GitRunner;
@@ -24,26 +25,13 @@ export interface RewindTarget {
   readonly worktree: WorktreeInfo;
 }
 
-/** Files named in a confirmation; the count says how many more there are. */
-const FILES_NAMED = 5;
-
 /** Session states in which the agent may be writing files: a rewind then would race it. */
 const BUSY_STATES: ReadonlySet<string> = new Set(['busy', 'stalled', 'waiting-for-input', 'starting']);
-
-function quote(text: string): string {
-  const line = text.split('\n')[0] ?? '';
-  return line.length > 60 ? `${line.slice(0, 59)}…` : line;
-}
-
-function fileList(files: readonly string[]): string {
-  const named = files.slice(0, FILES_NAMED).join(', ');
-  return files.length > FILES_NAMED ? `${named} and ${files.length - FILES_NAMED} more` : named;
-}
 
 async function pickUserMessage(deps: RewindDeps, target: RewindTarget): Promise<number | undefined> {
   const items = deps.manager
     .transcript(target.sessionId)
-    .flatMap((entry) => (entry.kind === 'user' ? [{ label: quote(entry.text), entryId: entry.id }] : []))
+    .flatMap((entry) => (entry.kind === 'user' ? [{ label: quoteMessage(entry.text), entryId: entry.id }] : []))
     .reverse();
   if (items.length === 0) {
     throw new Error(`${target.title} has no messages to rewind to.`);
@@ -105,7 +93,7 @@ export async function rewindTurn(deps: RewindDeps, target: RewindTarget, entryId
   }
   const text = users.find((entry) => entry.id === picked)?.text ?? '';
   const answer = await vscode.window.showWarningMessage(
-    `Rewind ${target.title} to before "${quote(text)}"? ${files.length} file(s) change: ${fileList(files)}. ` +
+    `Rewind ${target.title} to before "${quoteMessage(text)}"? ${files.length} file(s) change: ${fileList(files)}. ` +
       'The current state is kept first, so Undo puts it back.',
     { modal: true },
     'Rewind',

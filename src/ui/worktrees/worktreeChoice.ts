@@ -5,6 +5,7 @@ import { inspectRepository, RepositoryInfo } from '../../core/worktrees/reposito
 import { createWorktree } from '../../core/worktrees/worktreeCreate';
 import { WorktreeInfo } from '../../core/worktrees/worktreeModel';
 import { SECTION } from '../settings/configuration';
+import { PlaceChoice, placeItems } from './worktreeWording';
 
 export type WorktreeMode = 'ask' | 'always' | 'never';
 
@@ -20,24 +21,9 @@ export function readWorktreesFolder(): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
-interface Choice extends vscode.QuickPickItem {
-  readonly choice: 'folder' | 'worktree' | 'worktree-from';
-}
-
-async function ask(repo: RepositoryInfo | GitError): Promise<Choice['choice'] | undefined> {
-  const items: Choice[] = [
-    { choice: 'folder', label: '$(folder) Workspace folder', description: 'edit files in place' },
-  ];
-  if (repo instanceof GitError) {
-    items.push({ choice: 'folder', label: '$(circle-slash) New worktree (unavailable)', detail: repo.message });
-  } else {
-    const from = repo.branch ?? repo.head.slice(0, 7);
-    items.push(
-      { choice: 'worktree', label: '$(git-branch) New worktree', description: `from ${from}, on a shepherd/ branch` },
-      { choice: 'worktree-from', label: '$(git-branch) New worktree from another branch…' },
-    );
-  }
-  return (await vscode.window.showQuickPick(items, { placeHolder: 'Run the agent where?' }))?.choice;
+async function ask(repo: RepositoryInfo | GitError): Promise<PlaceChoice | undefined> {
+  const picked = await vscode.window.showQuickPick(placeItems(repo), { placeHolder: 'Run the agent where?' });
+  return picked?.choice;
 }
 
 async function pickBase(git: GitRunner, root: string): Promise<string | undefined> {
@@ -68,12 +54,17 @@ export async function chooseAgentPlace(git: GitRunner, folder: string, name: str
     }
     throw error;
   });
-  if (mode === 'always' && repo instanceof GitError) {
-    throw new Error(`a worktree cannot be made for ${folder}: ${repo.message}`);
-  }
   const choice = mode === 'always' ? 'worktree' : await ask(repo);
-  if (choice === undefined || choice === 'folder' || repo instanceof GitError) {
-    return choice === undefined ? undefined : { cwd: folder };
+  if (choice === undefined) {
+    return undefined;
+  }
+  if (choice === 'folder') {
+    return { cwd: folder };
+  }
+  if (repo instanceof GitError) {
+    // The disabled worktree item was picked (or `always` is set): running in the folder instead
+    // would let the agent edit files the user meant to keep apart, so it is refused with the reason.
+    throw new Error(`a worktree cannot be made for ${folder}: ${repo.message}`);
   }
   const base = choice === 'worktree-from' ? await pickBase(git, repo.root) : undefined;
   if (choice === 'worktree-from' && base === undefined) {
@@ -82,6 +73,8 @@ export async function chooseAgentPlace(git: GitRunner, folder: string, name: str
   const worktree = await createWorktree(git, {
     folder,
     name,
+    // The name is made up from the agent and the time: two sessions in one second must both start.
+    numberIfTaken: true,
     ...(base === undefined ? {} : { base }),
     ...(readWorktreesFolder() === undefined ? {} : { worktreesFolder: readWorktreesFolder() }),
   });

@@ -17,7 +17,8 @@ import { CommandHandler, registerGuardedCommand } from '../commands/commandGuard
 import { WORKTREE_COMMANDS, WorktreeCommandKey } from '../commands/commandIds';
 import { Notifier } from '../common/notifier';
 import { isWorkerNode } from '../workers/workersTree';
-import { openReview } from './reviewChanges';
+import { openMergeEditor } from './mergeConflicts';
+import { openFileReview, openReview } from './reviewChanges';
 import { rewindTurn } from './rewindTurn';
 import { SessionWorktrees } from './sessionWorktrees';
 
@@ -28,6 +29,9 @@ export interface WorktreeCommandDeps {
   readonly notifier: Notifier;
   readonly logger: Logger;
 }
+
+/** Conflicted files opened in a merge editor each; the notification names them all. */
+const MERGE_EDITORS_OPENED = 5;
 
 interface Target {
   readonly sessionId: string;
@@ -65,8 +69,23 @@ async function askMessage(target: Target, prompt: string): Promise<string | unde
   });
 }
 
-async function accept(deps: WorktreeCommandDeps, target: Target): Promise<void> {
-  const into = (await deps.git.text({ cwd: target.worktree.repoRoot, args: ['branch', '--show-current'] })).trim();
+/** How to accept: merge or squash, and the commit message; asked for unless a caller gave them. */
+async function askAcceptance(
+  target: Target,
+  into: string,
+  given: { readonly mode: unknown; readonly message: unknown },
+): Promise<{ mode: AcceptMode; message: string } | undefined> {
+  // Only strings count as given: a tree's context menu passes its selection after the row.
+  if (typeof given.mode === 'string' || typeof given.message === 'string') {
+    if (
+      (given.mode !== 'merge' && given.mode !== 'squash') ||
+      typeof given.message !== 'string' ||
+      !given.message.trim()
+    ) {
+      throw new Error('Accept Changes takes a mode ("merge" or "squash") and a non-empty commit message, or neither.');
+    }
+    return { mode: given.mode, message: given.message };
+  }
   const picked = await vscode.window.showQuickPick(
     [
       { label: `Merge into ${into}`, mode: 'merge' as AcceptMode, description: 'keeps the agent’s commits' },
@@ -75,22 +94,37 @@ async function accept(deps: WorktreeCommandDeps, target: Target): Promise<void> 
     { placeHolder: `Accept the changes of ${target.title}` },
   );
   const message = picked && (await askMessage(target, 'Message of the commit'));
-  if (!picked || message === undefined) {
+  return picked && message !== undefined ? { mode: picked.mode, message } : undefined;
+}
+
+async function accept(
+  deps: WorktreeCommandDeps,
+  target: Target,
+  given: { readonly mode: unknown; readonly message: unknown },
+): Promise<void> {
+  const into = (await deps.git.text({ cwd: target.worktree.repoRoot, args: ['branch', '--show-current'] })).trim();
+  const answer = await askAcceptance(target, into, given);
+  if (!answer) {
     return;
   }
+  const { message } = answer;
   const result = await acceptWorktree(deps.git, target.worktree, {
-    mode: picked.mode,
+    mode: answer.mode,
     message,
     sessionId: target.sessionId,
   });
   if (result.outcome === 'conflicts') {
     deps.notifier.warn(
       `Merging ${target.worktree.branch} stopped on conflicts in ${result.conflicted.join(', ')}. ` +
-        'Resolve them in the merge editor (Source Control view), then commit.',
+        'Resolve each in the merge editor, save, then commit in the main tree; nothing is lost meanwhile.',
     );
-    const first = result.conflicted[0];
-    if (first !== undefined) {
-      await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(path.join(target.worktree.repoRoot, first)));
+    for (const file of result.conflicted.slice(0, MERGE_EDITORS_OPENED)) {
+      await openMergeEditor(deps.logger, {
+        repoRoot: target.worktree.repoRoot,
+        file,
+        branch: target.worktree.branch,
+        into,
+      });
     }
     return;
   }
@@ -179,7 +213,14 @@ function handlers(deps: WorktreeCommandDeps): Record<WorktreeCommandKey, Command
     };
   return {
     review: withTarget((target) => openReview(deps.git, target.worktree, target.title)),
-    accept: withTarget((target) => accept(deps, target)),
+    // From a caller: (session id, the file's path); from the palette or the tree, the file is picked.
+    reviewFile: async (arg, filePath) => {
+      const target = await resolveTarget(deps, arg);
+      const file = typeof filePath === 'string' ? filePath : undefined;
+      return target && openFileReview(deps.git, target.worktree, target.title, file);
+    },
+    // From a caller: (session id, "merge" | "squash", message) accepts without asking.
+    accept: async (arg, mode, message) => withTarget((target) => accept(deps, target, { mode, message }))(arg),
     keep: withTarget((target) => keep(deps, target)),
     discard: withTarget((target) => discard(deps, target)),
     // From the panel: (session id, the user message's entry id); from the palette: both picked.

@@ -10,13 +10,13 @@ import { GitRunner } from '../../core/worktrees/gitRunner';
 import { WorktreeInfo } from '../../core/worktrees/worktreeModel';
 import { removeWorktree } from '../../core/worktrees/worktreeOutcome';
 import { runWorktreeSetup } from '../../core/worktrees/worktreeSetup';
-import { WorktreeSummary } from '../../core/worktrees/worktreeStatus';
 import { SECTION } from '../settings/configuration';
 import { AgentPlacement } from '../sessions/sessionCommands';
 import { Notifier } from '../common/notifier';
 import { GIT_SHOW_SCHEME, GitShowProvider } from './gitShowProvider';
 import { SessionWorktrees } from './sessionWorktrees';
 import { chooseAgentPlace } from './worktreeChoice';
+import { describeWorktree } from './worktreeWording';
 import { registerWorktreeCommands, settleBeforeClose } from './worktreeCommands';
 import { OrphanWorktrees, registerOrphanCommands, watchOrphans } from './orphanWorktrees';
 
@@ -32,15 +32,6 @@ export interface WorktreeWiring {
   placeAgent(folder: string, name: string): Promise<AgentPlacement | undefined>;
   /** Keep or discard a worktree session's changes before it closes; false when the user cancelled. */
   beforeClose(sessionId: string): Promise<boolean>;
-}
-
-/** "shepherd/x from main · 2 files +10 −3". */
-export function describeWorktree(branch: string, base: string, summary: WorktreeSummary | undefined): string {
-  if (!summary) {
-    return `${branch} from ${base}`;
-  }
-  const files = `${summary.changedFiles} file${summary.changedFiles === 1 ? '' : 's'}`;
-  return `${summary.branch ?? branch} from ${base} · ${files} +${summary.insertions} −${summary.deletions}`;
 }
 
 /** `shepherd.worktrees.setup`, or undefined when empty. */

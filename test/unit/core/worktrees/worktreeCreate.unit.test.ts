@@ -1,11 +1,16 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { GitError, GitFailureReason } from '../../../../src/core/worktrees/gitErrors';
 import { GitRunner } from '../../../../src/core/worktrees/gitRunner';
 import { inspectRepository } from '../../../../src/core/worktrees/repository';
 import { buildReviewModel } from '../../../../src/core/worktrees/reviewModel';
-import { createWorktree, defaultWorktreesFolder } from '../../../../src/core/worktrees/worktreeCreate';
+import {
+  createWorktree,
+  defaultWorktreesFolder,
+  worktreesFolderFor,
+} from '../../../../src/core/worktrees/worktreeCreate';
 import { slugify } from '../../../../src/core/worktrees/worktreeModel';
 import { summarizeWorktree } from '../../../../src/core/worktrees/worktreeStatus';
 import { isolatedGitEnv, makeTempRepo, TempRepo } from '../../../helpers/gitRepos';
@@ -57,6 +62,31 @@ describe('worktree creation, summary and review model (real git)', () => {
     assert.equal(worktree.path, path.join(folder, 'x'));
     assert.equal(worktree.baseLabel, 'feature');
     assert.equal(await repo.read('feature.txt', worktree.path), 'f\n');
+  });
+
+  it('takes a relative folder setting from the repository, as the orphan scan does, and ~/ from home', async () => {
+    const worktree = await createWorktree(repo.git, {
+      folder: path.join(repo.root, 'src'),
+      name: 'rel',
+      worktreesFolder: '../trees',
+    });
+    assert.equal(worktree.path, path.join(repo.dir, 'trees', 'rel'));
+    assert.equal(worktreesFolderFor(repo.root, '../trees'), path.join(repo.dir, 'trees'));
+    assert.equal(worktreesFolderFor(repo.root, '~/trees'), path.join(os.homedir(), 'trees'));
+    assert.equal(worktreesFolderFor(repo.root, '/abs/trees'), '/abs/trees');
+    assert.equal(worktreesFolderFor(repo.root, undefined), defaultWorktreesFolder(repo.root));
+  });
+
+  it('numbers a made-up name whose branch or folder is taken, and never touches what is there', async () => {
+    const first = await createWorktree(repo.git, { folder: repo.root, name: 'agent', numberIfTaken: true });
+    const second = await createWorktree(repo.git, { folder: repo.root, name: 'agent', numberIfTaken: true });
+    assert.deepEqual([first.branch, second.branch], ['shepherd/agent', 'shepherd/agent-2']);
+    assert.equal(second.path, path.join(defaultWorktreesFolder(repo.root), 'agent-2'));
+    await repo.write('mine.txt', 'user file\n', path.join(defaultWorktreesFolder(repo.root), 'agent-3'));
+    const fourth = await createWorktree(repo.git, { folder: repo.root, name: 'agent', numberIfTaken: true });
+    assert.equal(fourth.branch, 'shepherd/agent-4');
+    assert.equal(await repo.read('mine.txt', path.join(defaultWorktreesFolder(repo.root), 'agent-3')), 'user file\n');
+    assert.equal(repo.sh(['branch', '--list', 'shepherd/agent-3']), '', 'no branch for the skipped folder');
   });
 
   it('summarises changed files and +/- lines against the base: committed, uncommitted, untracked', async () => {
@@ -203,6 +233,20 @@ describe('worktree creation, summary and review model (real git)', () => {
         /cannot be created: a part of the path is a file/,
       );
       assert.equal(repo.sh(['branch', '--list', 'shepherd/*']), '', 'no branch was made');
+    });
+
+    it('a worktree folder that cannot be created: permission denied', async () => {
+      // Root may write anywhere on disk, but not into sysfs; anyone else is refused by a read-only folder.
+      const locked = path.join(repo.dir, 'locked');
+      await fs.mkdir(locked, { mode: 0o555 });
+      const parent = process.getuid?.() === 0 ? `/sys/shepherd-test-${path.basename(repo.dir)}` : locked;
+      await rejectsWith(
+        createWorktree(repo.git, { folder: repo.root, name: 'x', worktreesFolder: path.join(parent, 'trees') }),
+        'folder-unavailable',
+        /cannot be created: (permission denied|operation not permitted|the file system is read-only)$/,
+      );
+      assert.equal(repo.sh(['branch', '--list', 'shepherd/*']), '', 'no branch was made');
+      assert.deepEqual(await fs.readdir(locked), []);
     });
 
     it('a worktree folder that already holds files', async () => {

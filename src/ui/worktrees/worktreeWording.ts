@@ -1,0 +1,101 @@
+// What the worktree features say and show, as pure functions (no vscode), so they are unit-tested.
+import { ReviewFile } from '../../core/worktrees/reviewModel';
+import { WorktreeSummary } from '../../core/worktrees/worktreeStatus';
+
+/** "shepherd/x from main · 2 files +10 −3"; without a summary yet, only the branch and its base. */
+export function describeWorktree(branch: string, base: string, summary: WorktreeSummary | undefined): string {
+  if (!summary) {
+    return `${branch} from ${base}`;
+  }
+  const files = `${summary.changedFiles} file${summary.changedFiles === 1 ? '' : 's'}`;
+  return `${summary.branch ?? branch} from ${base} · ${files} +${summary.insertions} −${summary.deletions}`;
+}
+
+/** Files named in a confirmation; the rest are counted. */
+const FILES_NAMED = 5;
+
+/** "a, b, c, d, e and 3 more". */
+export function fileList(files: readonly string[]): string {
+  const named = files.slice(0, FILES_NAMED).join(', ');
+  return files.length > FILES_NAMED ? `${named} and ${files.length - FILES_NAMED} more` : named;
+}
+
+/** Longest quote of a user message in a question. */
+const QUOTE_LENGTH = 60;
+
+/** A user message quoted in a question: its first line, cut with an ellipsis when long. */
+export function quoteMessage(text: string): string {
+  const line = text.split('\n')[0] ?? '';
+  return line.length > QUOTE_LENGTH ? `${line.slice(0, QUOTE_LENGTH - 1)}…` : line;
+}
+
+/** One side of a file's diff: the file at a revision, the file on disk, or nothing (added or deleted). */
+export type DiffSide =
+  | { readonly kind: 'revision'; readonly path: string }
+  | { readonly kind: 'disk'; readonly path: string }
+  | { readonly kind: 'empty'; readonly path: string };
+
+/**
+ * The two sides of a reviewed file: the base's version (under its old name for a rename) against the
+ * worktree's file on disk, with an empty side for an added or a deleted file.
+ */
+export function reviewSides(file: ReviewFile): { readonly original: DiffSide; readonly modified: DiffSide } {
+  return {
+    original:
+      file.change === 'added'
+        ? { kind: 'empty', path: file.path }
+        : { kind: 'revision', path: file.oldPath ?? file.path },
+    modified: file.change === 'deleted' ? { kind: 'empty', path: file.path } : { kind: 'disk', path: file.path },
+  };
+}
+
+/**
+ * What the multi-diff editor shows: its title (naming the binary files, which are listed, not
+ * diffed) and the files it diffs.
+ */
+export function reviewContent(
+  title: string,
+  branch: string,
+  base: string,
+  files: readonly ReviewFile[],
+): { readonly title: string; readonly diffed: readonly ReviewFile[] } {
+  const binaries = files.filter((file) => file.binary).map((file) => file.path);
+  const note = binaries.length === 0 ? '' : ` (binary, not diffed: ${fileList(binaries)})`;
+  return { title: `${title}: ${branch} vs ${base}${note}`, diffed: files.filter((file) => !file.binary) };
+}
+
+/** What "Run the agent where?" offers; `unavailable` is the worktree option shown disabled. */
+export type PlaceChoice = 'folder' | 'worktree' | 'worktree-from' | 'unavailable';
+
+/** One item of "Run the agent where?" (a vscode.QuickPickItem with its choice). */
+export interface PlaceItem {
+  readonly choice: PlaceChoice;
+  readonly label: string;
+  readonly description?: string;
+  readonly detail?: string;
+}
+
+/**
+ * The items of "Run the agent where?": the workspace folder, then a new worktree from HEAD's branch
+ * (or commit) or from another branch; outside a repository, the worktree option with the reason it
+ * cannot be had.
+ */
+export function placeItems(repo: { readonly branch: string | undefined; readonly head: string } | Error): PlaceItem[] {
+  const folder: PlaceItem = {
+    choice: 'folder',
+    label: '$(folder) Workspace folder',
+    description: 'edit files in place',
+  };
+  if (repo instanceof Error) {
+    return [
+      folder,
+      { choice: 'unavailable', label: '$(circle-slash) New worktree (unavailable)', detail: repo.message },
+    ];
+  }
+  const from = repo.branch ?? repo.head.slice(0, 7);
+  return [
+    folder,
+    { choice: 'worktree', label: '$(git-branch) New worktree', description: `from ${from}, on a shepherd/ branch` },
+    { choice: 'worktree-from', label: '$(git-branch) New worktree from another branch…' },
+  ];
+}
