@@ -78,6 +78,7 @@ function applyPermissionRequest(
 
 function applyTurnEnd(session: Session, event: Extract<AgentEvent, { type: 'turn-end' }>): void {
   session.addUsage(event.usage?.inputTokens ?? 0, event.usage?.outputTokens ?? 0, event.costUsd ?? 0);
+  session.transcript.settleToolCalls();
   if (event.outcome === 'interrupted') {
     session.transcript.addNotice('Interrupted.');
   } else if (event.outcome === 'error') {

@@ -159,6 +159,22 @@ export class Transcript {
     });
   }
 
+  /**
+   * Ends the ACP tool calls still pending or running when their turn ended: some agents never send
+   * a final status for a call the user denied (Gemini CLI, codex-acp), and a call that can no longer
+   * finish must not spin in the transcript forever.
+   */
+  settleToolCalls(): void {
+    for (const entry of this.entries) {
+      if (entry.kind === 'tool' && (entry.status === 'pending' || entry.status === 'in_progress')) {
+        this.replace(
+          { ...entry, status: 'failed', isError: true, output: entry.output ?? 'The turn ended before this tool ran.' },
+          true,
+        );
+      }
+    }
+  }
+
   addToolUse(toolUseId: string, name: string, input: unknown): void {
     this.closeAssistant();
     this.append({

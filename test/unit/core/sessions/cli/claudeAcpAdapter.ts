@@ -36,7 +36,6 @@ export const claudeAcp: AgentCliAdapter = {
     shownAs: /touch/,
     permission: {
       deniedResult: /User refused permission to run tool/,
-      deniedCallFails: true,
       labels: { allow: 'Yes', deny: 'No' },
     },
   },

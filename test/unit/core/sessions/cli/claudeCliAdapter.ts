@@ -47,7 +47,7 @@ export const claudeCli: AgentCliAdapter = {
     name: 'Bash',
     shownAs: /^Bash$/,
     input: (command, description) => ({ command, description }),
-    permission: { deniedResult: /denied this tool in Shepherd/, deniedCallFails: true },
+    permission: { deniedResult: /denied this tool in Shepherd/ },
   },
   resume: {
     how: 'by its session id',

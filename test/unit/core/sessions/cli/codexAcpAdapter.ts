@@ -40,7 +40,6 @@ export const codexAcp: AgentCliAdapter = {
     input: (command) => ({ cmd: command }),
     permission: {
       deniedResult: undefined,
-      deniedCallFails: false,
       labels: { allow: 'Yes, proceed', deny: 'No, and tell Codex what to do differently' },
     },
   },

@@ -48,7 +48,6 @@ export const geminiCli: AgentCliAdapter = {
     input: (command, description) => ({ command, description }),
     permission: {
       deniedResult: /was canceled by the user/,
-      deniedCallFails: false,
       labels: { allow: 'Allow', deny: 'Reject' },
     },
   },
