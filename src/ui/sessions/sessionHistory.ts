@@ -50,8 +50,28 @@ export class SessionHistory {
     this.history = store && new TranscriptHistory(store);
   }
 
-  /** The rows for `query`: every session, the ones whose transcript contains it shown with the words found. */
-  async items(query = ''): Promise<HistoryPick[]> {
+  /**
+   * The rows for `query`: every session, the ones whose transcript contains it shown with the words
+   * found. `rows` is the listing to search in, when the picker already has it.
+   */
+  async items(query = '', rows: Promise<HistoryPick[]> = this.rows()): Promise<HistoryPick[]> {
+    const picks = await rows;
+    if (!this.history || query.trim().length < MIN_SEARCH_CHARS) {
+      return picks;
+    }
+    const found = await this.history.search(query);
+    for (const problem of found.problems) {
+      this.ctx.logger.warn(`history: transcript not searched: ${problem}`);
+    }
+    const snippets = new Map(found.hits.map((hit) => [hit.id, hit.snippet]));
+    return picks.map((pick) => {
+      const snippet = snippets.get(pick.sessionId);
+      return snippet === undefined ? pick : { ...pick, detail: `$(search) ${snippet}`, alwaysShow: true };
+    });
+  }
+
+  /** This window's sessions and the closed ones of the store, newest first. */
+  private async rows(): Promise<HistoryPick[]> {
     const open = this.ctx.sessions.list().map((view) => ({
       at: view.lastActivity,
       pick: {
@@ -73,16 +93,7 @@ export class SessionHistory {
         at: item.lastAt,
         pick: closedPick(item, agents.find((agent) => agent.id === item.agentId)?.label ?? item.agentId),
       }));
-    const picks = [...open, ...closed].sort((a, b) => b.at - a.at).map(({ pick }) => pick);
-    if (!this.history || query.trim().length < MIN_SEARCH_CHARS) {
-      return picks;
-    }
-    const found = await this.history.search(query);
-    const snippets = new Map(found.hits.map((hit) => [hit.id, hit.snippet]));
-    return picks.map((pick) => {
-      const snippet = snippets.get(pick.sessionId);
-      return snippet === undefined ? pick : { ...pick, detail: `$(search) ${snippet}`, alwaysShow: true };
-    });
+    return [...open, ...closed].sort((a, b) => b.at - a.at).map(({ pick }) => pick);
   }
 
   /** Shows the picker; resolves with the session opened (or viewed), if any. */
@@ -93,11 +104,13 @@ export class SessionHistory {
     quickPick.matchOnDetail = true;
     let timer: NodeJS.Timeout | undefined;
     let latest = 0;
+    // Listed once per picker: typing only searches.
+    const rows = this.rows();
     const load = (query: string): void => {
       const ticket = ++latest;
       quickPick.busy = true;
       void this.ctx.tasks.run('search session history', async () => {
-        const items = await this.items(query);
+        const items = await this.items(query, rows);
         if (ticket === latest) {
           quickPick.items = items;
           quickPick.busy = false;
