@@ -25,13 +25,18 @@ function usageText(usage: SessionUsage): string {
   return `${tokens} · $${usage.costUsd.toFixed(4)}`;
 }
 
+/** "Claude Code · shop · 02/12/2026, 10:32:01": the agent, the folder it ran in, and when it was last used. */
+function describePlace(agentLabel: string, cwd: string | undefined, at: number): string {
+  const folder = cwd === undefined ? undefined : path.basename(cwd);
+  return [agentLabel, folder, new Date(at).toLocaleString()].filter(Boolean).join(' · ');
+}
+
 function closedPick(item: HistoryItem, agentLabel: string): HistoryPick {
-  const folder = item.cwd === undefined ? undefined : path.basename(item.cwd);
   return {
     sessionId: item.id,
     closed: true,
     label: `$(history) ${item.title}`,
-    description: [agentLabel, folder, new Date(item.lastAt).toLocaleString()].filter(Boolean).join(' · '),
+    description: describePlace(agentLabel, item.cwd, item.lastAt),
     detail: `${vscode.l10n.t('closed')} · ${usageText(item.usage)}`,
   };
 }
@@ -78,7 +83,7 @@ export class SessionHistory {
         sessionId: view.id,
         closed: false,
         label: view.title,
-        description: `${view.agentLabel} · ${new Date(view.lastActivity).toLocaleString()}`,
+        description: describePlace(view.agentLabel, this.ctx.sessions.placeOf(view.id)?.cwd, view.lastActivity),
         detail: describeSession(view),
       } satisfies HistoryPick,
     }));
