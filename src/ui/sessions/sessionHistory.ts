@@ -25,13 +25,18 @@ function usageText(usage: SessionUsage): string {
   return `${tokens} · $${usage.costUsd.toFixed(4)}`;
 }
 
+/** "Claude Code · shop · 02/12/2026, 10:32:01": the agent, the folder it ran in, and when it was last used. */
+function describePlace(agentLabel: string, cwd: string | undefined, at: number): string {
+  const folder = cwd === undefined ? undefined : path.basename(cwd);
+  return [agentLabel, folder, new Date(at).toLocaleString()].filter(Boolean).join(' · ');
+}
+
 function closedPick(item: HistoryItem, agentLabel: string): HistoryPick {
-  const folder = item.cwd === undefined ? undefined : path.basename(item.cwd);
   return {
     sessionId: item.id,
     closed: true,
     label: `$(history) ${item.title}`,
-    description: [agentLabel, folder, new Date(item.lastAt).toLocaleString()].filter(Boolean).join(' · '),
+    description: describePlace(agentLabel, item.cwd, item.lastAt),
     detail: `${vscode.l10n.t('closed')} · ${usageText(item.usage)}`,
   };
 }
@@ -50,15 +55,35 @@ export class SessionHistory {
     this.history = store && new TranscriptHistory(store);
   }
 
-  /** The rows for `query`: every session, the ones whose transcript contains it shown with the words found. */
-  async items(query = ''): Promise<HistoryPick[]> {
+  /**
+   * The rows for `query`: every session, the ones whose transcript contains it shown with the words
+   * found. `rows` is the listing to search in, when the picker already has it.
+   */
+  async items(query = '', rows: Promise<HistoryPick[]> = this.rows()): Promise<HistoryPick[]> {
+    const picks = await rows;
+    if (!this.history || query.trim().length < MIN_SEARCH_CHARS) {
+      return picks;
+    }
+    const found = await this.history.search(query);
+    for (const problem of found.problems) {
+      this.ctx.logger.warn(`history: transcript not searched: ${problem}`);
+    }
+    const snippets = new Map(found.hits.map((hit) => [hit.id, hit.snippet]));
+    return picks.map((pick) => {
+      const snippet = snippets.get(pick.sessionId);
+      return snippet === undefined ? pick : { ...pick, detail: `$(search) ${snippet}`, alwaysShow: true };
+    });
+  }
+
+  /** This window's sessions and the closed ones of the store, newest first. */
+  private async rows(): Promise<HistoryPick[]> {
     const open = this.ctx.sessions.list().map((view) => ({
       at: view.lastActivity,
       pick: {
         sessionId: view.id,
         closed: false,
         label: view.title,
-        description: `${view.agentLabel} · ${new Date(view.lastActivity).toLocaleString()}`,
+        description: describePlace(view.agentLabel, this.ctx.sessions.placeOf(view.id)?.cwd, view.lastActivity),
         detail: describeSession(view),
       } satisfies HistoryPick,
     }));
@@ -73,16 +98,7 @@ export class SessionHistory {
         at: item.lastAt,
         pick: closedPick(item, agents.find((agent) => agent.id === item.agentId)?.label ?? item.agentId),
       }));
-    const picks = [...open, ...closed].sort((a, b) => b.at - a.at).map(({ pick }) => pick);
-    if (!this.history || query.trim().length < MIN_SEARCH_CHARS) {
-      return picks;
-    }
-    const found = await this.history.search(query);
-    const snippets = new Map(found.hits.map((hit) => [hit.id, hit.snippet]));
-    return picks.map((pick) => {
-      const snippet = snippets.get(pick.sessionId);
-      return snippet === undefined ? pick : { ...pick, detail: `$(search) ${snippet}`, alwaysShow: true };
-    });
+    return [...open, ...closed].sort((a, b) => b.at - a.at).map(({ pick }) => pick);
   }
 
   /** Shows the picker; resolves with the session opened (or viewed), if any. */
@@ -93,11 +109,13 @@ export class SessionHistory {
     quickPick.matchOnDetail = true;
     let timer: NodeJS.Timeout | undefined;
     let latest = 0;
+    // Listed once per picker: typing only searches.
+    const rows = this.rows();
     const load = (query: string): void => {
       const ticket = ++latest;
       quickPick.busy = true;
       void this.ctx.tasks.run('search session history', async () => {
-        const items = await this.items(query);
+        const items = await this.items(query, rows);
         if (ticket === latest) {
           quickPick.items = items;
           quickPick.busy = false;

@@ -9,7 +9,7 @@ import { TranscriptStore } from './transcriptStore';
  * deletes the oldest closed ones past it, so the store never grows without end.
  */
 export const MAX_HISTORY_SESSIONS = 200;
-/** A search stops reading after this much transcript text (about 16 full transcripts of 4 MiB). */
+/** A search stops reading after this much of the transcript files (about 16 full transcripts of 4 MiB). */
 export const MAX_SEARCH_CHARS = 64 * 1024 * 1024;
 /** More hits than this are more than a picker can show usefully. */
 export const MAX_SEARCH_HITS = 50;
@@ -118,6 +118,9 @@ export class TranscriptHistory {
       return { hits: [], truncated: false, problems: [] };
     }
     const pattern = new RegExp(escapeRegExp(needle), 'iu');
+    // JSON escapes only quotes, backslashes and control characters: without them, a match in the
+    // transcript's text is a match in its file's text too.
+    const verbatim = !/["\\\u0000-\u001f]/.test(needle);
     const hits: SearchHit[] = [];
     const problems: string[] = [];
     let charsRead = 0;
@@ -128,13 +131,18 @@ export class TranscriptHistory {
       }
       let session: StoredSession;
       try {
-        session = await this.store.load(id);
+        const text = await this.store.loadText(id);
+        charsRead += text.length;
+        // Most transcripts do not match: those are skipped before the (much slower) validating parse.
+        if (verbatim && !pattern.test(text)) {
+          continue;
+        }
+        session = TranscriptStore.parse(text);
       } catch (error) {
         problems.push(`${id}.json: ${describeError(error)}`);
         continue;
       }
       const texts = [session.title, ...session.entries.flatMap(textsOf)];
-      charsRead += texts.reduce((sum, text) => sum + text.length, 0);
       const hit = this.firstHit(texts, pattern, needle.length);
       if (hit !== undefined) {
         hits.push({ id, snippet: hit });

@@ -69,7 +69,17 @@ export class TranscriptStore {
 
   /** One stored session; rejects with the reason when it is missing or not a valid transcript. */
   async load(id: string): Promise<StoredSession> {
-    const parsed = parseStoredSession(JSON.parse(await fs.readFile(this.fileOf(id), 'utf8')));
+    return TranscriptStore.parse(await this.loadText(id));
+  }
+
+  /** A stored session's file as it is, for a search to skip one that cannot match before parsing it. */
+  loadText(id: string): Promise<string> {
+    return fs.readFile(this.fileOf(id), 'utf8');
+  }
+
+  /** The session in a file's text; throws with the reason when it is not a valid transcript. */
+  static parse(text: string): StoredSession {
+    const parsed = parseStoredSession(JSON.parse(text));
     if (!parsed.ok) {
       throw new Error(parsed.reason);
     }

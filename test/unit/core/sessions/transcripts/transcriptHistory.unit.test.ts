@@ -83,7 +83,13 @@ describe('TranscriptHistory', () => {
 
   it('treats the query as text, not as a pattern, and finds nothing for blanks', async () => {
     await store.save(stored('a', 1_000, 'costs (a lot) here'), []);
+    await store.save(stored('b', 2_000, 'she said "hi\\there"'), []);
     assert.equal((await history.search('(a lot)')).hits.length, 1);
+    // Quotes and backslashes are escaped in the file: the search still finds them in the text.
+    assert.deepEqual(
+      (await history.search('"HI\\there"')).hits.map((hit) => hit.snippet),
+      ['she said "hi\\there"'],
+    );
     assert.equal((await history.search('.*')).hits.length, 0);
     assert.equal((await history.search('   ')).hits.length, 0);
   });
