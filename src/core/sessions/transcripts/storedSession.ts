@@ -2,6 +2,7 @@ import { PermissionDecision, PlanItem, TranscriptEntry } from '../../../shared/s
 import { FieldReader, isObject } from '../../../shared/untrusted';
 import { WorktreeInfo } from '../../worktrees/worktreeModel';
 import { DailyUsage, MAX_USAGE_DAYS_KEPT } from '../usageSummary';
+import { readChoices, readToolDetail } from './storedToolDetail';
 
 /** What is kept of a session between window reloads. */
 export interface StoredSession {
@@ -84,9 +85,10 @@ function readEntry(read: FieldReader, raw: Record<string, unknown>, where: strin
         read.text('output'),
       ];
       const isError = read.boolean('isError');
-      return toolUseId === undefined || name === undefined || input === undefined || isError === undefined
+      const acp = readToolDetail(read, raw, where);
+      return toolUseId === undefined || name === undefined || input === undefined || isError === undefined || !acp.ok
         ? undefined
-        : { kind, id, at, toolUseId, name, input, output, isError };
+        : { kind, id, at, toolUseId, name, input, output, isError, ...acp.detail };
     }
     case 'permission': {
       read.required('requestId', 'toolName', 'input');
@@ -97,9 +99,20 @@ function readEntry(read: FieldReader, raw: Record<string, unknown>, where: strin
         read.text('description'),
       ];
       const decision = read.oneOf('decision', DECISIONS);
-      return requestId === undefined || toolName === undefined || input === undefined
+      const acp = readChoices(read, raw, where);
+      return requestId === undefined || toolName === undefined || input === undefined || !acp.ok
         ? undefined
-        : { kind, id, at, requestId, toolName, input, description, decision };
+        : {
+            kind,
+            id,
+            at,
+            requestId,
+            toolName,
+            input,
+            description,
+            decision,
+            ...(acp.choices ? { choices: acp.choices } : {}),
+          };
     }
     case 'plan': {
       read.required('items');

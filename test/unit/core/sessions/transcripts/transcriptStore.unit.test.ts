@@ -58,6 +58,58 @@ describe('TranscriptStore', () => {
     assert.deepEqual(problems, ['bad-plan.json: entries[0]: items[0]: "status" is required']);
   });
 
+  it("reads back an ACP tool call's kind, status, locations and diffs, and the agent's permission answers", async () => {
+    // A panel revived after a reload used to lose them: they were dropped when the transcript was read.
+    const store = new TranscriptStore(dir);
+    const session: StoredSession = {
+      ...stored('acp', 1),
+      entries: [
+        {
+          kind: 'permission',
+          id: 1,
+          at: 1,
+          requestId: 'r1',
+          toolName: 'Edit notes.txt',
+          input: '{}',
+          description: undefined,
+          decision: 'allow',
+          choices: [
+            { decision: 'allow', label: 'Allow once' },
+            { decision: 'deny', label: 'Reject' },
+          ],
+        },
+        {
+          kind: 'tool',
+          id: 2,
+          at: 2,
+          toolUseId: 't1',
+          name: 'Edit notes.txt',
+          input: '{}',
+          output: undefined,
+          isError: false,
+          toolKind: 'edit',
+          status: 'completed',
+          locations: [
+            { path: '/w/notes.txt', line: 3 },
+            { path: '/w/other.txt', line: undefined },
+          ],
+          diffs: [{ path: '/w/notes.txt', oldText: undefined, newText: 'edited\n' }],
+        },
+      ],
+    };
+    await store.save(session, []);
+    const badTool = {
+      ...stored('bad-tool', 2),
+      entries: [
+        { kind: 'tool', id: 1, at: 2, toolUseId: 't', name: 'x', input: '', isError: false, locations: [{ line: 2 }] },
+      ],
+    };
+    await fs.writeFile(path.join(dir, 'bad-tool.json'), JSON.stringify(badTool));
+    const { sessions, problems } = await store.loadAll();
+    assert.deepEqual(sessions, [session]);
+    assert.deepEqual(problems, ['bad-tool.json: entries[0]: locations[0]: "path" is required']);
+  });
+
   it('refuses a transcript with a malformed entry, naming it, and still loads the others', async () => {
     const store = new TranscriptStore(dir);
     await store.save(stored('good', 1), []);
