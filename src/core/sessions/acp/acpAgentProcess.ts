@@ -4,7 +4,7 @@ import { AgentConfig } from '../agentConfig';
 import { ConnectionOptions } from '../agentConnection';
 import { agentWorkerDefinition, startAgentWorker, watchWorkerEnd } from '../agentWorker';
 import { AcpFiles } from './acpFiles';
-import { AcpWorkerStream, StreamProblem } from './acpStream';
+import { AcpWorkerStream, StreamListener } from './acpStream';
 import { AcpTerminals } from './acpTerminals';
 import { AcpClientHost } from './clientHost';
 import { WorkspaceSandbox } from './workspaceSandbox';
@@ -26,10 +26,10 @@ export class AcpAgentProcess implements Disposable {
     private readonly agent: AgentConfig,
     private readonly options: ConnectionOptions,
     host: AcpClientHost,
-    problem: StreamProblem,
+    listener: StreamListener,
   ) {
     const workerId = options.workerId;
-    this.stream = new AcpWorkerStream((text) => supervisor.write(workerId, text), problem);
+    this.stream = new AcpWorkerStream((text) => supervisor.write(workerId, text), listener);
     const sandbox = new WorkspaceSandbox(options.cwd);
     this.files = new AcpFiles(sandbox, host);
     // The commands the agent runs get the agent's configured env, never its sign-in key.
@@ -67,5 +67,6 @@ export class AcpAgentProcess implements Disposable {
 
   dispose(): void {
     this.subscriptions.dispose();
+    this.stream.dispose();
   }
 }

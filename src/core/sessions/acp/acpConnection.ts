@@ -40,10 +40,9 @@ export interface AcpDependencies {
 }
 
 /**
- * An agent spoken to through the Agent Client Protocol (JSON-RPC 2.0 over its stdio) with the official
- * SDK: `initialize`, then `session/new` (or `session/load` to resume), one `session/prompt` per turn.
- * Shepherd serves the agent's file reads and writes inside the session's folder, its permission
- * requests through the panel, and its terminals as supervisor workers.
+ * An agent spoken to through the Agent Client Protocol (JSON-RPC 2.0 over its stdio) with the official SDK:
+ * `initialize`, then `session/new` (or `session/load` to resume), one `session/prompt` per turn. Shepherd serves
+ * the agent's files inside the session's folder, its permission requests through the panel, its terminals.
  */
 export class AcpConnection implements AgentConnection {
   private readonly events: Emitter<AgentEvent>;
@@ -78,9 +77,10 @@ export class AcpConnection implements AgentConnection {
       deps.logger.error(`[session:${options.workerId}] listener failed: ${describeError(error)}`);
     this.events = new Emitter<AgentEvent>(onListenerError);
     this.exits = new Emitter<string>(onListenerError);
-    this.process = new AcpAgentProcess(deps.supervisor, agent, options, deps.host, (reason, excerpt) =>
-      this.onStreamProblem(reason, excerpt),
-    );
+    this.process = new AcpAgentProcess(deps.supervisor, agent, options, deps.host, {
+      problem: (reason, excerpt) => this.onStreamProblem(reason, excerpt),
+      update: (notification) => this.onUpdate(notification),
+    });
   }
 
   /**
