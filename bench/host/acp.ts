@@ -10,7 +10,7 @@ import {
   AcpTerminalsParams,
   AcpTerminalsResult,
 } from './protocol';
-import { ACP_BENCH_AGENT, eventsCarried, isAssistantText, withSessions } from './sessions';
+import { ACP_BENCH_AGENT, isAssistantText, withSessions } from './sessions';
 
 const MB = 1024 * 1024;
 
@@ -86,7 +86,7 @@ export async function acpScale(context: HostContext, params: AcpScaleParams): Pr
     let events = 0;
     const counted = manager.onDidChangeTranscript((event) => {
       if (isAssistantText(event.change)) {
-        events += eventsCarried(event.change);
+        events += 1;
       }
     });
     const probe = new LoopDelayProbe();

@@ -78,20 +78,6 @@ export function isAssistantText(change: TranscriptChange): boolean {
   return change.type === 'delta' || (change.type === 'append' && change.entry.kind === 'assistant');
 }
 
-/**
- * How many of the bench agents' events (`t17 `, one per chunk they write) an assistant-text change
- * carries: one, unless the connection joined chunks that arrived together (ACP does).
- */
-export function eventsCarried(change: TranscriptChange): number {
-  const text =
-    change.type === 'delta'
-      ? change.text
-      : change.type === 'append' && change.entry.kind === 'assistant'
-        ? change.entry.text
-        : '';
-  return Math.max(1, text.match(/t\d+ /g)?.length ?? 0);
-}
-
 export function spread(values: readonly number[]): { p50Ms: number; p99Ms: number; maxMs: number } {
   return { p50Ms: percentile(values, 50), p99Ms: percentile(values, 99), maxMs: maxOf(values) };
 }
@@ -134,8 +120,7 @@ export async function sessionStatus(context: HostContext, params: SessionStatusP
  * the panel's `{type:'transcript', change}` message built and serialized (what postMessage does).
  * A stdout tap installed before the session's own marks each chunk's arrival; every assistant-text
  * transcript change is charged the time since the previous mark, so the figures add up to the
- * whole processing time of each chunk. A change that carries several events (chunks joined) has
- * that time shared among them.
+ * whole processing time of each chunk.
  */
 export async function sessionEvents(context: HostContext, params: SessionEventsParams): Promise<SessionEventsResult> {
   return withSessions(context, { poolSize: 0 }, async (manager, supervisor, cwd) => {
@@ -180,13 +165,10 @@ export async function sessionEvents(context: HostContext, params: SessionEventsP
         return;
       }
       const now = performance.now();
-      const carried = eventsCarried(event.change);
-      for (let i = 0; i < carried; i++) {
-        perEvent.push((now - mark) / carried);
-      }
+      perEvent.push(now - mark);
       mark = now;
       lastEventAt = now;
-      eventsInChunk += carried;
+      eventsInChunk += 1;
     });
     try {
       const session = await manager.create(params.acp ? ACP_BENCH_AGENT : BENCH_AGENT, cwd);

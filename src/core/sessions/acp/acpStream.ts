@@ -1,7 +1,7 @@
 import type { AnyMessage, SessionNotification, Stream } from '@agentclientprotocol/sdk';
 import { isObject } from '../../../shared/untrusted';
 import { encodeJsonLine, JsonLineDecoder, stringifyUntrusted } from '../protocols/jsonLines';
-import { chunkNotification, joinChunks, readTextChunk, TextChunk } from './acpTextChunks';
+import { readTextChunk } from './acpTextChunks';
 
 /** What the stream hands up besides the SDK's messages. */
 export interface StreamListener {
@@ -37,7 +37,7 @@ function isSessionUpdate(params: unknown): params is Record<string, unknown> {
 }
 
 /** A message on its way up, in the order the agent sent them: to the SDK, or a chunk Shepherd read. */
-type Inbound = { readonly sdk: AnyMessage } | { readonly chunk: TextChunk };
+type Inbound = { readonly sdk: AnyMessage } | { readonly chunk: SessionNotification };
 
 function excerptOf(value: unknown): string {
   return stringifyUntrusted(value).slice(0, EXCERPT_CHARS);
@@ -53,10 +53,6 @@ function excerptOf(value: unknown): string {
  * handles what it is given in microtasks, so once it has been given a message, what follows waits
  * for the next turn of the event loop, when the SDK is done with it. Then a chunk right behind the
  * answer to `session/new` finds its session open, and one behind a permission request comes after it.
- *
- * Consecutive chunks of one text that arrive together (in one read of stdout, or held behind the SDK)
- * go up as one: one transcript change and one panel message instead of one per chunk, which is what
- * keeps the host up with many agents streaming at once. Chunks that come apart still go up at once.
  */
 export class AcpWorkerStream {
   readonly stream: Stream;
@@ -68,8 +64,6 @@ export class AcpWorkerStream {
   /** Messages waiting for the SDK to finish with one it was given in this turn of the event loop. */
   private readonly held: Inbound[] = [];
   private release: NodeJS.Immediate | undefined;
-  /** Text chunks read in this push (or release), not yet handed up. */
-  private pending: TextChunk | undefined;
 
   constructor(
     private readonly write: (text: string) => boolean,
@@ -91,10 +85,9 @@ export class AcpWorkerStream {
       if (line.ok) {
         this.receive(line.value);
       } else {
-        this.report(line.reason, line.excerpt);
+        this.listener.problem(line.reason, line.excerpt);
       }
     }
-    this.flushChunks();
   }
 
   /** The agent's stdout ended: pending requests fail, as the SDK does for a closed stream. */
@@ -104,7 +97,7 @@ export class AcpWorkerStream {
     }
     for (const line of this.lines.end()) {
       if (!line.ok) {
-        this.report(line.reason, line.excerpt);
+        this.listener.problem(line.reason, line.excerpt);
       }
     }
     this.ended = true;
@@ -119,7 +112,6 @@ export class AcpWorkerStream {
     clearImmediate(this.release);
     this.release = undefined;
     this.held.length = 0;
-    this.pending = undefined;
   }
 
   private send(message: AnyMessage): void {
@@ -136,78 +128,45 @@ export class AcpWorkerStream {
       return;
     }
     if (!isMessage(value)) {
-      this.report('not a JSON-RPC 2.0 message', excerptOf(value));
+      this.listener.problem('not a JSON-RPC 2.0 message', excerptOf(value));
       return;
     }
     if ('method' in value && value.method === 'session/update') {
       if (!isSessionUpdate(value.params)) {
         // The SDK would reject it too, but by writing to the console once per message: a flood of them
         // must cost a bounded notice, like any other broken line.
-        this.report('a session/update without a known shape', excerptOf(value));
+        this.listener.problem('a session/update without a known shape', excerptOf(value));
         return;
       }
       const read = readTextChunk(value.params);
       if (read.kind === 'bad') {
-        this.report(`a text chunk with ${read.reasons.join(', ')}`, excerptOf(value));
+        this.listener.problem(`a text chunk with ${read.reasons.join(', ')}`, excerptOf(value));
         return;
       }
       if (read.kind === 'chunk') {
-        this.pass({ chunk: read.chunk });
+        this.pass({ chunk: read.notification });
         return;
       }
     }
     if (!('method' in value)) {
       if (value.id === null || !this.outstanding.delete(value.id)) {
-        this.report('a response to a request Shepherd did not send (or answered twice)', excerptOf(value));
+        this.listener.problem('a response to a request Shepherd did not send (or answered twice)', excerptOf(value));
         return;
       }
     }
     this.pass({ sdk: value });
   }
 
-  /** Hands a message up (a chunk at the end of the read), or holds it behind one the SDK is not done with. */
+  /** Hands a message up now, or holds it behind one the SDK has not finished with. */
   private pass(message: Inbound): void {
     if (this.release !== undefined) {
-      this.hold(message);
+      this.held.push(message);
     } else if ('chunk' in message) {
-      this.addChunk(message.chunk);
+      this.listener.update(message.chunk);
     } else {
-      this.flushChunks();
       this.controller?.enqueue(message.sdk);
       this.release = setImmediate(() => this.releaseHeld());
     }
-  }
-
-  private hold(message: Inbound): void {
-    const last = this.held[this.held.length - 1];
-    const joined = last && 'chunk' in last && 'chunk' in message ? joinChunks(last.chunk, message.chunk) : undefined;
-    if (joined) {
-      this.held[this.held.length - 1] = { chunk: joined };
-    } else {
-      this.held.push(message);
-    }
-  }
-
-  private addChunk(chunk: TextChunk): void {
-    const joined = this.pending && joinChunks(this.pending, chunk);
-    if (!joined) {
-      this.flushChunks();
-    }
-    this.pending = joined ?? chunk;
-  }
-
-  private flushChunks(): void {
-    const pending = this.pending;
-    this.pending = undefined;
-    if (pending) {
-      this.listener.update(chunkNotification(pending));
-    }
-  }
-
-  /** A problem goes up in its place: after the chunks before it. */
-  private report(reason: string, excerpt: string): void {
-    this.flushChunks();
-    this.listener.problem(reason, excerpt);
   }
 
   /** The SDK is done with what it was given: the held messages go up, up to the next one for the SDK. */
@@ -218,7 +177,6 @@ export class AcpWorkerStream {
       this.pass(next);
       next = this.release === undefined ? this.held.shift() : undefined;
     }
-    this.flushChunks();
     if (this.release === undefined && this.ended) {
       this.controller?.close();
     }

@@ -1,19 +1,12 @@
 import type { SessionNotification } from '@agentclientprotocol/sdk';
 import { FieldReader, isObject, UntrustedObject } from '../../../shared/untrusted';
 
-/** The text of an `agent_message_chunk` or `agent_thought_chunk`, all Shepherd takes from one. */
-export interface TextChunk {
-  readonly sessionId: string;
-  readonly kind: 'agent_message_chunk' | 'agent_thought_chunk';
-  readonly text: string;
-}
-
 /**
  * What Shepherd made of a `session/update`'s params without the SDK: a text chunk it read in full, a
  * text chunk with a bad field (the reasons name each one), or another update, which the SDK reads.
  */
 export type TextChunkRead =
-  | { readonly kind: 'chunk'; readonly chunk: TextChunk }
+  | { readonly kind: 'chunk'; readonly notification: SessionNotification }
   | { readonly kind: 'bad'; readonly reasons: readonly string[] }
   | { readonly kind: 'other' };
 
@@ -68,20 +61,8 @@ export function readTextChunk(params: UntrustedObject): TextChunkRead {
   if (reader.errors.length > 0 || sessionId === undefined || text === undefined) {
     return { kind: 'bad', reasons: reader.errors };
   }
-  return { kind: 'chunk', chunk: { sessionId, kind, text } };
-}
-
-/** The chunk as the SDK would have handed it up. */
-export function chunkNotification(chunk: TextChunk): SessionNotification {
   return {
-    sessionId: chunk.sessionId,
-    update: { sessionUpdate: chunk.kind, content: { type: 'text', text: chunk.text } },
+    kind: 'chunk',
+    notification: { sessionId, update: { sessionUpdate: kind, content: { type: 'text', text } } },
   };
-}
-
-/** `next` appended to `previous` when both continue the same text of the same session; otherwise undefined. */
-export function joinChunks(previous: TextChunk, next: TextChunk): TextChunk | undefined {
-  return previous.sessionId === next.sessionId && previous.kind === next.kind
-    ? { ...previous, text: previous.text + next.text }
-    : undefined;
 }
