@@ -87,6 +87,10 @@ function cleanUpOnSignals(runMarker: string): void {
 
 async function main(): Promise<void> {
   const config = readConfig();
+  const unknown = [...(config.only ?? [])].filter((n) => !SCENARIOS.some((scenario) => scenario.number === n));
+  if (unknown.length > 0) {
+    throw new Error(`BENCH_ONLY names no scenario ${unknown.join(', ')}: there are ${SCENARIOS.length}`);
+  }
   const runMarker = newMarker('run');
   // Inherited by every host, agent, worker, pm2 CLI and pm2 daemon the run starts.
   process.env[RUN_MARKER_VAR] = runMarker;

@@ -93,9 +93,20 @@ function costInUsd(cost: { amount: number; currency: string } | null | undefined
 
 /**
  * What one `session/update` means for the session. `modes` is the state the connection knows, so a
- * `current_mode_update` can say which of the agent's modes is now current.
+ * `current_mode_update` can say which of the agent's modes is now current. While `session/load` replays
+ * the conversation, which the transcript already holds, only the agent's state (modes, commands, context)
+ * is news.
  */
-export function eventsOfUpdate(update: SessionUpdate, modes: SessionModes | undefined): AgentEvent[] {
+export function eventsOfUpdate(
+  update: SessionUpdate,
+  modes: SessionModes | undefined,
+  replaying: boolean,
+): AgentEvent[] {
+  const events = eventsOfAnyUpdate(update, modes);
+  return replaying ? events.filter((e) => e.type === 'modes' || e.type === 'commands' || e.type === 'context') : events;
+}
+
+function eventsOfAnyUpdate(update: SessionUpdate, modes: SessionModes | undefined): AgentEvent[] {
   switch (update.sessionUpdate) {
     case 'agent_message_chunk':
       return [{ type: 'text-delta', text: contentText(update.content) }];

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { ACP_CANCEL_GRACE_MS } from '../../../../../src/core/sessions/acp/acpConnection';
+import { ACP_CANCEL_GRACE_MS } from '../../../../../src/core/sessions/acp/acpTurn';
 import { AcpClientHost, DISK_FILES } from '../../../../../src/core/sessions/acp/clientHost';
 import { assistantTexts, recordStates, transcriptLines } from '../../../../helpers/agentSessions';
 import { fakeAcpAgent, useAcpSessions } from '../../../../helpers/fakeAcp';

@@ -1,0 +1,112 @@
+import type { PromptResponse } from '@agentclientprotocol/sdk';
+import { describeError } from '../../base/logger';
+import { TurnEnd } from '../agentConnection';
+import { turnEndOfResponse } from './acpUpdates';
+
+/**
+ * After `session/cancel` the agent must still answer the prompt (with `cancelled`). One that does not
+ * within this long gets its turn ended by Shepherd, so an interrupt always frees the session.
+ */
+export const ACP_CANCEL_GRACE_MS = 5_000;
+
+/** What the turns of an ACP session need from its connection. */
+export interface AcpTurnHost {
+  isAlive(): boolean;
+  /** The session's cumulative spend as the agent reports it, in US dollars. */
+  costUsd(): number;
+  /** The turn ended (answered, failed or cancelled): the connection settles its state and tells the session. */
+  ended(end: TurnEnd): void;
+}
+
+interface Turn {
+  readonly resolve: (end: TurnEnd) => void;
+  readonly reject: (error: Error) => void;
+  readonly costAtStart: number;
+  cancelTimer?: NodeJS.Timeout;
+}
+
+/**
+ * The one `session/prompt` an ACP session may have in flight: the promise its caller waits on, the
+ * cost it added, and the grace an agent gets to confirm a cancel before Shepherd ends the turn itself.
+ */
+export class AcpTurns {
+  private turn: Turn | undefined;
+
+  constructor(private readonly host: AcpTurnHost) {}
+
+  get active(): boolean {
+    return this.turn !== undefined;
+  }
+
+  /** Runs one turn through `prompt` (the `session/prompt` request); the caller checked none is active. */
+  run(prompt: () => Promise<PromptResponse>): Promise<TurnEnd> {
+    let resolve: (end: TurnEnd) => void = () => undefined;
+    let reject: (error: Error) => void = () => undefined;
+    // The executor runs at once, so resolve and reject are the promise's own before the turn is made.
+    const ended = new Promise<TurnEnd>((onEnd, onFail) => {
+      resolve = onEnd;
+      reject = onFail;
+    });
+    const turn: Turn = { resolve, reject, costAtStart: this.host.costUsd() };
+    this.turn = turn;
+    prompt().then(
+      (response) => this.end(turn, turnEndOfResponse(response, this.host.costUsd() - turn.costAtStart)),
+      (error: unknown) => {
+        // A dead agent fails the turn through `fail` with the way its process ended.
+        if (this.host.isAlive()) {
+          this.end(turn, failedTurnEnd(describeError(error)));
+        }
+      },
+    );
+    return ended;
+  }
+
+  /** (Re)starts the cancel grace of the active turn. */
+  startCancelGrace(): void {
+    const turn = this.turn;
+    if (!turn) {
+      return;
+    }
+    clearTimeout(turn.cancelTimer);
+    turn.cancelTimer = setTimeout(() => {
+      this.end(turn, {
+        type: 'turn-end',
+        outcome: 'interrupted',
+        message: undefined,
+        usage: undefined,
+        costUsd: undefined,
+        stopNotice: `The agent did not confirm the cancel within ${ACP_CANCEL_GRACE_MS / 1_000} s.`,
+      });
+    }, ACP_CANCEL_GRACE_MS);
+  }
+
+  /** The active turn fails with `error` (the agent exited, the session closed). */
+  fail(error: Error): void {
+    const turn = this.turn;
+    this.turn = undefined;
+    clearTimeout(turn?.cancelTimer);
+    turn?.reject(error);
+  }
+
+  private end(turn: Turn, end: TurnEnd): void {
+    if (this.turn !== turn) {
+      // The answer to a turn Shepherd already ended (cancel grace passed): nothing left to do.
+      return;
+    }
+    clearTimeout(turn.cancelTimer);
+    this.turn = undefined;
+    this.host.ended(end);
+    turn.resolve(end);
+  }
+}
+
+/** The end of a turn whose `session/prompt` failed (the agent answered with an error). */
+function failedTurnEnd(reason: string): TurnEnd {
+  return {
+    type: 'turn-end',
+    outcome: 'error',
+    message: `The agent could not answer: ${reason}`,
+    usage: undefined,
+    costUsd: undefined,
+  };
+}
