@@ -38,7 +38,9 @@ export function agentWorkerDefinition(
     // A session decides itself when to bring its agent back (the next message resumes it).
     restart: { ...DEFAULT_WORKER_DEFAULTS.restart, mode: 'never' },
     graceMs: AGENT_GRACE_MS,
-    healthPatterns: DEFAULT_WORKER_DEFAULTS.healthPatterns,
+    // Its stdout is protocol, not a log: the agent's own words ("we hit a rate limit") must not mark it
+    // degraded, and its state comes from the protocol. Scanning it was also the tick's costliest part.
+    healthPatterns: [],
     outputBufferBytes: DEFAULT_WORKER_DEFAULTS.outputBufferBytes,
     maxRuntimeMs: undefined,
     autoStart: false,

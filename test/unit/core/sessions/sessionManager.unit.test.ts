@@ -6,7 +6,7 @@ import { SessionManager, SessionManagerOptions } from '../../../../src/core/sess
 import { TranscriptStore } from '../../../../src/core/sessions/transcripts/transcriptStore';
 import { dayOf } from '../../../../src/core/sessions/usageSummary';
 import { fixture, findMarked, waitFor } from '../../../helpers/processes';
-import { useSupervisor } from '../../../helpers/supervisorFixture';
+import { definition, useSupervisor } from '../../../helpers/supervisorFixture';
 
 const fakeAgent: AgentConfig = {
   id: 'fake',
@@ -55,6 +55,22 @@ describe('SessionManager', () => {
       .map((e) => ('text' in e ? e.text : ''))
       .join('|');
   }
+
+  it('does not mark an agent degraded when its words mention a rate limit: its protocol output is not a log', async () => {
+    makeManager();
+    const session = await manager.create(fakeAgent, h.tempDir);
+    await manager.send(session.id, 'rate limit '.repeat(12), h.tempDir);
+    const workerId = manager.get(session.id)?.workerId ?? '';
+    assert.match(assistantText(session.id), /rate limit/);
+    // A plain worker printing the same words is degraded on a tick; that tick has scanned the agent's
+    // output too, which was printed before.
+    h.supervisor.upsert(
+      definition('logger', process.execPath, ['-e', 'console.log("rate limit"); setInterval(() => {}, 1e3)']),
+    );
+    await h.supervisor.start('logger');
+    await waitFor('the plain worker degraded', () => h.supervisor.get('logger')?.health === 'degraded');
+    assert.equal(h.supervisor.get(workerId)?.health, 'ok');
+  });
 
   it('runs a two-turn conversation with streamed text, usage and cost, and no duplicated final text', async () => {
     makeManager();
