@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { errnoCode } from '../../shared/untrusted';
 import { GitError } from './gitErrors';
 import { GitRunner } from './gitRunner';
 import { probeRepository } from './repository';
@@ -52,12 +53,44 @@ export function worktreesFolderFor(repoRoot: string, setting: string | undefined
   return path.resolve(repoRoot, expanded);
 }
 
+/**
+ * Node's recursive mkdir says ENOENT for some failures of a step (a full disk), which would tell the
+ * user nothing: a plain mkdir of the first missing folder under one that exists gives the real cause.
+ */
+async function mkdirCause(folder: string, code: string): Promise<string> {
+  if (code !== 'ENOENT') {
+    return code;
+  }
+  let missing = folder;
+  while (path.dirname(missing) !== missing && !(await isFolder(path.dirname(missing)))) {
+    missing = path.dirname(missing);
+  }
+  try {
+    await fs.mkdir(missing);
+  } catch (error) {
+    return errnoCode(error) ?? code;
+  }
+  await fs.rmdir(missing);
+  return code;
+}
+
+async function isFolder(candidate: string): Promise<boolean> {
+  try {
+    return (await fs.stat(candidate)).isDirectory();
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT' || errnoCode(error) === 'ENOTDIR') {
+      return false;
+    }
+    throw error;
+  }
+}
+
 /** Creates `folder` (and its parents), or says in plain words why it cannot be. */
 async function ensureFolder(folder: string): Promise<void> {
   try {
     await fs.mkdir(folder, { recursive: true });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'unknown';
+    const code = await mkdirCause(folder, errnoCode(error) ?? 'unknown');
     throw new GitError(
       'folder-unavailable',
       `the worktree folder ${folder} cannot be created: ${FOLDER_ERRORS[code] ?? code}`,

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -247,6 +248,27 @@ describe('worktree creation, summary and review model (real git)', () => {
       );
       assert.equal(repo.sh(['branch', '--list', 'shepherd/*']), '', 'no branch was made');
       assert.deepEqual(await fs.readdir(locked), []);
+    });
+
+    it('a worktree folder on a full disk: no folder, no branch, nothing written', async function () {
+      // A real full file system: a tmpfs whose inodes are all used, mounted for this test (root only).
+      if (process.getuid?.() !== 0) {
+        this.skip();
+      }
+      const disk = path.join(repo.dir, 'full-disk');
+      await fs.mkdir(disk);
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k,nr_inodes=1', 'tmpfs', disk]);
+      try {
+        await rejectsWith(
+          createWorktree(repo.git, { folder: repo.root, name: 'x', worktreesFolder: path.join(disk, 'trees') }),
+          'folder-unavailable',
+          /cannot be created: the disk is full$/,
+        );
+        assert.equal(repo.sh(['branch', '--list', 'shepherd/*']), '', 'no branch was made');
+        assert.deepEqual(await fs.readdir(disk), []);
+      } finally {
+        execFileSync('umount', [disk]);
+      }
     });
 
     it('a worktree folder that already holds files', async () => {
