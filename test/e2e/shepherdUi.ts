@@ -1,6 +1,6 @@
 // What a user does with Shepherd in the workbench, as Playwright steps: open the view, find a worker's row,
 // pick from a quick pick, read the Output panel, use a session panel (a webview: two nested iframes).
-import type { FrameLocator, Locator, Page } from 'playwright-core';
+import type { Frame, FrameLocator, Locator, Page } from 'playwright-core';
 
 const VIEW_PANE = '.pane:has(.pane-header[aria-label^="Workers"])';
 
@@ -171,4 +171,23 @@ export function notificationToast(page: Page, text: string | RegExp): Locator {
 /** Clicks the close button of the active editor tab: one click, as quick as a user hides a panel. */
 export async function closeActiveTab(page: Page): Promise<void> {
   await page.locator('.editor-group-container.active .tab.active .tab-actions .action-label').first().click();
+}
+
+/** The usage page's document: the webview frame that has its totals line. */
+export async function usageFrame(page: Page, timeoutMs = 30_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      if (
+        (await frame
+          .locator('#totals')
+          .count()
+          .catch(() => 0)) > 0
+      ) {
+        return frame;
+      }
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no usage page appeared within ${timeoutMs} ms`);
 }
