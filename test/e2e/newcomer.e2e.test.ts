@@ -91,12 +91,13 @@ describe('the newcomer path', () => {
 
   it('follows the walkthrough’s first two steps: the view, then a command run as a worker', async () => {
     const { page } = e2e();
+    // The Explorer in front, so that only the step's button can bring the Shepherd view back. First: the
+    // walkthrough takes the focus once it has opened, which would close a palette opened after it.
+    await runCommand(page, 'View: Show Explorer');
+    await shepherdPane(page).waitFor({ state: 'hidden', timeout: 10_000 });
     await startCommand(page, 'Welcome: Open Walkthrough');
     await pickItem(page, WALKTHROUGH);
     await page.locator('.gettingStartedContainer', { hasText: WALKTHROUGH }).waitFor({ timeout: 20_000 });
-    // The Explorer in front, so that only the step's button can bring the Shepherd view back.
-    await runCommand(page, 'View: Show Explorer');
-    await shepherdPane(page).waitFor({ state: 'hidden', timeout: 10_000 });
     await runWalkthroughStep(page, 'Open the Shepherd view', 'Open the Shepherd View');
     await shepherdPane(page).waitFor({ state: 'visible', timeout: 20_000 });
     await runWalkthroughStep(page, 'Run a command as a worker', 'Run Command as Worker');
