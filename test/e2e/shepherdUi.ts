@@ -1,8 +1,13 @@
 // What a user does with Shepherd in the workbench, as Playwright steps: open the view, find a worker's row,
 // pick from a quick pick, read the Output panel, use a session panel (a webview: two nested iframes).
-import type { FrameLocator, Locator, Page } from 'playwright-core';
+import type { Frame, FrameLocator, Locator, Page } from 'playwright-core';
 
 const VIEW_PANE = '.pane:has(.pane-header[aria-label^="Workers"])';
+
+/** The Workers view's pane, showing or not. */
+export function shepherdPane(page: Page): Locator {
+  return page.locator(VIEW_PANE);
+}
 
 /** Clicks the Shepherd activity-bar icon, unless the Workers view is already showing. */
 export async function openShepherdView(page: Page): Promise<Locator> {
@@ -146,4 +151,43 @@ export async function waitForOutput(page: Page, text: string, timeoutMs = 20_000
 /** The document inside a session panel's webview (VS Code nests the page in two iframes). */
 export function sessionFrame(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready').first().frameLocator('iframe#active-frame');
+}
+
+/** Starts the worker (F1 → Start Worker…) unless its row already says it runs, and waits until it does. */
+export async function ensureRunning(page: Page, label: string): Promise<void> {
+  await workerRow(page, label).first().waitFor({ state: 'visible', timeout: 30_000 });
+  if (!/, running$/.test((await workerRow(page, label).first().getAttribute('aria-label')) ?? '')) {
+    await startCommand(page, 'Shepherd: Start Worker…');
+    await pickItem(page, label);
+  }
+  await waitForRowState(page, label, 'running');
+}
+
+/** A notification toast whose message matches `text`. */
+export function notificationToast(page: Page, text: string | RegExp): Locator {
+  return page.locator('.notifications-toasts .notification-toast').filter({ hasText: text }).first();
+}
+
+/** Clicks the close button of the active editor tab: one click, as quick as a user hides a panel. */
+export async function closeActiveTab(page: Page): Promise<void> {
+  await page.locator('.editor-group-container.active .tab.active .tab-actions .action-label').first().click();
+}
+
+/** The usage page's document: the webview frame that has its totals line. */
+export async function usageFrame(page: Page, timeoutMs = 30_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      if (
+        (await frame
+          .locator('#totals')
+          .count()
+          .catch(() => 0)) > 0
+      ) {
+        return frame;
+      }
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no usage page appeared within ${timeoutMs} ms`);
 }

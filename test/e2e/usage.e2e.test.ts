@@ -1,31 +1,11 @@
 // The usage view and Open in Browser in the demo workspace: its dev server prints the address it listens
 // on, so its row offers Open in Browser; Show Usage draws the sessions' tokens and the dev server's CPU.
 import * as assert from 'node:assert/strict';
-import type { Frame, Page } from 'playwright-core';
 import { runCommand } from '../harness/browser';
 import { e2e } from './context';
-import { openShepherdView, startCommand, waitForRowState, workerRow } from './shepherdUi';
+import { openShepherdView, startCommand, usageFrame, waitForRowState, workerRow } from './shepherdUi';
 
 const WEB = 'web (dev server)';
-
-/** The usage page's document: the webview frame that has its totals line. */
-async function usageFrame(page: Page, timeoutMs = 30_000): Promise<Frame> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    for (const frame of page.frames()) {
-      if (
-        (await frame
-          .locator('#totals')
-          .count()
-          .catch(() => 0)) > 0
-      ) {
-        return frame;
-      }
-    }
-    await page.waitForTimeout(250);
-  }
-  throw new Error(`no usage page appeared within ${timeoutMs} ms`);
-}
 
 describe('usage view and links in output', () => {
   it("the dev server's row offers Open in Browser for the address it printed", async () => {

@@ -6,6 +6,7 @@ import { isLive, otherPids, readProcInfo } from '../helpers/processes';
 import { e2e } from './context';
 import {
   answerInput,
+  ensureRunning,
   openShepherdView,
   pickItem,
   rowDescription,
@@ -125,11 +126,7 @@ describe('workers view', () => {
   it('Stop All asks first, then counts down to SIGKILL, and Kill Now ends the wait', async () => {
     const { page } = e2e();
     await openShepherdView(page);
-    if (!/, running$/.test((await workerRow(page, STUBBORN).first().getAttribute('aria-label')) ?? '')) {
-      await startCommand(page, 'Shepherd: Start Worker…');
-      await pickItem(page, STUBBORN);
-    }
-    await waitForRowState(page, STUBBORN, 'running');
+    await ensureRunning(page, STUBBORN);
     // Its output panel shows the marker lines of the stop.
     await workerRow(page, STUBBORN).first().click();
     await waitForOutput(page, 'started, pid');
