@@ -21,14 +21,15 @@ const FLAKY = 'flaky (crashes)';
 const STUBBORN = 'stubborn (ignores SIGTERM)';
 
 /**
- * The pid of the live group leader running `script` (the row keeps to state and uptime; the pid is in
- * its tooltip, which a test cannot hover reliably).
+ * The pid of the live group leader whose argument is exactly `script` (the row keeps to state and uptime;
+ * the pid is in its tooltip, which a test cannot hover reliably). Exactly: the demo's fleet peer runs the
+ * same script as `../scripts/stubborn.sh`, and stopping the window's worker must not be judged by the peer's.
  */
 function leaderRunning(script: string): number {
   const leader = otherPids()
     .map(readProcInfo)
     .filter(isLive)
-    .find((info) => info.pid === info.pgid && info.command.includes(script));
+    .find((info) => info.pid === info.pgid && info.command.split(' ').includes(script));
   if (!leader) {
     throw new Error(`no live group leader runs ${script}`);
   }
