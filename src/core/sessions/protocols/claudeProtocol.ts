@@ -15,6 +15,12 @@ export class ClaudeProtocol implements AgentProtocol {
   private readonly lines = new JsonLineDecoder();
   /** Text of the current message already streamed as deltas, so the final `assistant` line does not repeat it. */
   private streamedText = false;
+  /**
+   * Whether this turn's last message said something and no tool came after it: the next message's text
+   * then opens a new paragraph, instead of running on (a reply ending in a code fence would swallow it).
+   */
+  private textBeforeThisMessage = false;
+  private textInThisMessage = false;
   private interruptRequested = false;
   /**
    * `total_cost_usd` in a `result` is this process's running total (checked with Claude Code 2.1:
@@ -44,6 +50,8 @@ export class ClaudeProtocol implements AgentProtocol {
 
   beginTurn(): void {
     this.streamedText = false;
+    this.textBeforeThisMessage = false;
+    this.textInThisMessage = false;
     this.interruptRequested = false;
   }
 
@@ -116,13 +124,14 @@ export class ClaudeProtocol implements AgentProtocol {
     }
     if (event.type === 'message_start') {
       this.streamedText = false;
+      this.endMessage();
       return [];
     }
     const delta = objectField(event, 'delta');
     if (event.type === 'content_block_delta' && delta?.type === 'text_delta') {
       const text = stringField(delta, 'text') ?? '';
       this.streamedText ||= text !== '';
-      return text === '' ? [] : [{ type: 'text-delta', text }];
+      return text === '' ? [] : [{ type: 'text-delta', text: this.paragraph(text) }];
     }
     return [];
   }
@@ -140,9 +149,12 @@ export class ClaudeProtocol implements AgentProtocol {
       if (block.type === 'text' && !this.streamedText) {
         const text = stringField(block, 'text');
         if (text) {
-          events.push({ type: 'assistant-text', text });
+          events.push({ type: 'assistant-text', text: this.paragraph(text) });
         }
       } else if (block.type === 'tool_use') {
+        // The transcript puts text after a tool in an entry of its own.
+        this.textBeforeThisMessage = false;
+        this.textInThisMessage = false;
         events.push({
           type: 'tool-use',
           toolUseId: stringField(block, 'id') ?? '',
@@ -152,7 +164,20 @@ export class ClaudeProtocol implements AgentProtocol {
       }
     }
     this.streamedText = false;
+    this.endMessage();
     return events;
+  }
+
+  private endMessage(): void {
+    this.textBeforeThisMessage ||= this.textInThisMessage;
+    this.textInThisMessage = false;
+  }
+
+  /** `text`, opening a new paragraph when it starts a message that follows another's text. */
+  private paragraph(text: string): string {
+    const opensParagraph = this.textBeforeThisMessage && !this.textInThisMessage;
+    this.textInThisMessage = true;
+    return opensParagraph ? `\n\n${text}` : text;
   }
 
   private result(value: UntrustedObject): AgentEvent {

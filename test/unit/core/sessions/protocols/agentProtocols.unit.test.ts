@@ -45,6 +45,35 @@ describe('agent protocol decoding', () => {
     assert.match(sent.response.response.message, /could not pass this tool's input back/);
   });
 
+  it("Claude: a message that follows another's text opens a new paragraph, unless a tool came between", () => {
+    const protocol = new ClaudeProtocol();
+    const start = { type: 'stream_event', event: { type: 'message_start' } };
+    const delta = (text: string): unknown => ({
+      type: 'stream_event',
+      event: { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } },
+    });
+    const said = (text: string): unknown => ({
+      type: 'assistant',
+      message: { role: 'assistant', content: [{ type: 'text', text }] },
+    });
+    const tool = { type: 'assistant', message: { content: [{ type: 'tool_use', id: 't1', name: 'LS', input: {} }] } };
+    protocol.beginTurn();
+    const events = protocol.decode(
+      lines(start, delta('```'), said('```'), start, delta('Anything'), delta(' else?'), said('Anything else?')),
+    );
+    // Run on, the fence would have become "```Anything else?" and swallowed the rest of the reply.
+    assert.deepEqual(
+      events.flatMap((e) => (e.type === 'text-delta' ? [e.text] : [])),
+      ['```', '\n\nAnything', ' else?'],
+    );
+    protocol.beginTurn();
+    const afterTool = protocol.decode(lines(said('first'), tool, said('second'), said('third')));
+    assert.deepEqual(
+      afterTool.flatMap((e) => (e.type === 'assistant-text' ? [e.text] : [])),
+      ['first', 'second', '\n\nthird'],
+    );
+  });
+
   it('Claude: a total that went down started afresh, and counts whole', () => {
     const protocol = new ClaudeProtocol();
     const result = (total: number): unknown => ({ type: 'result', subtype: 'success', total_cost_usd: total });
