@@ -86,7 +86,10 @@ describe('worker commands', () => {
   it('a stopping row counts down to SIGKILL, Kill Now ends it, and the markers say how', async () => {
     test.api.supervisor.upsert({ ...stubborn('slow', test.marker), graceMs: 600_000 });
     await vscode.commands.executeCommand('shepherd.worker.start', 'slow');
-    await waitForState(test.api, 'slow', 'running');
+    // Running is not yet ignoring SIGTERM: on a loaded machine a stop could land before the script's trap.
+    await waitFor('the script to set its trap', () =>
+      test.api.supervisor.output('slow').some((line) => line.text === 'ready') ? true : undefined,
+    );
     const stopping = vscode.commands.executeCommand('shepherd.worker.stop', 'slow');
     await waitForState(test.api, 'slow', 'stopping');
     const node = test.api.tree.nodeFor('slow');
