@@ -1,4 +1,4 @@
-import { contentSecurityPolicy } from './webviewSecurity';
+import { pageHead } from './webviewSecurity';
 
 export interface SessionPageOptions {
   /** The origin allowed to serve styles and fonts (the webview's cspSource). */
@@ -10,24 +10,14 @@ export interface SessionPageOptions {
   readonly asset: (...parts: string[]) => string;
 }
 
-const escapeHtml = (text: string): string => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
-
 /**
  * The session panel's page: the shell the webview script fills in. Shared by the panel and by the test
  * that loads it in Chromium under the same policy, so what is tested is what ships.
  */
 export function sessionPageHtml(options: SessionPageOptions): string {
   const { asset, scriptNonce } = options;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(options.cspSource, scriptNonce)}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${asset('dist', 'webview', 'codicons', 'codicon.css')}">
-<link rel="stylesheet" href="${asset('media', 'session.css')}">
-<title>${escapeHtml(options.title)}</title>
-</head>
+  const stylesheets = [asset('dist', 'webview', 'codicons', 'codicon.css'), asset('media', 'session.css')];
+  return `${pageHead(options.cspSource, scriptNonce, stylesheets, options.title)}
 <body>
 <header id="header">
 <div id="status" role="status" aria-live="polite">Connecting…</div>

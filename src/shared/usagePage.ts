@@ -1,4 +1,4 @@
-import { contentSecurityPolicy } from './webviewSecurity';
+import { pageHead } from './webviewSecurity';
 
 export interface UsagePageOptions {
   /** The origin allowed to serve styles and fonts (the webview's cspSource). */
@@ -16,15 +16,7 @@ export interface UsagePageOptions {
  */
 export function usagePageHtml(options: UsagePageOptions): string {
   const { asset, scriptNonce } = options;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(options.cspSource, scriptNonce)}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${asset('media', 'usage.css')}">
-<title>Shepherd Usage</title>
-</head>
+  return `${pageHead(options.cspSource, scriptNonce, [asset('media', 'usage.css')], 'Shepherd Usage')}
 <body>
 <header>
 <h1>Usage</h1>

@@ -1,6 +1,7 @@
 /**
- * The security policy of the session webview, free of the vscode module so the fault suite can load
- * the real page with the real policy in a browser. Uses only what Node 20 and browsers both have.
+ * The security policy of Shepherd's webviews (the session page and the usage view), free of the vscode
+ * module so the fault suite can load the real pages with the real policy in a browser. Uses only what
+ * Node 20 and browsers both have.
  */
 
 /** A fresh script nonce: 128 random bits, base64. */
@@ -25,4 +26,24 @@ export function contentSecurityPolicy(cspSource: string, scriptNonce: string): s
     "form-action 'none'",
     "base-uri 'none'",
   ].join('; ');
+}
+
+const escapeHtml = (text: string): string => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The start of every page, up to its body: the policy above, its style sheets, and its title (escaped). */
+export function pageHead(
+  cspSource: string,
+  scriptNonce: string,
+  stylesheets: readonly string[],
+  title: string,
+): string {
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(cspSource, scriptNonce)}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+${stylesheets.map((href) => `<link rel="stylesheet" href="${href}">`).join('\n')}
+<title>${escapeHtml(title)}</title>
+</head>`;
 }

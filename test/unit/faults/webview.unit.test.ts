@@ -10,13 +10,13 @@ import {
 import { faultReport, useFaultScenario } from '../../helpers/faultHarness';
 import {
   launchChromium,
-  openSessionPage,
+  openWebviewPage,
   PageWindow,
   postToPage,
   serveSessionPage,
-  SessionPageServer,
+  WebviewPageServer,
   settled,
-} from '../../helpers/sessionPageBrowser';
+} from '../../helpers/webviewPageBrowser';
 
 /** Hostile payloads set this global if any of them ever runs. */
 const PWNED = '__pwned';
@@ -109,7 +109,7 @@ describe('fault injection: hostile agent output in the session webview (Chromium
   this.timeout(120_000);
   const h = useFaultScenario();
   let browser: Browser;
-  let server: SessionPageServer;
+  let server: WebviewPageServer;
   let origin: string;
 
   before(async function () {
@@ -128,7 +128,7 @@ describe('fault injection: hostile agent output in the session webview (Chromium
   });
 
   const openPage = (): Promise<{ page: Page; requests: string[]; errors: string[] }> =>
-    openSessionPage(browser, origin);
+    openWebviewPage(browser, origin);
   const post = (page: Page, message: ExtensionMessage): Promise<void> => postToPage(page, message);
 
   it('renders hostile agent output inert: nothing runs, nothing loads from elsewhere, no link navigates', async () => {

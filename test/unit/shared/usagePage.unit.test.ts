@@ -1,52 +1,17 @@
 import * as assert from 'node:assert/strict';
-import { constants as fsConstants, promises as fs } from 'node:fs';
-import * as http from 'node:http';
-import { AddressInfo } from 'node:net';
-import * as path from 'node:path';
-import * as esbuild from 'esbuild';
-import { Browser, chromium, Page } from 'playwright-core';
-import { usagePageHtml } from '../../../src/shared/usagePage';
+import { Browser, Page } from 'playwright-core';
 import { UsageExtensionMessage, UsageSample } from '../../../src/shared/usageProtocol';
-import { nonce } from '../../../src/shared/webviewSecurity';
-import { CHROMIUM_ARGS } from '../../harness/browser';
-import { findMarked, killMarked, MARKER_VAR, newMarker } from '../../helpers/processes';
+import { findMarked, killMarked, newMarker } from '../../helpers/processes';
+import {
+  launchChromium,
+  openWebviewPage,
+  PageWindow,
+  serveUsagePage,
+  WebviewPageServer,
+} from '../../helpers/webviewPageBrowser';
 
-const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
-const CHROMIUM = '/usr/bin/chromium';
 /** A hostile label sets this global if it ever runs. */
 const PWNED = '__pwned';
-
-/** The usage bundle as esbuild.mjs builds it (same entry, format and tsconfig), built fresh. */
-async function buildBundle(): Promise<string> {
-  const result = await esbuild.build({
-    absWorkingDir: ROOT,
-    entryPoints: ['src/webview/usage/main.ts'],
-    bundle: true,
-    format: 'iife',
-    platform: 'browser',
-    target: 'es2022',
-    tsconfig: 'src/webview/tsconfig.json',
-    write: false,
-    logLevel: 'silent',
-  });
-  // esbuild's JS API keeps a service process alive for later builds: this run needs no more.
-  await esbuild.stop();
-  return result.outputFiles[0].text;
-}
-
-/** The shipped page and policy, with a stand-in for VS Code's API injected (nonce'd) before the bundle. */
-function pageHtml(origin: string, scriptNonce: string): string {
-  const stub = `<script nonce="${scriptNonce}">
-window.__posted = [];
-window.__violations = [];
-document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));
-window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(JSON.parse(JSON.stringify(m))) });
-</script>`;
-  const page = usagePageHtml({ cspSource: origin, scriptNonce, asset: (...parts) => `${origin}/${parts.join('/')}` });
-  const bundle = `<script nonce="${scriptNonce}" src=`;
-  assert.ok(page.includes(bundle), 'the page loads its bundle with the nonce');
-  return page.replace(bundle, `${stub}\n${bundle}`);
-}
 
 const HOSTILE = `<img src=x onerror="window.${PWNED}='label'">`;
 const NOW = Date.UTC(2026, 11, 2, 12);
@@ -124,61 +89,24 @@ interface Inspection {
   readonly csp: string;
 }
 
-/** What the page's window offers the functions evaluated in it. */
-interface PageWindow {
-  postMessage(message: unknown, targetOrigin: string): void;
-}
-
 describe('the usage page (Chromium)', function () {
   this.timeout(120_000);
   let browser: Browser | undefined;
-  let server: http.Server;
-  let origin: string;
+  let server: WebviewPageServer;
   let marker: string;
 
   before(async function () {
     this.timeout(60_000);
-    try {
-      await fs.access(CHROMIUM, fsConstants.X_OK);
-    } catch (error) {
-      throw new Error(
-        `The usage page test needs Chromium at ${CHROMIUM} (${String(error)}): apt-get install chromium.`,
-      );
-    }
-    const bundle = await buildBundle();
-    const css = await fs.readFile(path.join(ROOT, 'media/usage.css'));
-    server = http.createServer((request, response) => {
-      const reply = (type: string, body: string | Buffer): void => {
-        response.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
-        response.end(body);
-      };
-      switch (request.url) {
-        case '/':
-          return reply('text/html; charset=utf-8', pageHtml(origin, nonce()));
-        case '/dist/webview/usage.js':
-          return reply('text/javascript', bundle);
-        case '/media/usage.css':
-          return reply('text/css', css);
-        default:
-          response.writeHead(404).end();
-      }
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await serveUsagePage();
   });
 
   after(async () => {
-    await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+    await server.close();
   });
 
   beforeEach(async () => {
     marker = newMarker();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      env: { ...process.env, [MARKER_VAR]: marker },
-    });
+    browser = await launchChromium(marker);
   });
 
   afterEach(async () => {
@@ -190,14 +118,7 @@ describe('the usage page (Chromium)', function () {
 
   async function openPage(): Promise<{ page: Page; requests: string[]; errors: string[] }> {
     assert.ok(browser);
-    const page = await browser.newPage();
-    const requests: string[] = [];
-    const errors: string[] = [];
-    page.on('request', (request) => requests.push(request.url()));
-    page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(`${origin}/`);
-    await page.waitForFunction('window.__posted.some((m) => m.type === "ready")');
-    return { page, requests, errors };
+    return openWebviewPage(browser, server.origin);
   }
 
   async function post(page: Page, message: UsageExtensionMessage): Promise<Inspection> {
@@ -227,7 +148,7 @@ describe('the usage page (Chromium)', function () {
     assert.deepEqual(seen.violations, [], 'the page needs nothing its policy forbids');
     assert.match(seen.csp, /default-src 'none'; script-src 'nonce-[A-Za-z0-9+/=]+'; style-src http:\/\/127\.0\.0\.1/);
     assert.ok(
-      requests.every((url) => url.startsWith(origin)),
+      requests.every((url) => url.startsWith(server.origin)),
       `only the page's own assets load: ${requests.join(', ')}`,
     );
     assert.deepEqual(errors, [], 'the page threw');

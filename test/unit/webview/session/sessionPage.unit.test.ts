@@ -6,12 +6,12 @@ import type { SessionView } from '../../../../src/shared/sessionModel';
 import { killMarked, newMarker } from '../../../helpers/processes';
 import {
   launchChromium,
-  openSessionPage,
+  openWebviewPage,
   postToPage,
   serveSessionPage,
-  SessionPageServer,
+  WebviewPageServer,
   settled,
-} from '../../../helpers/sessionPageBrowser';
+} from '../../../helpers/webviewPageBrowser';
 
 function view(overrides: Partial<SessionView> = {}): SessionView {
   return {
@@ -34,7 +34,7 @@ function view(overrides: Partial<SessionView> = {}): SessionView {
 
 describe('the session page (Chromium)', function () {
   this.timeout(60_000);
-  let server: SessionPageServer;
+  let server: WebviewPageServer;
   let browser: Browser;
   let marker: string;
   let page: Page;
@@ -51,7 +51,7 @@ describe('the session page (Chromium)', function () {
   beforeEach(async () => {
     marker = newMarker();
     browser = await launchChromium(marker);
-    ({ page, errors } = await openSessionPage(browser, server.origin));
+    ({ page, errors } = await openWebviewPage(browser, server.origin));
   });
 
   afterEach(async () => {

@@ -1,4 +1,4 @@
-// The session webview as it ships (same page, same CSP, the bundle esbuild builds), served from
+// Shepherd's webview pages as they ship (same page, same CSP, the bundle esbuild builds), served from
 // 127.0.0.1 and opened in Chromium with a stand-in for VS Code's API that records what the page posts.
 import * as assert from 'node:assert/strict';
 import { constants as fsConstants, promises as fs } from 'node:fs';
@@ -9,6 +9,7 @@ import * as esbuild from 'esbuild';
 import { Browser, chromium, Page } from 'playwright-core';
 import type { ExtensionMessage } from '../../src/shared/sessionProtocol';
 import { sessionPageHtml } from '../../src/shared/sessionPage';
+import { usagePageHtml } from '../../src/shared/usagePage';
 import { nonce } from '../../src/shared/webviewSecurity';
 import { CHROMIUM_ARGS } from '../harness/browser';
 import { MARKER_VAR } from './processes';
@@ -16,11 +17,11 @@ import { MARKER_VAR } from './processes';
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CHROMIUM = '/usr/bin/chromium';
 
-/** The webview as esbuild bundles it for `npm run build` (same entry, format and tsconfig), built fresh. */
-async function buildBundle(): Promise<string> {
+/** A page's bundle as esbuild.mjs builds it for `npm run build` (same entry, format and tsconfig), built fresh. */
+async function buildBundle(entry: string): Promise<string> {
   const result = await esbuild.build({
     absWorkingDir: ROOT,
-    entryPoints: ['src/webview/session/main.ts'],
+    entryPoints: [entry],
     bundle: true,
     format: 'iife',
     platform: 'browser',
@@ -34,8 +35,8 @@ async function buildBundle(): Promise<string> {
   return result.outputFiles[0].text;
 }
 
-/** The shipped page (same HTML, same policy), with a stand-in for VS Code's API injected before the bundle. */
-function pageHtml(origin: string, scriptNonce: string): string {
+/** The shipped page, with a stand-in for VS Code's API injected (nonce'd) before its bundle. */
+function withApiStub(page: string, scriptNonce: string): string {
   const stub = `<script nonce="${scriptNonce}">
 window.__posted = [];
 window.__violations = [];
@@ -46,56 +47,74 @@ window.acquireVsCodeApi = () => ({
   setState: (s) => { window.__state = s; },
 });
 </script>`;
-  const page = sessionPageHtml({
-    cspSource: origin,
-    scriptNonce,
-    title: 'Session',
-    asset: (...parts) => `${origin}/${parts.join('/')}`,
-  });
   const bundle = `<script nonce="${scriptNonce}" src=`;
   assert.ok(page.includes(bundle), 'the page loads its bundle with the nonce');
   return page.replace(bundle, `${stub}\n${bundle}`);
 }
 
+/** One webview page: its bundle's entry and URL, its HTML, and the other files it loads. */
+interface PageSpec {
+  readonly entry: string;
+  readonly bundleUrl: string;
+  html(origin: string, scriptNonce: string): string;
+  /** URL path → file under the repository. */
+  readonly files: Readonly<Record<string, { readonly type: string; readonly file: string }>>;
+}
+
+const asset =
+  (origin: string) =>
+  (...parts: string[]): string =>
+    `${origin}/${parts.join('/')}`;
+
+const SESSION_PAGE: PageSpec = {
+  entry: 'src/webview/session/main.ts',
+  bundleUrl: '/dist/webview/session.js',
+  html: (origin, scriptNonce) =>
+    sessionPageHtml({ cspSource: origin, scriptNonce, title: 'Session', asset: asset(origin) }),
+  files: {
+    '/dist/webview/codicons/codicon.css': { type: 'text/css', file: 'node_modules/@vscode/codicons/dist/codicon.css' },
+    '/dist/webview/codicons/codicon.ttf': { type: 'font/ttf', file: 'node_modules/@vscode/codicons/dist/codicon.ttf' },
+    '/media/session.css': { type: 'text/css', file: 'media/session.css' },
+  },
+};
+
+const USAGE_PAGE: PageSpec = {
+  entry: 'src/webview/usage/main.ts',
+  bundleUrl: '/dist/webview/usage.js',
+  html: (origin, scriptNonce) => usagePageHtml({ cspSource: origin, scriptNonce, asset: asset(origin) }),
+  files: { '/media/usage.css': { type: 'text/css', file: 'media/usage.css' } },
+};
+
 /** A server of the page and its assets on 127.0.0.1. */
-export interface SessionPageServer {
+export interface WebviewPageServer {
   readonly origin: string;
   close(): Promise<void>;
 }
 
-/** Builds the bundle and serves the page (a fresh nonce per load), its script, styles and codicon font. */
-export async function serveSessionPage(): Promise<SessionPageServer> {
-  const bundle = await buildBundle();
-  const file = (type: string, relative: string) => async (): Promise<{ type: string; body: string | Buffer }> => ({
-    type,
-    body: await fs.readFile(path.join(ROOT, relative)),
-  });
-  const assets: Record<string, () => Promise<{ type: string; body: string | Buffer }>> = {
-    '/dist/webview/session.js': async () => ({ type: 'text/javascript', body: bundle }),
-    '/dist/webview/codicons/codicon.css': file('text/css', 'node_modules/@vscode/codicons/dist/codicon.css'),
-    '/dist/webview/codicons/codicon.ttf': file('font/ttf', 'node_modules/@vscode/codicons/dist/codicon.ttf'),
-    '/media/session.css': file('text/css', 'media/session.css'),
-  };
+/** Builds the bundle and serves the page (a fresh nonce per load), its script and the files it loads. */
+async function servePage(spec: PageSpec): Promise<WebviewPageServer> {
+  const bundle = await buildBundle(spec.entry);
   let origin = '';
   const server = http.createServer((request, response) => {
-    const url = request.url ?? '/';
+    const url = (request.url ?? '/').split('?')[0];
     const reply = (status: number, type: string, body: string | Buffer): void => {
       response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
       response.end(body);
     };
     if (url === '/') {
-      reply(200, 'text/html; charset=utf-8', pageHtml(origin, nonce()));
-      return;
-    }
-    const asset = assets[url.split('?')[0]];
-    if (!asset) {
+      const scriptNonce = nonce();
+      reply(200, 'text/html; charset=utf-8', withApiStub(spec.html(origin, scriptNonce), scriptNonce));
+    } else if (url === spec.bundleUrl) {
+      reply(200, 'text/javascript', bundle);
+    } else if (spec.files[url]) {
+      const { type, file } = spec.files[url];
+      fs.readFile(path.join(ROOT, file)).then(
+        (body) => reply(200, type, body),
+        (error: unknown) => reply(500, 'text/plain', String(error)),
+      );
+    } else {
       reply(404, 'text/plain', 'not found');
-      return;
     }
-    asset().then(
-      ({ type, body }) => reply(200, type, body),
-      (error: unknown) => reply(500, 'text/plain', String(error)),
-    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -103,6 +122,16 @@ export async function serveSessionPage(): Promise<SessionPageServer> {
     origin,
     close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
   };
+}
+
+/** The session panel's page. */
+export function serveSessionPage(): Promise<WebviewPageServer> {
+  return servePage(SESSION_PAGE);
+}
+
+/** The usage view's page. */
+export function serveUsagePage(): Promise<WebviewPageServer> {
+  return servePage(USAGE_PAGE);
 }
 
 /** Headless Chromium, marked so the test's leak check proves it is gone afterwards. */
@@ -123,7 +152,7 @@ export async function launchChromium(marker: string): Promise<Browser> {
 }
 
 /** Opens the page and waits for its `ready`; collects every request and every uncaught page error. */
-export async function openSessionPage(
+export async function openWebviewPage(
   browser: Browser,
   origin: string,
 ): Promise<{ page: Page; requests: string[]; errors: string[] }> {
