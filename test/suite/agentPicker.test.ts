@@ -1,25 +1,15 @@
 // New Agent Session's picker in the real extension host: it starts on the last agent used.
 import * as assert from 'node:assert/strict';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { findMarked, killMarked, newMarker, waitFor } from '../helpers/processes';
-import { EXTENSION_ID, markerEnv, updateSetting, useShepherd } from './shepherdHost';
+import { demoAgentScript, markerEnv, updateSetting, useShepherdSessions } from './shepherdHost';
 
 /** How often the test tries to accept the picker's active row, and for how long. */
 const PICKER_POLL_MS = 500;
 const PICKER_TIMEOUT_MS = 10_000;
 
-function demoScript(): string {
-  const extension = vscode.extensions.getExtension(EXTENSION_ID);
-  assert.ok(extension);
-  return path.join(extension.extensionPath, 'dist', 'demo-agent.js');
-}
-
 describe('the agent picker', () => {
-  afterEach(async () => {
-    await Promise.all(test.api.sessions.list().map((session) => test.api.sessions.close(session.id)));
-  });
-  const test = useShepherd();
+  const test = useShepherdSessions();
   const marker = newMarker();
 
   before(async () => {
@@ -28,7 +18,7 @@ describe('the agent picker', () => {
       label,
       kind: 'demo',
       command: process.execPath,
-      args: [demoScript()],
+      args: [demoAgentScript()],
       env: markerEnv(marker),
     });
     await updateSetting(

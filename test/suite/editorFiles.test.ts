@@ -6,15 +6,12 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { openToolDiff, openToolLocation, TOOL_DIFF_SCHEME } from '../../src/ui/sessions/toolDocuments';
 import { findMarked, fixture, killMarked, newMarker, waitFor } from '../helpers/processes';
-import { markerEnv, updateSetting, useShepherd, workspaceFolder } from './shepherdHost';
+import { markerEnv, updateSetting, useShepherdSessions, workspaceFolder } from './shepherdHost';
 
 const AGENT_ID = 'fake-acp-under-test';
 
 describe('ACP file writes in the editor', () => {
-  afterEach(async () => {
-    await Promise.all(test.api.sessions.list().map((session) => test.api.sessions.close(session.id)));
-  });
-  const test = useShepherd();
+  const test = useShepherdSessions();
   const marker = newMarker();
   let file = '';
 

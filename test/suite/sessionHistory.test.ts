@@ -1,28 +1,17 @@
 // Session titles, notifications with answers, history and export, in the real extension host with the
 // bundled demo agent.
 import * as assert from 'node:assert/strict';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SessionView } from '../../src/shared/sessionModel';
 import type { ShownNotification } from '../../src/ui/common/notifier';
 import { GLOBAL_GAP_MS } from '../../src/ui/sessions/sessionAttention';
 import { findMarked, killMarked, newMarker, waitFor } from '../helpers/processes';
-import { EXTENSION_ID, markerEnv, updateSetting, useShepherd, workspaceFolder } from './shepherdHost';
+import { demoAgentScript, markerEnv, updateSetting, useShepherdSessions, workspaceFolder } from './shepherdHost';
 
 const AGENT_ID = 'demo-history';
 
-function demoScript(): string {
-  const extension = vscode.extensions.getExtension(EXTENSION_ID);
-  assert.ok(extension);
-  return path.join(extension.extensionPath, 'dist', 'demo-agent.js');
-}
-
 describe('session titles, notifications and history', () => {
-  // Registered before useShepherd's hooks so sessions close before their workers are removed.
-  afterEach(async () => {
-    await Promise.all(test.api.sessions.list().map((session) => test.api.sessions.close(session.id)));
-  });
-  const test = useShepherd();
+  const test = useShepherdSessions();
   const marker = newMarker();
   const shown: Array<ShownNotification & { at: number }> = [];
 
@@ -36,7 +25,7 @@ describe('session titles, notifications and history', () => {
           label: 'Demo history',
           kind: 'demo',
           command: process.execPath,
-          args: [demoScript()],
+          args: [demoAgentScript()],
           env: markerEnv(marker),
         },
       ],

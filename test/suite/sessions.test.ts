@@ -1,27 +1,16 @@
 // Agent sessions in the real extension host: the bundled demo agent, spoken to through the same
 // commands, tree and panels a user has.
 import * as assert from 'node:assert/strict';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { WorkersNode } from '../../src/ui/workers/workersTree';
 import type { SessionView } from '../../src/shared/sessionModel';
 import { findMarked, killMarked, newMarker, waitFor } from '../helpers/processes';
-import { EXTENSION_ID, markerEnv, updateSetting, useShepherd, workspaceFolder } from './shepherdHost';
+import { demoAgentScript, markerEnv, updateSetting, useShepherdSessions, workspaceFolder } from './shepherdHost';
 
 const AGENT_ID = 'demo-under-test';
 
-function demoScript(): string {
-  const extension = vscode.extensions.getExtension(EXTENSION_ID);
-  assert.ok(extension);
-  return path.join(extension.extensionPath, 'dist', 'demo-agent.js');
-}
-
 describe('agent sessions', () => {
-  // Registered before useShepherd's hooks so sessions close before their workers are removed.
-  afterEach(async () => {
-    await Promise.all(test.api.sessions.list().map((session) => test.api.sessions.close(session.id)));
-  });
-  const test = useShepherd();
+  const test = useShepherdSessions();
   /** One marker for the whole file: pooled agents outlive single tests by design. */
   const marker = newMarker();
 
@@ -34,7 +23,7 @@ describe('agent sessions', () => {
           label: 'Demo under test',
           kind: 'demo',
           command: process.execPath,
-          args: [demoScript()],
+          args: [demoAgentScript()],
           env: markerEnv(marker),
         },
       ],

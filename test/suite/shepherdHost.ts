@@ -131,3 +131,24 @@ export function useShepherd(): ShepherdTest {
 
   return context;
 }
+
+/**
+ * useShepherd for tests that open agent sessions: each test's sessions are closed after it, before
+ * useShepherd removes the workers (mocha runs a block's afterEach hooks in the order they were added).
+ */
+export function useShepherdSessions(): ShepherdTest {
+  let test: ShepherdTest | undefined;
+  afterEach(async () => {
+    const sessions = test?.api.sessions;
+    await Promise.all((sessions?.list() ?? []).map((session) => sessions?.close(session.id)));
+  });
+  test = useShepherd();
+  return test;
+}
+
+/** The bundled demo agent's script, in the extension under test. */
+export function demoAgentScript(): string {
+  const extension = vscode.extensions.getExtension(EXTENSION_ID);
+  assert.ok(extension);
+  return path.join(extension.extensionPath, 'dist', 'demo-agent.js');
+}

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { findMarked, killMarked, newMarker, waitFor } from '../helpers/processes';
-import { EXTENSION_ID, markerEnv, updateSetting, useShepherd, workspaceFolder } from './shepherdHost';
+import { EXTENSION_ID, markerEnv, updateSetting, useShepherdSessions, workspaceFolder } from './shepherdHost';
 
 const AGENT_ID = 'demo-in-worktree';
 const OUTSIDE_ID = 'demo-outside-git';
@@ -127,10 +127,7 @@ async function enableGitExtension(): Promise<GitApi> {
 }
 
 describe('worktree sessions', () => {
-  afterEach(async () => {
-    await Promise.all(test.api.sessions.list().map((session) => test.api.sessions.close(session.id)));
-  });
-  const test = useShepherd();
+  const test = useShepherdSessions();
   const marker = newMarker();
   let dir = '';
   let repo = '';
