@@ -1,8 +1,8 @@
 // New Agent Session's picker in the real extension host: it starts on the last agent used.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { findMarked, killMarked, newMarker, waitFor } from '../helpers/processes';
-import { demoAgentScript, markerEnv, updateSetting, useShepherdSessions } from './shepherdHost';
+import { newMarker } from '../helpers/processes';
+import { agentsStopped, demoAgentScript, markerEnv, updateSetting, useShepherdSessions } from './shepherdHost';
 
 /** How often the test tries to accept the picker's active row, and for how long. */
 const PICKER_POLL_MS = 500;
@@ -34,11 +34,7 @@ describe('the agent picker', () => {
 
   after(async () => {
     await updateSetting('agents', undefined, vscode.ConfigurationTarget.Global);
-    await waitFor(
-      'pooled agents to stop',
-      async () => ((await findMarked(marker)).length === 0 ? true : undefined),
-      10_000,
-    ).finally(() => killMarked(marker));
+    await agentsStopped(marker);
   });
 
   /** Runs New Agent Session once and accepts the picker's active row, retrying until the picker has shown. */

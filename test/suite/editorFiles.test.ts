@@ -5,8 +5,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { openToolDiff, openToolLocation, TOOL_DIFF_SCHEME } from '../../src/ui/sessions/toolDocuments';
-import { findMarked, fixture, killMarked, newMarker, waitFor } from '../helpers/processes';
-import { markerEnv, updateSetting, useShepherdSessions, workspaceFolder } from './shepherdHost';
+import { fixture, newMarker, waitFor } from '../helpers/processes';
+import { agentsStopped, markerEnv, updateSetting, useShepherdSessions, workspaceFolder } from './shepherdHost';
 
 const AGENT_ID = 'fake-acp-under-test';
 
@@ -38,11 +38,7 @@ describe('ACP file writes in the editor', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await updateSetting('agents', undefined, vscode.ConfigurationTarget.Global);
     await fs.rm(file, { force: true });
-    await waitFor(
-      'the agent to stop',
-      async () => ((await findMarked(marker)).length === 0 ? true : undefined),
-      10_000,
-    ).finally(() => killMarked(marker));
+    await agentsStopped(marker);
   });
 
   it('shows an allowed fs/write_text_file in the open editor, and Undo takes it back', async () => {

@@ -5,8 +5,15 @@ import * as vscode from 'vscode';
 import type { SessionView } from '../../src/shared/sessionModel';
 import type { ShownNotification } from '../../src/ui/common/notifier';
 import { GLOBAL_GAP_MS } from '../../src/ui/sessions/sessionAttention';
-import { findMarked, killMarked, newMarker, waitFor } from '../helpers/processes';
-import { demoAgentScript, markerEnv, updateSetting, useShepherdSessions, workspaceFolder } from './shepherdHost';
+import { newMarker, waitFor } from '../helpers/processes';
+import {
+  agentsStopped,
+  demoAgentScript,
+  markerEnv,
+  updateSetting,
+  useShepherdSessions,
+  workspaceFolder,
+} from './shepherdHost';
 
 const AGENT_ID = 'demo-history';
 
@@ -37,11 +44,7 @@ describe('session titles, notifications and history', () => {
   after(async () => {
     await updateSetting('sessions.poolSize', undefined, vscode.ConfigurationTarget.Global);
     await updateSetting('agents', undefined, vscode.ConfigurationTarget.Global);
-    await waitFor(
-      'the demo agents to stop',
-      async () => ((await findMarked(marker)).length === 0 ? true : undefined),
-      10_000,
-    ).finally(() => killMarked(marker));
+    await agentsStopped(marker);
   });
 
   async function newSession(): Promise<SessionView> {

@@ -4,8 +4,15 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { WorkersNode } from '../../src/ui/workers/workersTree';
 import type { SessionView } from '../../src/shared/sessionModel';
-import { findMarked, killMarked, newMarker, waitFor } from '../helpers/processes';
-import { demoAgentScript, markerEnv, updateSetting, useShepherdSessions, workspaceFolder } from './shepherdHost';
+import { findMarked, newMarker, waitFor } from '../helpers/processes';
+import {
+  agentsStopped,
+  demoAgentScript,
+  markerEnv,
+  updateSetting,
+  useShepherdSessions,
+  workspaceFolder,
+} from './shepherdHost';
 
 const AGENT_ID = 'demo-under-test';
 
@@ -34,11 +41,7 @@ describe('agent sessions', () => {
   after(async () => {
     await updateSetting('sessions.poolSize', undefined, vscode.ConfigurationTarget.Global);
     await updateSetting('agents', undefined, vscode.ConfigurationTarget.Global);
-    await waitFor(
-      'pooled agents to stop',
-      async () => ((await findMarked(marker)).length === 0 ? true : undefined),
-      10_000,
-    ).finally(() => killMarked(marker));
+    await agentsStopped(marker);
   });
 
   async function newSession(): Promise<SessionView> {

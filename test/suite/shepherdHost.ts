@@ -152,3 +152,12 @@ export function demoAgentScript(): string {
   assert.ok(extension);
   return path.join(extension.extensionPath, 'dist', 'demo-agent.js');
 }
+
+/** Waits up to 10 s for the agents a suite started (those with `marker`) to stop, then kills any left. */
+export async function agentsStopped(marker: string): Promise<void> {
+  await waitFor(
+    'the agents to stop',
+    async () => ((await findMarked(marker)).length === 0 ? true : undefined),
+    10_000,
+  ).finally(() => killMarked(marker));
+}
