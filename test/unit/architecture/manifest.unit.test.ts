@@ -37,11 +37,71 @@ interface Manifest {
   };
 }
 
-const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../../package.json'), 'utf8')) as Manifest;
+const ROOT = path.resolve(__dirname, '../../../..');
+const rawManifest: unknown = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+const nls = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.nls.json'), 'utf8')) as Record<string, string>;
+const NLS_REFERENCE = /^%([^%\s]+)%$/;
+
+/** Every string of `value`, each with its path, however deep. */
+function* strings(value: unknown, at: string): Generator<[string, string]> {
+  if (typeof value === 'string') {
+    yield [at, value];
+  } else if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) {
+      yield* strings(item, `${at}[${index}]`);
+    }
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      yield* strings(item, `${at}.${key}`);
+    }
+  }
+}
+
+/** The manifest as VS Code shows it: each `%key%` replaced by its English text from package.nls.json. */
+function localized(value: unknown): unknown {
+  if (typeof value === 'string') {
+    const key = NLS_REFERENCE.exec(value)?.[1];
+    return key === undefined ? value : nls[key];
+  }
+  if (Array.isArray(value)) {
+    return value.map(localized);
+  }
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, localized(item)]));
+  }
+  return value;
+}
+
+const manifest = localized(rawManifest) as Manifest;
 const contributed = manifest.contributes.commands.map((entry) => entry.command);
 const properties = manifest.contributes.configuration.properties;
 
 describe('package.json contributions', () => {
+  it('takes every user-facing text from package.nls.json, and every key there is used', () => {
+    const texts = [...strings(rawManifest, 'package.json')];
+    const used = new Set<string>();
+    for (const [at, text] of texts) {
+      const key = NLS_REFERENCE.exec(text)?.[1];
+      if (key !== undefined) {
+        assert.ok(typeof nls[key] === 'string', `${at} names ${text}, which package.nls.json lacks`);
+        used.add(key);
+      }
+    }
+    assert.deepEqual(
+      Object.keys(nls).filter((key) => !used.has(key)),
+      [],
+      'keys of package.nls.json nothing uses',
+    );
+    // The fields VS Code shows the user: written in package.nls.json, so that it can be translated.
+    const shown =
+      /\.(displayName|description|markdownDescription|title|shortTitle|category|name|contents|altText|label|enumDescriptions\[\d+\]|markdownEnumDescriptions\[\d+\]|deprecationMessage)$/;
+    const hardCoded = texts.filter(
+      ([at, text]) =>
+        shown.test(at) && !NLS_REFERENCE.test(text) && !/\.(default|body)\b/.test(at) && at !== 'package.json.name',
+    );
+    assert.deepEqual(hardCoded, []);
+  });
+
   it('contributes exactly the commands the code registers', () => {
     const registered = [
       ...Object.values(COMMANDS),
