@@ -92,5 +92,8 @@ describe('RemnantReporter', () => {
     );
     assert.ok(logger.lines.some((line) => line.startsWith(`warn [worker:api] API: pid ${escapee}`)));
     process.kill(escapee, 'SIGKILL');
+    // Left on purpose, so ended here; a SIGKILL takes a moment to land on a loaded machine, and the
+    // leak check after the test would count the escapee until it has.
+    await waitFor('the escapee to die', async () => ((await findMarked(marker)).length === 0 ? true : undefined));
   });
 });
