@@ -145,6 +145,16 @@ export async function killMarked(value: string, variable: string = MARKER_VAR): 
   return pids;
 }
 
+/**
+ * SIGKILLs a process a test left running on purpose (an escapee of its group), and waits until it is
+ * gone: the kill takes a moment to land on a loaded machine, and the leak check after the test would
+ * count it until it has.
+ */
+export async function killLeftRunning(pid: number, marker: string): Promise<void> {
+  process.kill(pid, 'SIGKILL');
+  await waitFor(`pid ${pid} to die`, async () => ((await findMarked(marker)).includes(pid) ? undefined : true));
+}
+
 /** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
 export async function waitFor<T>(
   what: string,

@@ -5,7 +5,7 @@ import { GroupMetricsSampler } from '../../../src/core/process/groupMetrics';
 import { readProcStat } from '../../../src/core/process/procfs';
 import { WorkerState } from '../../../src/core/workers/workerView';
 import { entriesOf, faultReport, sleep, useFaultScenario } from '../../helpers/faultHarness';
-import { findMarked, fixture, waitFor } from '../../helpers/processes';
+import { findMarked, fixture, killLeftRunning, waitFor } from '../../helpers/processes';
 import { definition } from '../../helpers/supervisorFixture';
 
 const node = process.execPath;
@@ -103,7 +103,7 @@ describe('fault injection: processes', function () {
       const escaped = await h.waitForActivity('escaped', 'escaper');
       assert.match(escaped[0].message, new RegExp(`pid ${escapee}\\b.*left the group`));
       assert.ok(h.logger.lines.some((l) => l.startsWith('warn') && l.includes(`pid ${escapee}`)));
-      process.kill(escapee, 'SIGKILL');
+      await killLeftRunning(escapee, h.marker);
       h.faults(1);
     });
 
@@ -135,7 +135,7 @@ describe('fault injection: processes', function () {
       assert.deepEqual(await findMarked(h.marker), [escapee]);
       const escaped = await h.waitForActivity('escaped', 'late');
       assert.match(escaped[0].message, new RegExp(`pid ${escapee}\\b`));
-      process.kill(escapee, 'SIGKILL');
+      await killLeftRunning(escapee, h.marker);
       h.faults(1);
     });
 
@@ -157,7 +157,7 @@ describe('fault injection: processes', function () {
         `a double-forked setsid daemon (pid ${daemon}) outlived its group's stop, as documented; ` +
           `${detected ? 'it was nevertheless reported' : 'it was not reported (no link to the worker remained)'}`,
       );
-      process.kill(daemon, 'SIGKILL');
+      await killLeftRunning(daemon, h.marker);
     });
   });
 

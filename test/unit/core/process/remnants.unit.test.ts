@@ -5,7 +5,7 @@ import { GroupMetricsSampler } from '../../../../src/core/process/groupMetrics';
 import { terminateGroup } from '../../../../src/core/process/processGroup';
 import { readProcStat } from '../../../../src/core/process/procfs';
 import { RemnantReporter } from '../../../../src/core/process/remnants';
-import { findMarked, killMarked, MARKER_VAR, newMarker, waitFor } from '../../../helpers/processes';
+import { findMarked, killLeftRunning, killMarked, MARKER_VAR, newMarker, waitFor } from '../../../helpers/processes';
 import { RecordingLogger } from '../../../helpers/supervisorFixture';
 
 describe('RemnantReporter', () => {
@@ -91,9 +91,6 @@ describe('RemnantReporter', () => {
       new RegExp(`^API: pid ${escapee} \\(sleep\\) left the group with setsid\\(\\)`),
     );
     assert.ok(logger.lines.some((line) => line.startsWith(`warn [worker:api] API: pid ${escapee}`)));
-    process.kill(escapee, 'SIGKILL');
-    // Left on purpose, so ended here; a SIGKILL takes a moment to land on a loaded machine, and the
-    // leak check after the test would count the escapee until it has.
-    await waitFor('the escapee to die', async () => ((await findMarked(marker)).length === 0 ? true : undefined));
+    await killLeftRunning(escapee, marker);
   });
 });
