@@ -118,6 +118,7 @@ export class Supervisor implements Disposable {
   private readonly remnants: RemnantReporter;
   private readonly changeEmitter: Emitter<WorkerChange>;
   private readonly markerEmitter: Emitter<WorkerMarker>;
+  private readonly tickEmitter: Emitter<void>;
   private readonly admission: GroupAdmission;
   private readonly groupWatcher: GroupWatcher | undefined;
   private readonly tickTimer: NodeJS.Timeout;
@@ -139,6 +140,7 @@ export class Supervisor implements Disposable {
     this.scheduler = new DeadlineScheduler(this.logger);
     this.changeEmitter = new Emitter<WorkerChange>(onListenerError);
     this.markerEmitter = new Emitter<WorkerMarker>(onListenerError);
+    this.tickEmitter = new Emitter<void>(onListenerError);
     this.admission = new GroupAdmission(this.registry, options.extraEnv ?? {}, () => this.closing);
     this.status = new StatusKeeper({
       logger: this.logger,
@@ -175,6 +177,11 @@ export class Supervisor implements Disposable {
   /** Fires when a run starts or ends (stopped, killed, exited, crashed, restarting, failed). */
   get onDidMark(): Event<WorkerMarker> {
     return this.markerEmitter.event;
+  }
+
+  /** Fires after each global tick, for what else is refreshed on it (a worktree session's summary). */
+  get onDidTick(): Event<void> {
+    return this.tickEmitter.event;
   }
 
   /** Fires at most once per worker per batch interval, with the lines printed since. */
@@ -455,6 +462,7 @@ export class Supervisor implements Disposable {
     this.restartTrackers.clear();
     this.changeEmitter.dispose();
     this.markerEmitter.dispose();
+    this.tickEmitter.dispose();
     this.usageHistory.dispose();
     this.activity.dispose();
   }
@@ -722,6 +730,7 @@ export class Supervisor implements Disposable {
         await this.sweepDead();
         await this.sampleMetrics();
         await this.status.maybeWrite(now);
+        this.tickEmitter.fire();
       })
       .finally(() => {
         this.ticking = false;

@@ -4,7 +4,7 @@ import { DisposableStore } from '../../core/base/events';
 import { describeError, Logger } from '../../core/base/logger';
 import { TaskRegistry } from '../../core/base/taskRegistry';
 import { SessionManager } from '../../core/sessions/sessionManager';
-import { DEFAULT_TICK_MS, Supervisor } from '../../core/workers/supervisor';
+import { Supervisor } from '../../core/workers/supervisor';
 import { recordCheckpoint, START_CHECKPOINT, turnCheckpointLabel } from '../../core/worktrees/checkpoints';
 import { GitRunner } from '../../core/worktrees/gitRunner';
 import { WorktreeInfo } from '../../core/worktrees/worktreeModel';
@@ -105,8 +105,7 @@ export function wireWorktrees(
   const orphans = store.add(new OrphanWorktrees(git, worktrees, logger));
   registerOrphanCommands({ git, orphans, notifier, logger }, store);
   store.add(watchOrphans(orphans, manager, tasks));
-  const timer = setInterval(() => worktrees.refresh(), DEFAULT_TICK_MS);
-  store.add({ dispose: () => clearInterval(timer) });
+  store.add(deps.supervisor.onDidTick(() => worktrees.refresh()));
   store.add(
     manager.onDidNeedAttention((event) => {
       const sessionId = event.session.id;

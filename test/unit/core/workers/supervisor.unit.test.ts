@@ -25,6 +25,17 @@ describe('Supervisor', () => {
     return states;
   }
 
+  it('tells its listeners after each tick, once the metrics of that tick are in', async () => {
+    h.supervisor.upsert(definition('ticked', 'sleep', ['30']));
+    await h.supervisor.start('ticked');
+    let ticks = 0;
+    const subscription = h.supervisor.onDidTick(() => (ticks += 1));
+    await waitFor('three ticks', () => (ticks >= 3 ? true : undefined));
+    subscription.dispose();
+    // The tick that was told has sampled the worker: what a listener reads is that tick's.
+    assert.ok(h.supervisor.get('ticked')?.rssBytes, 'sampled before the listeners were told');
+  });
+
   it('runs a worker as the leader of its own process group and reports it running', async () => {
     h.supervisor.upsert(definition('sleeper', 'sh', [fixture('stubborn.sh')]));
     const view = await h.supervisor.start('sleeper');
