@@ -1,3 +1,5 @@
+import * as l10n from '@vscode/l10n';
+
 /** Raised when an operation on a subprocess takes longer than allowed. */
 export class SubprocessTimeoutError extends Error {
   constructor(
@@ -5,7 +7,11 @@ export class SubprocessTimeoutError extends Error {
     readonly timeoutMs: number,
     readonly pid: number | undefined,
   ) {
-    super(`${operation} timed out after ${timeoutMs} ms${pid === undefined ? '' : ` (pid ${pid})`}`);
+    super(
+      pid === undefined
+        ? l10n.t('{0} timed out after {1} ms', operation, timeoutMs)
+        : l10n.t('{0} timed out after {1} ms (pid {2})', operation, timeoutMs, pid),
+    );
     this.name = 'SubprocessTimeoutError';
   }
 }

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { signalGroup } from './processGroup';
 import { HAS_PROCFS, ProcStat, readProcStat, readProcTable } from './procfs';
 
@@ -97,9 +98,14 @@ export async function findEscapees(pgid: number, family: readonly GroupMember[])
 
 /** One line for the activity log about a process that left a worker's group and outlived its stop. */
 export function describeEscapee(label: string, escapee: Escapee): string {
-  const how = escapee.session === escapee.pid ? 'with setsid()' : `for process group ${escapee.pgrp}`;
-  return (
-    `${label}: pid ${escapee.pid} (${escapee.comm}) left the group ${how} and still runs after the stop. ` +
-    `Shepherd stops process groups and cannot reach it; end it yourself if it should not run (kill ${escapee.pid}).`
-  );
+  const args = { label, pid: escapee.pid, comm: escapee.comm, pgrp: escapee.pgrp };
+  return escapee.session === escapee.pid
+    ? l10n.t(
+        '{label}: pid {pid} ({comm}) left the group with setsid() and still runs after the stop. Shepherd stops process groups and cannot reach it; end it yourself if it should not run (kill {pid}).',
+        args,
+      )
+    : l10n.t(
+        '{label}: pid {pid} ({comm}) left the group for process group {pgrp} and still runs after the stop. Shepherd stops process groups and cannot reach it; end it yourself if it should not run (kill {pid}).',
+        args,
+      );
 }

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { execFile, spawnSync } from 'node:child_process';
 import { HAS_PROCFS, readProcStat, readProcTable } from './procfs';
 import { errnoCode } from '../../shared/untrusted';
@@ -37,16 +38,16 @@ export interface TerminationResult {
 
 /** What a termination did, in words for the activity log and the worker's output ("after 3,027 ms"). */
 export function describeTermination(result: TerminationResult): string {
-  const elapsed = `${result.elapsedMs.toLocaleString('en-US')} ms`;
+  const elapsed = result.elapsedMs.toLocaleString('en-US');
   switch (result.outcome) {
     case 'already-gone':
-      return 'its processes were already gone';
+      return l10n.t('its processes were already gone');
     case 'exited':
-      return `exited on SIGTERM in ${elapsed}`;
+      return l10n.t('exited on SIGTERM in {0} ms', elapsed);
     case 'killed':
-      return `killed with SIGKILL after ${elapsed}`;
+      return l10n.t('killed with SIGKILL after {0} ms', elapsed);
     case 'survived':
-      return `some processes survived SIGKILL (uninterruptible sleep?) after ${elapsed}`;
+      return l10n.t('some processes survived SIGKILL (uninterruptible sleep?) after {0} ms', elapsed);
   }
 }
 

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { Readable } from 'node:stream';
@@ -21,12 +22,12 @@ async function checkCwd(cwd: string): Promise<void> {
     const code = errnoCode(error);
     throw new LaunchError(
       code === 'ENOENT'
-        ? `working directory "${cwd}" does not exist`
-        : `working directory "${cwd}" cannot be read (${code})`,
+        ? l10n.t('working directory "{0}" does not exist', cwd)
+        : l10n.t('working directory "{0}" cannot be read ({1})', cwd, String(code)),
     );
   }
   if (!stat.isDirectory()) {
-    throw new LaunchError(`working directory "${cwd}" is not a folder`);
+    throw new LaunchError(l10n.t('working directory "{0}" is not a folder', cwd));
   }
 }
 
@@ -34,13 +35,13 @@ function describeSpawnError(definition: WorkerDefinition, error: NodeJS.ErrnoExc
   const command = definition.command;
   switch (error.code) {
     case 'ENOENT':
-      return `command "${command}" was not found (is it installed and on PATH?)`;
+      return l10n.t('command "{0}" was not found (is it installed and on PATH?)', command);
     case 'EACCES':
-      return `command "${command}" cannot be executed: permission denied (is it marked executable?)`;
+      return l10n.t('command "{0}" cannot be executed: permission denied (is it marked executable?)', command);
     case 'ENOEXEC':
-      return `command "${command}" is not a program this system can run`;
+      return l10n.t('command "{0}" is not a program this system can run', command);
     default:
-      return `command "${command}" could not be started: ${error.message}`;
+      return l10n.t('command "{0}" could not be started: {1}', command, error.message);
   }
 }
 

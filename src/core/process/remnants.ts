@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { ActivityLog } from '../base/activityLog';
 import { describeError, Logger } from '../base/logger';
 import { describeEscapee, findEscapees, GroupMember, groupFamily } from './escapes';
@@ -64,7 +65,7 @@ export class RemnantReporter {
         this.options.activity.record(
           'orphan-killed',
           owner.id,
-          `${owner.label}: the leader exited but its group lived on; ${describeTermination(result)}`,
+          l10n.t('{0}: the leader exited but its group lived on; {1}', owner.label, describeTermination(result)),
         );
       }
     }

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { Mutex } from 'async-mutex';
 import { pidExists } from './processGroup';
 
@@ -33,8 +34,11 @@ export class RegistryFullError extends Error {
     readonly requestedId: string,
   ) {
     super(
-      `Cannot start "${requestedId}": Shepherd already supervises ${capacity} processes, its limit. ` +
-        'Stop a worker first.',
+      l10n.t(
+        'Cannot start "{0}": Shepherd already supervises {1} processes, its limit. Stop a worker first.',
+        requestedId,
+        capacity,
+      ),
     );
     this.name = 'RegistryFullError';
   }

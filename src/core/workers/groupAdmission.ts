@@ -1,11 +1,20 @@
+import * as l10n from '@vscode/l10n';
 import { LaunchedWorker, LaunchEnvironment, LaunchError, launchWorker } from '../process/processLauncher';
 import { killGroupSync } from '../process/processGroup';
 import { readStartToken } from '../process/procfs';
 import { SpawnEntry, SpawnRegistry } from '../process/spawnRegistry';
 import { WorkerDefinition } from '../definitions/workerDefinition';
 
-/** Why a start was refused once the supervisor began to shut down. */
-export const SHUTTING_DOWN = 'Shepherd is shutting down: the worker was not started';
+/** Why a start was refused once the supervisor began to shut down (a function: l10n is configured after load). */
+export function shuttingDownMessage(): string {
+  return l10n.t('Shepherd is shutting down: the worker was not started');
+}
+
+/**
+ * @deprecated The English text, fixed at load time; supervisor.ts still throws it until it calls
+ * shuttingDownMessage() (it is being split by another change, so it is not edited here).
+ */
+export const SHUTTING_DOWN = shuttingDownMessage();
 
 /** A worker's freshly spawned group, admitted to the registry. */
 export interface AdmittedGroup {
@@ -46,7 +55,7 @@ export class GroupAdmission {
         const startToken = await readStartToken(pid);
         // The exit hook (or shutdown) ran while this process was being spawned: it must not live on.
         if (this.isClosing()) {
-          throw new LaunchError(SHUTTING_DOWN);
+          throw new LaunchError(shuttingDownMessage());
         }
         return { pid, startToken };
       });

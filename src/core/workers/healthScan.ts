@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { ActivityLog } from '../base/activityLog';
 import { stripAnsi } from '../output/ansi';
 import { OutputLine } from '../output/outputBuffer';
@@ -67,7 +68,7 @@ export class HealthScanner {
         this.options.activity.record(
           'degraded',
           record.id,
-          `${record.definition.label} matched ${match.pattern}: ${record.lastHealthMatch.line}`,
+          l10n.t('{0} matched {1}: {2}', record.definition.label, match.pattern, record.lastHealthMatch.line),
         );
       }
       return;

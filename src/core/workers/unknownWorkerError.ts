@@ -1,9 +1,10 @@
+import * as l10n from '@vscode/l10n';
 import { WorkerView } from './workerView';
 
 /** Thrown when an id names no worker: a stale tree node, a typo in a caller's id, a removed worker. */
 export class UnknownWorkerError extends Error {
   constructor(readonly workerId: string) {
-    super(`There is no worker "${workerId}".`);
+    super(l10n.t('There is no worker "{0}".', workerId));
     this.name = 'UnknownWorkerError';
   }
 }

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { OutputLine } from '../output/outputBuffer';
 
 /**
@@ -24,12 +25,12 @@ export const MAX_MARKERS_PER_WORKER = 50;
 
 /** "1.2 s": seconds, one decimal at most. */
 export function formatSeconds(ms: number): string {
-  return `${(ms / 1_000).toLocaleString('en-US', { maximumFractionDigits: 1 })} s`;
+  return l10n.t('{0} s', (ms / 1_000).toLocaleString('en-US', { maximumFractionDigits: 1 }));
 }
 
 /** "restart 2 of 5 after 1.2 s": which restart of the allowed ones, and how long it waited. */
 export function restartText(restart: number, maxRestarts: number, delayMs: number): string {
-  return `restart ${restart} of ${maxRestarts} after ${formatSeconds(delayMs)}`;
+  return l10n.t('restart {0} of {1} after {2}', restart, maxRestarts, formatSeconds(delayMs));
 }
 
 /** The kept lines with the kept markers placed among them by `afterSeq`, each rendered by its own function. */
