@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { ParseResult } from './definitionParser';
 
 /** A line the user typed, split the way a POSIX shell would split it, without running a shell. */
@@ -73,7 +74,7 @@ function scan(line: string): ParseResult<Scan> {
       quote = 'double';
     } else if (ch === '\\') {
       if (next === undefined) {
-        return { ok: false, errors: ['the line ends with a lone backslash'] };
+        return { ok: false, errors: [l10n.t('the line ends with a lone backslash')] };
       }
       // Backslash-newline is a line continuation: both characters vanish.
       word += next === '\n' ? '' : next;
@@ -86,7 +87,12 @@ function scan(line: string): ParseResult<Scan> {
     }
   }
   if (quote !== 'none') {
-    return { ok: false, errors: [`the ${quote} quote is never closed`] };
+    return {
+      ok: false,
+      errors: [
+        quote === 'single' ? l10n.t('the single quote is never closed') : l10n.t('the double quote is never closed'),
+      ],
+    };
   }
   if (inWord) {
     words.push(word);
@@ -103,7 +109,7 @@ function scan(line: string): ParseResult<Scan> {
 export function parseCommandLine(line: string): ParseResult<CommandLine> {
   const trimmed = line.trim();
   if (trimmed === '') {
-    return { ok: false, errors: ['the command line is empty'] };
+    return { ok: false, errors: [l10n.t('the command line is empty')] };
   }
   const scanned = scan(trimmed);
   if (!scanned.ok) {
@@ -114,7 +120,7 @@ export function parseCommandLine(line: string): ParseResult<CommandLine> {
     return { ok: true, value: { command: trimmed, args: [], shell: true } };
   }
   if (words[0] === '') {
-    return { ok: false, errors: ['the command is an empty string'] };
+    return { ok: false, errors: [l10n.t('the command is an empty string')] };
   }
   return { ok: true, value: { command: words[0], args: words.slice(1), shell: false } };
 }

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import * as path from 'node:path';
 import {
   compileHealthPattern,
@@ -33,7 +34,7 @@ export function slugify(text: string): string {
 function restartMode(read: FieldReader, value: unknown, fallback: RestartMode): RestartMode {
   const mode = oneOf(RESTART_MODES, value);
   if (mode === undefined) {
-    read.errors.push(`"restart" mode must be one of ${RESTART_MODES.join(', ')}`);
+    read.errors.push(l10n.t('"restart" mode must be one of {0}', RESTART_MODES.join(', ')));
   }
   return mode ?? fallback;
 }
@@ -47,7 +48,7 @@ function readRestart(read: FieldReader, value: unknown, defaults: RestartPolicy)
     return { ...defaults, mode: restartMode(read, value, defaults.mode) };
   }
   if (!isObject(value)) {
-    read.errors.push('"restart" must be "never", "on-failure", "always" or an object');
+    read.errors.push(l10n.t('"restart" must be "never", "on-failure", "always" or an object'));
     return defaults;
   }
   const limits = read.nested(value);
@@ -82,7 +83,7 @@ function checkHealthPatterns(patterns: readonly string[], errors: string[]): voi
     try {
       compileHealthPattern(pattern);
     } catch (error) {
-      errors.push(`"healthPatterns" entry ${JSON.stringify(pattern)} is not a valid regular expression`);
+      errors.push(l10n.t('"healthPatterns" entry {0} is not a valid regular expression', JSON.stringify(pattern)));
     }
   }
 }
@@ -93,7 +94,7 @@ function checkHealthPatterns(patterns: readonly string[], errors: string[]): voi
  */
 export function parseWorkerDefinition(raw: unknown, context: DefinitionContext): ParseResult<WorkerDefinition> {
   if (!isObject(raw)) {
-    return { ok: false, errors: ['must be an object with at least a "command"'] };
+    return { ok: false, errors: [l10n.t('must be an object with at least a "command"')] };
   }
   const read = new FieldReader(raw);
   read.unknownKeys(KNOWN_KEYS);
@@ -153,7 +154,7 @@ export function parseWorkerList(
   if (!Array.isArray(raw)) {
     return {
       definitions: [],
-      problems: [{ index: -1, name: undefined, errors: ['must be an array of worker definitions'] }],
+      problems: [{ index: -1, name: undefined, errors: [l10n.t('must be an array of worker definitions')] }],
     };
   }
   const definitions: WorkerDefinition[] = [];
@@ -167,7 +168,7 @@ export function parseWorkerList(
       problems.push({
         index,
         name: parsed.value.id,
-        errors: [`the id "${parsed.value.id}" is used by an earlier entry`],
+        errors: [l10n.t('the id "{0}" is used by an earlier entry', parsed.value.id)],
       });
     } else {
       seen.add(parsed.value.id);

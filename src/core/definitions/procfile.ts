@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { parseWorkerDefinition, slugify } from './definitionParser';
 import { WorkerDefaults, WorkerDefinition } from './workerDefinition';
 
@@ -42,20 +43,20 @@ export function parseProcfile(
     if (!match) {
       problems.push({
         line,
-        message: 'expected "name: command", where the name has only letters, digits, "_" and "-"',
+        message: l10n.t('expected "name: command", where the name has only letters, digits, "_" and "-"'),
       });
       return;
     }
     const [, name, rest] = match;
     const command = rest.trim();
     if (command === '') {
-      problems.push({ line, message: `"${name}" has no command` });
+      problems.push({ line, message: l10n.t('"{0}" has no command', name) });
       return;
     }
     const id = `${context.idPrefix}${slugify(name)}`;
     const earlier = lineOfId.get(id);
     if (earlier !== undefined) {
-      problems.push({ line, message: `"${name}" repeats the process name on line ${earlier}` });
+      problems.push({ line, message: l10n.t('"{0}" repeats the process name on line {1}', name, earlier) });
       return;
     }
     const parsed = parseWorkerDefinition(

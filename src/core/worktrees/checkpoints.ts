@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { GitError } from './gitErrors';
 import { GitRunner } from './gitRunner';
 import { withWorktreeIndex } from './snapshot';
@@ -26,15 +27,20 @@ export interface Checkpoint {
 }
 
 /** A session id or label that is one safe ref component (no slashes, dots first, `..` or `.lock`). */
-function refComponent(value: string, what: string): string {
+function refComponent(value: string, what: 'session' | 'label'): string {
   if (!/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(value) || value.includes('..') || value.endsWith('.lock')) {
-    throw new GitError('failed', `${what} "${value}" cannot be part of a git ref name`);
+    throw new GitError(
+      'failed',
+      what === 'session'
+        ? l10n.t('session id "{0}" cannot be part of a git ref name', value)
+        : l10n.t('checkpoint label "{0}" cannot be part of a git ref name', value),
+    );
   }
   return value;
 }
 
 export function checkpointRef(sessionId: string, label: string): string {
-  return `${CHECKPOINT_NAMESPACE}/${refComponent(sessionId, 'session id')}/${refComponent(label, 'checkpoint label')}`;
+  return `${CHECKPOINT_NAMESPACE}/${refComponent(sessionId, 'session')}/${refComponent(label, 'label')}`;
 }
 
 /**
@@ -74,7 +80,7 @@ function parseCheckpoints(text: string): Checkpoint[] {
     .map((line) => {
       const [ref, commit, tree, head] = line.split(' ');
       if (ref === undefined || commit === undefined || tree === undefined || head === undefined) {
-        throw new GitError('failed', `checkpoint ${ref ?? line} is not a Shepherd checkpoint commit`);
+        throw new GitError('failed', l10n.t('checkpoint {0} is not a Shepherd checkpoint commit', ref ?? line));
       }
       return { ref, commit, tree, head };
     });
@@ -82,7 +88,7 @@ function parseCheckpoints(text: string): Checkpoint[] {
 
 /** Every checkpoint of a session, in git's ref order. */
 export async function listCheckpoints(git: GitRunner, cwd: string, sessionId: string): Promise<Checkpoint[]> {
-  const prefix = `${CHECKPOINT_NAMESPACE}/${refComponent(sessionId, 'session id')}/`;
+  const prefix = `${CHECKPOINT_NAMESPACE}/${refComponent(sessionId, 'session')}/`;
   return parseCheckpoints(await git.text({ cwd, args: ['for-each-ref', CHECKPOINT_FORMAT, prefix] }));
 }
 

@@ -1,3 +1,5 @@
+import * as l10n from '@vscode/l10n';
+
 /** Why a git operation could not be done; the UI picks its wording and remedy from this. */
 export type GitFailureReason =
   | 'git-missing'
@@ -44,22 +46,26 @@ function lastLines(stderr: string): string {
  * with LC_ALL=C, so these English phrases are stable).
  */
 export function classifyGitFailure(args: readonly string[], cwd: string, code: number, stderr: string): GitError {
-  const detail = lastLines(stderr) || `exit code ${code}`;
+  const detail = lastLines(stderr) || l10n.t('exit code {0}', code);
   const command = `git ${args.slice(0, 2).join(' ')}`;
   const lock = /Unable to create '([^']+\.lock)': File exists/.exec(stderr);
   if (lock) {
     return new GitError(
       'index-locked',
-      `${command} failed in ${cwd}: the index is locked by ${lock[1]}; another git command is running, ` +
-        'or one crashed and left the lock behind (remove it once no git command runs)',
+      l10n.t(
+        '{0} failed in {1}: the index is locked by {2}; another git command is running, or one crashed and left the lock behind (remove it once no git command runs)',
+        command,
+        cwd,
+        lock[1],
+      ),
     );
   }
   if (/not a git repository/i.test(stderr)) {
-    return new GitError('not-a-repository', `${cwd} is not inside a git repository`);
+    return new GitError('not-a-repository', l10n.t('{0} is not inside a git repository', cwd));
   }
   const branch = /a branch named '([^']+)' already exists/.exec(stderr);
   if (branch) {
-    return new GitError('branch-exists', `a branch named "${branch[1]}" already exists; pick another name`);
+    return new GitError('branch-exists', l10n.t('a branch named "{0}" already exists; pick another name', branch[1]));
   }
-  return new GitError('failed', `${command} failed in ${cwd}: ${detail}`);
+  return new GitError('failed', l10n.t('{0} failed in {1}: {2}', command, cwd, detail));
 }

@@ -1,3 +1,5 @@
+import * as l10n from '@vscode/l10n';
+
 /**
  * Parsers for git's machine-readable (`-z`) output. Each takes the raw text and returns plain
  * records; an entry that does not have the documented shape is reported, never guessed at.
@@ -6,7 +8,7 @@
 /** git printed something these parsers do not understand (a newer format, or corrupted output). */
 export class GitFormatError extends Error {
   constructor(what: string, entry: string) {
-    super(`unexpected ${what} entry from git: ${JSON.stringify(entry.slice(0, 200))}`);
+    super(l10n.t('unexpected {0} entry from git: {1}', what, JSON.stringify(entry.slice(0, 200))));
     this.name = 'GitFormatError';
   }
 }

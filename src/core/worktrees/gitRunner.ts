@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -148,7 +149,7 @@ export class GitRunner {
     child.stdin.end(call.input ?? '');
     let code: number | 'spawn-error';
     try {
-      code = await withTimeout(closed, timeoutMs, `git ${call.args.slice(0, 2).join(' ')} in ${call.cwd}`, {
+      code = await withTimeout(closed, timeoutMs, l10n.t('git {0} in {1}', call.args.slice(0, 2).join(' '), call.cwd), {
         pid: child.pid,
         onTimeout: killGroup,
       });
@@ -157,7 +158,7 @@ export class GitRunner {
       // the caller never sees a git that still runs.
       await exited;
       throw error instanceof SubprocessTimeoutError
-        ? new GitError('timeout', `${error.message}; git was killed`)
+        ? new GitError('timeout', l10n.t('{0}; git was killed', error.message))
         : error;
     }
     if (code === 'spawn-error') {
@@ -166,7 +167,12 @@ export class GitRunner {
     if (stdout.overflowed) {
       throw new GitError(
         'output-too-large',
-        `git ${call.args[0] ?? ''} in ${call.cwd} printed more than ${MAX_GIT_STDOUT_BYTES} bytes; it was stopped`,
+        l10n.t(
+          'git {0} in {1} printed more than {2} bytes; it was stopped',
+          call.args[0] ?? '',
+          call.cwd,
+          MAX_GIT_STDOUT_BYTES,
+        ),
       );
     }
     const output: GitOutput = { code, stdout: stdout.bytes(), stderr: stderr.bytes().toString('utf8') };
@@ -184,9 +190,9 @@ export class GitRunner {
         () => false,
       );
       return folderExists
-        ? new GitError('git-missing', 'git was not found: install git and make sure it is on PATH')
-        : new GitError('not-a-repository', `folder ${call.cwd} does not exist`);
+        ? new GitError('git-missing', l10n.t('git was not found: install git and make sure it is on PATH'))
+        : new GitError('not-a-repository', l10n.t('folder {0} does not exist', call.cwd));
     }
-    return new GitError('failed', `git could not be started in ${call.cwd}: ${error.message}`);
+    return new GitError('failed', l10n.t('git could not be started in {0}: {1}', call.cwd, error.message));
   }
 }

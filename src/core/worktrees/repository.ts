@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { classifyGitFailure, GitError } from './gitErrors';
@@ -23,14 +24,18 @@ const HEADS = 'refs/heads/';
 /** Reads git's complaint about one `rev-parse` call into the GitError that names the cause. */
 function probeFailure(folder: string, base: string | undefined, stdout: string, stderr: string): GitError {
   if (/must be run in a work tree/.test(stderr)) {
-    return new GitError('not-a-repository', `${folder} is inside a git folder but not in a worktree`);
+    return new GitError('not-a-repository', l10n.t('{0} is inside a git folder but not in a worktree', folder));
   }
   if (/bad revision 'HEAD(\^\{commit\})?'/.test(stderr)) {
     const root = stdout.split('\n')[0] ?? folder;
-    return new GitError('no-commits', `the repository at ${root} has no commits yet: commit once, then try again`);
+    return new GitError(
+      'no-commits',
+      l10n.t('the repository at {0} has no commits yet: commit once, then try again', root),
+    );
   }
   if (base !== undefined && stderr.includes(`bad revision '${base}^{commit}'`)) {
-    return new GitError('bad-base', `"${base}" is not a branch or commit in ${stdout.split('\n')[0] ?? folder}`);
+    const root = stdout.split('\n')[0] ?? folder;
+    return new GitError('bad-base', l10n.t('"{0}" is not a branch or commit in {1}', base, root));
   }
   return classifyGitFailure(['rev-parse'], folder, 128, stderr);
 }
@@ -45,7 +50,7 @@ function probeFailure(folder: string, base: string | undefined, stdout: string, 
  */
 export async function probeRepository(git: GitRunner, folder: string, base?: string): Promise<ProbedRepository> {
   if (base !== undefined && (base.startsWith('-') || base === '')) {
-    throw new GitError('bad-base', `"${base}" is not a branch or commit`);
+    throw new GitError('bad-base', l10n.t('"{0}" is not a branch or commit', base));
   }
   const revisions = ['HEAD^{commit}', ...(base === undefined ? [] : [`${base}^{commit}`])];
   const result = await git.run({
@@ -63,7 +68,10 @@ export async function probeRepository(git: GitRunner, folder: string, base?: str
   const baseCommit = base === undefined ? head : lines[2];
   const symbolic = lines[revisions.length + 1];
   if (!root || !head || !baseCommit || !symbolic) {
-    throw new GitError('failed', `git rev-parse in ${folder} printed an unexpected answer: ${JSON.stringify(stdout)}`);
+    throw new GitError(
+      'failed',
+      l10n.t('git rev-parse in {0} printed an unexpected answer: {1}', folder, JSON.stringify(stdout)),
+    );
   }
   return {
     root: path.resolve(root),
@@ -98,8 +106,10 @@ export async function assertIndexUnlocked(git: GitRunner, cwd: string): Promise<
   if (locked) {
     throw new GitError(
       'index-locked',
-      `the index is locked by ${lock}; another git command is running, or one crashed and left the lock behind ` +
-        '(remove it once no git command runs)',
+      l10n.t(
+        'the index is locked by {0}; another git command is running, or one crashed and left the lock behind (remove it once no git command runs)',
+        lock,
+      ),
     );
   }
 }

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -31,14 +32,25 @@ export function defaultWorktreesFolder(repoRoot: string): string {
   return `${repoRoot}.worktrees`;
 }
 
-const FOLDER_ERRORS: Readonly<Record<string, string>> = {
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EROFS: 'the file system is read-only',
-  ENOSPC: 'the disk is full',
-  EDQUOT: 'the disk quota is used up',
-  ENOTDIR: 'a part of the path is a file, not a folder',
-};
+/** Why a folder cannot be created, in words; a function because l10n is configured after this module loads. */
+function folderErrorText(code: string): string {
+  switch (code) {
+    case 'EACCES':
+      return l10n.t('permission denied');
+    case 'EPERM':
+      return l10n.t('operation not permitted');
+    case 'EROFS':
+      return l10n.t('the file system is read-only');
+    case 'ENOSPC':
+      return l10n.t('the disk is full');
+    case 'EDQUOT':
+      return l10n.t('the disk quota is used up');
+    case 'ENOTDIR':
+      return l10n.t('a part of the path is a file, not a folder');
+    default:
+      return code;
+  }
+}
 
 /**
  * The folder a repository's worktrees go in: `shepherd.worktrees.folder` when set (`~/` is the home
@@ -93,7 +105,7 @@ async function ensureFolder(folder: string): Promise<void> {
     const code = await mkdirCause(folder, errnoCode(error) ?? 'unknown');
     throw new GitError(
       'folder-unavailable',
-      `the worktree folder ${folder} cannot be created: ${FOLDER_ERRORS[code] ?? code}`,
+      l10n.t('the worktree folder {0} cannot be created: {1}', folder, folderErrorText(code)),
     );
   }
 }
@@ -106,7 +118,7 @@ async function isTaken(dir: string): Promise<boolean> {
     }
     throw new GitError(
       'folder-unavailable',
-      `the worktree folder ${dir} cannot be read: ${error.code ?? error.message}`,
+      l10n.t('the worktree folder {0} cannot be read: {1}', dir, error.code ?? error.message),
     );
   });
   return entries.length > 0;
@@ -125,7 +137,11 @@ export async function createWorktree(git: GitRunner, options: CreateWorktreeOpti
   if (options.base === undefined && repo.branch === undefined) {
     throw new GitError(
       'detached-head',
-      `HEAD is detached at ${repo.head.slice(0, 7)} in ${repo.root}: check out a branch, or pick one as the base`,
+      l10n.t(
+        'HEAD is detached at {0} in {1}: check out a branch, or pick one as the base',
+        repo.head.slice(0, 7),
+        repo.root,
+      ),
     );
   }
   const parent = worktreesFolderFor(repo.root, options.worktreesFolder);
@@ -140,7 +156,7 @@ export async function createWorktree(git: GitRunner, options: CreateWorktreeOpti
       if (n < tries) {
         continue;
       }
-      throw new GitError('folder-unavailable', `the worktree folder ${dir} already exists and is not empty`);
+      throw new GitError('folder-unavailable', l10n.t('the worktree folder {0} already exists and is not empty', dir));
     }
     try {
       await git.run({ cwd: repo.root, args: ['worktree', 'add', '-q', '-b', branch, '--', dir, repo.baseCommit] });

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { promises as fs } from 'node:fs';
 import { pruneCheckpoints } from './checkpoints';
 import { classifyGitFailure, GitError } from './gitErrors';
@@ -62,7 +63,7 @@ export async function acceptWorktree(
   if (main.branch === undefined) {
     throw new GitError(
       'detached-head',
-      `the main worktree ${main.root} is on a detached HEAD: check out the branch to merge into first`,
+      l10n.t('the main worktree {0} is on a detached HEAD: check out the branch to merge into first', main.root),
     );
   }
   await assertIndexUnlocked(git, main.root);
@@ -77,8 +78,11 @@ export async function acceptWorktree(
   if (blocking.length > 0) {
     throw new GitError(
       'dirty-overlap',
-      `the main worktree has uncommitted changes to ${blocking.length} file(s) the agent also changed: ` +
-        `${blocking.slice(0, 5).join(', ')}${blocking.length > 5 ? ', …' : ''}; commit or stash them first`,
+      l10n.t(
+        'the main worktree has uncommitted changes to {0} file(s) the agent also changed: {1}; commit or stash them first',
+        blocking.length,
+        `${blocking.slice(0, 5).join(', ')}${blocking.length > 5 ? ', …' : ''}`,
+      ),
       blocking,
     );
   }

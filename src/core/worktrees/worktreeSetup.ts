@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { parseCommandLine } from '../definitions/commandLine';
 import { slugify } from '../definitions/definitionParser';
 import { DEFAULT_WORKER_DEFAULTS, WorkerDefinition } from '../definitions/workerDefinition';
@@ -39,16 +40,23 @@ function failureOf(
   }
   const why =
     view === undefined
-      ? 'its worker was removed'
+      ? l10n.t('its worker was removed')
       : view.lastExit
         ? describeExit(view.lastExit)
-        : (view.message ?? `it ended ${view.state}`);
+        : (view.message ?? l10n.t('it ended {0}', view.state));
   const output = supervisor
     .output(id, QUOTED_LINES)
     .map((line) => line.text)
     .join(' / ');
-  const quoted = output === '' ? '' : `; last output: ${output}`;
-  return `the worktree setup "${options.commandLine}" failed in ${options.cwd}: ${why}${quoted}`;
+  return output === ''
+    ? l10n.t('the worktree setup "{0}" failed in {1}: {2}', options.commandLine, options.cwd, why)
+    : l10n.t(
+        'the worktree setup "{0}" failed in {1}: {2}; last output: {3}',
+        options.commandLine,
+        options.cwd,
+        why,
+        output,
+      );
 }
 
 /**
@@ -61,7 +69,7 @@ function failureOf(
 export async function runWorktreeSetup(supervisor: Supervisor, options: WorktreeSetupOptions): Promise<string> {
   const parsed = parseCommandLine(options.commandLine);
   if (!parsed.ok) {
-    throw new Error(`the worktree setup "${options.commandLine}" cannot run: ${parsed.errors.join('; ')}`);
+    throw new Error(l10n.t('the worktree setup "{0}" cannot run: {1}', options.commandLine, parsed.errors.join('; ')));
   }
   const id = setupId(supervisor, options.name);
   const definition: WorkerDefinition = {
