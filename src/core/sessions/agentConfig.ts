@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import * as path from 'node:path';
 import { ParseResult } from '../definitions/definitionParser';
 import { AgentProtocol } from './protocols/agentProtocol';
@@ -46,24 +47,26 @@ const ACP_PACKAGES: Readonly<Record<string, string>> = {
 export function installHint(agent: AgentConfig): string {
   switch (agent.kind) {
     case 'claude':
-      return (
-        'Install Claude Code with `npm install -g @anthropic-ai/claude-code`, ' +
-        'or set its path in the `shepherd.agents` setting.'
+      return l10n.t(
+        'Install {0} with `{1}`, or set its path in the `shepherd.agents` setting.',
+        'Claude Code',
+        'npm install -g @anthropic-ai/claude-code',
       );
     case 'pi':
-      return (
-        'Install pi with `npm install -g @mariozechner/pi-coding-agent`, ' +
-        'or set its path in the `shepherd.agents` setting.'
+      return l10n.t(
+        'Install {0} with `{1}`, or set its path in the `shepherd.agents` setting.',
+        'pi',
+        'npm install -g @mariozechner/pi-coding-agent',
       );
     case 'demo':
-      return 'The demo agent ships with Shepherd; reinstalling the extension restores it.';
+      return l10n.t('The demo agent ships with Shepherd; reinstalling the extension restores it.');
     case 'line':
-      return `Check the command of agent "${agent.id}" in the \`shepherd.agents\` setting.`;
+      return l10n.t('Check the command of agent "{0}" in the `shepherd.agents` setting.', agent.id);
     case 'acp': {
       const pkg = ACP_PACKAGES[agent.command];
       return pkg
-        ? `Install it with \`npm install -g ${pkg}\`, or set its path in the \`shepherd.agents\` setting.`
-        : `Check the command of agent "${agent.id}" in the \`shepherd.agents\` setting.`;
+        ? l10n.t('Install it with `{0}`, or set its path in the `shepherd.agents` setting.', `npm install -g ${pkg}`)
+        : l10n.t('Check the command of agent "{0}" in the `shepherd.agents` setting.', agent.id);
     }
   }
 }
@@ -98,7 +101,7 @@ export function defaultAgents(demo: { nodePath: string; script: string }): Agent
     {
       ...base,
       id: 'demo',
-      label: 'Demo agent (canned replies)',
+      label: l10n.t('Demo agent (canned replies)'),
       kind: 'demo',
       command: demo.nodePath,
       args: [demo.script],
@@ -111,14 +114,14 @@ export function defaultAgents(demo: { nodePath: string; script: string }): Agent
 /** Reads one `shepherd.agents` entry; every problem is named by field. */
 export function parseAgentConfig(raw: unknown, baseDir: string): ParseResult<AgentConfig> {
   if (!isObject(raw)) {
-    return { ok: false, errors: ['must be an object with "id" and "kind"'] };
+    return { ok: false, errors: [l10n.t('must be an object with "id" and "kind"')] };
   }
   const read = new FieldReader(raw);
   const id = read.requiredString('id');
   const kindText = read.requiredString('kind');
   const kind = oneOf(AGENT_KINDS, kindText);
   if (kindText !== undefined && !kind) {
-    read.fail('kind', `must be one of ${AGENT_KINDS.join(', ')}`);
+    read.fail('kind', l10n.t('must be one of {0}', AGENT_KINDS.join(', ')));
   }
   const args = read.strings('args') ?? [];
   const env = read.stringRecord('env') ?? {};

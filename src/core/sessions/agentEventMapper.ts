@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { applyAcpEvent } from './acp/acpSessionEvents';
 import { AgentEvent } from './protocols/agentEvents';
 import { MAX_PROTOCOL_NOTICES_PER_TURN, Session } from './session';
@@ -55,7 +56,7 @@ export function applyAgentEvent(session: Session, event: AgentEvent, signals: Ag
       return;
     case 'protocol-error':
       if (++session.protocolNotices <= MAX_PROTOCOL_NOTICES_PER_TURN) {
-        transcript.addNotice(`Ignored a line from the agent: ${event.reason}.`);
+        transcript.addNotice(l10n.t('Ignored a line from the agent: {0}.', event.reason));
       }
       return;
   }
@@ -80,9 +81,9 @@ function applyTurnEnd(session: Session, event: Extract<AgentEvent, { type: 'turn
   session.addUsage(event.usage?.inputTokens ?? 0, event.usage?.outputTokens ?? 0, event.costUsd ?? 0);
   session.transcript.settleToolCalls();
   if (event.outcome === 'interrupted') {
-    session.transcript.addNotice('Interrupted.');
+    session.transcript.addNotice(l10n.t('Interrupted.'));
   } else if (event.outcome === 'error') {
-    session.transcript.addError(event.message ?? 'The agent reported an error.');
+    session.transcript.addError(event.message ?? l10n.t('The agent reported an error.'));
   }
   if (event.stopNotice) {
     session.transcript.addNotice(event.stopNotice);

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { Disposable } from '../base/events';
 import { DEFAULT_WORKER_DEFAULTS, WorkerDefinition } from '../definitions/workerDefinition';
 import { Supervisor } from '../workers/supervisor';
@@ -11,12 +12,12 @@ export const AGENT_GRACE_MS = 3_000;
 
 export function describeWorkerEnd(view: WorkerView): string {
   if (view.lastExit?.signal) {
-    return `the agent process was killed by ${view.lastExit.signal}`;
+    return l10n.t('the agent process was killed by {0}', view.lastExit.signal);
   }
   if (view.lastExit) {
-    return `the agent process exited with code ${view.lastExit.code}`;
+    return l10n.t('the agent process exited with code {0}', String(view.lastExit.code));
   }
-  return view.message ?? 'the agent process ended';
+  return view.message ?? l10n.t('the agent process ended');
 }
 
 /** The supervisor worker that runs an agent process; `protocolArgs` follow the user's own args. */
@@ -67,6 +68,7 @@ export async function startAgentWorker(supervisor: Supervisor, agent: AgentConfi
     return;
   }
   await supervisor.remove(workerId);
-  const reason = view.message ?? `the agent process is ${view.state}`;
-  throw new AgentStartError(/not found/.test(reason) ? `${reason}. ${installHint(agent)}` : reason);
+  const reason = view.message ?? l10n.t('the agent process is {0}', view.state);
+  // The launcher's English "was not found" (the default bundle); a translated bundle only loses the hint.
+  throw new AgentStartError(/not found/.test(reason) ? l10n.t('{0}. {1}', reason, installHint(agent)) : reason);
 }

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { DisposableStore, Emitter, Event } from '../base/events';
 import { describeError, Logger } from '../base/logger';
 import { maskValues } from '../base/secrets';
@@ -86,10 +87,10 @@ export class ProtocolConnection implements AgentConnection {
   /** Starts a turn with the user's text; resolves when the agent says the turn is over. */
   runTurn(text: string): Promise<TurnEnd> {
     if (!this.isAlive) {
-      return Promise.reject(new AgentExitError('the agent process is not running'));
+      return Promise.reject(new AgentExitError(l10n.t('the agent process is not running')));
     }
     if (this.turn) {
-      return Promise.reject(new Error('a turn is already in progress'));
+      return Promise.reject(new Error(l10n.t('a turn is already in progress')));
     }
     this.protocol.beginTurn();
     const ended = new Promise<TurnEnd>((resolve, reject) => {
@@ -142,7 +143,7 @@ export class ProtocolConnection implements AgentConnection {
   dispose(): void {
     clearTimeout(this.idleGapTimer);
     this.subscriptions.dispose();
-    this.failTurn(new AgentExitError('the session was closed'));
+    this.failTurn(new AgentExitError(l10n.t('the session was closed')));
     this.events.dispose();
     this.exits.dispose();
   }
@@ -168,7 +169,7 @@ export class ProtocolConnection implements AgentConnection {
       events = [
         {
           type: 'protocol-error',
-          reason: `output the protocol could not decode (${describeError(error)})`,
+          reason: l10n.t('output the protocol could not decode ({0})', describeError(error)),
           excerpt: chunk.subarray(0, 120).toString('utf8'),
         },
       ];
@@ -237,7 +238,7 @@ export class ProtocolConnection implements AgentConnection {
     clearTimeout(this.idleGapTimer);
     this.permissions.clear();
     this.setState('exited');
-    this.failTurn(new AgentExitError(`${how} in the middle of a turn`));
+    this.failTurn(new AgentExitError(l10n.t('{0} in the middle of a turn', how)));
     this.exits.fire(how);
   }
 

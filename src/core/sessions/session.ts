@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { Mutex } from 'async-mutex';
 import { Disposable, DisposableStore } from '../base/events';
 import { AgentConfig, canResume } from './agentConfig';
@@ -139,8 +140,8 @@ export class Session implements Disposable {
   /** What the user's next message does once this session's agent is gone, as the transcript tells it. */
   nextMessageNotice(): string {
     return canResume(this.agent)
-      ? 'Your next message resumes the conversation.'
-      : 'Your next message starts a new agent process.';
+      ? l10n.t('Your next message resumes the conversation.')
+      : l10n.t('Your next message starts a new agent process.');
   }
 
   /** The session as it is kept between window reloads. */

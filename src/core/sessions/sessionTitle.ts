@@ -1,3 +1,5 @@
+import * as l10n from '@vscode/l10n';
+
 /** A tab, a tree row and a history line show a title whole only when it is short. */
 export const MAX_AUTO_TITLE_CHARS = 60;
 /** A name the user types may be longer, but it is still one line of a tab. */
@@ -37,10 +39,12 @@ export function titleFromMessage(message: string): string | undefined {
 export function checkTitle(title: string): string {
   const clean = oneLine(title);
   if (clean === '') {
-    throw new Error('A session title cannot be empty.');
+    throw new Error(l10n.t('A session title cannot be empty.'));
   }
   if (clean.length > MAX_TITLE_CHARS) {
-    throw new Error(`A session title is at most ${MAX_TITLE_CHARS} characters (this one has ${clean.length}).`);
+    throw new Error(
+      l10n.t('A session title is at most {0} characters (this one has {1}).', MAX_TITLE_CHARS, clean.length),
+    );
   }
   return clean;
 }

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { TaskRegistry } from '../base/taskRegistry';
 import { canResume } from './agentConfig';
 import { Session } from './session';
@@ -52,8 +53,10 @@ export class SessionWatchdog {
     }
     session.stalled = true;
     session.transcript.addNotice(
-      `No output from the agent for ${Math.round(stallTimeoutMs / 1_000)} s: it may be stalled. ` +
-        'Interrupt it, or keep waiting.',
+      l10n.t(
+        'No output from the agent for {0} s: it may be stalled. Interrupt it, or keep waiting.',
+        Math.round(stallTimeoutMs / 1_000),
+      ),
     );
     this.changed(session);
   }
@@ -74,7 +77,11 @@ export class SessionWatchdog {
     }
     session.expectingExit = true;
     session.transcript.addNotice(
-      `Stopped the idle agent after ${Math.round(idleTimeoutMs / 60_000)} min. ${session.nextMessageNotice()}`,
+      l10n.t(
+        'Stopped the idle agent after {0} min. {1}',
+        Math.round(idleTimeoutMs / 60_000),
+        session.nextMessageNotice(),
+      ),
     );
     void this.tasks.run(`stop idle agent of ${session.id}`, () => connection.stopProcess());
   }

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { ClientConnection, SessionNotification } from '@agentclientprotocol/sdk';
 import { Emitter, Event } from '../../base/events';
 import { describeError, Logger } from '../../base/logger';
@@ -149,10 +150,10 @@ export class AcpConnection implements AgentConnection {
     const rpc = this.rpc;
     const sessionId = this.sessionId;
     if (!this.isAlive || !rpc || sessionId === undefined) {
-      return Promise.reject(new AgentExitError('the agent process is not running'));
+      return Promise.reject(new AgentExitError(l10n.t('the agent process is not running')));
     }
     if (this.turns.active) {
-      return Promise.reject(new Error('a turn is already in progress'));
+      return Promise.reject(new Error(l10n.t('a turn is already in progress')));
     }
     this.currentState = 'busy';
     this.process.lastOutputAt = Date.now();
@@ -192,7 +193,7 @@ export class AcpConnection implements AgentConnection {
 
   async setMode(modeId: string): Promise<void> {
     if (!this.rpc || this.sessionId === undefined) {
-      throw new AgentExitError('the agent process is not running');
+      throw new AgentExitError(l10n.t('the agent process is not running'));
     }
     await this.rpc.agent.request('session/set_mode', { sessionId: this.sessionId, modeId });
     if (this.modes) {
@@ -213,7 +214,7 @@ export class AcpConnection implements AgentConnection {
     this.process.dispose();
     this.permissions.cancelAll();
     this.rpc?.close();
-    this.turns.fail(new AgentExitError('the session was closed'));
+    this.turns.fail(new AgentExitError(l10n.t('the session was closed')));
     this.events.dispose();
     this.exits.dispose();
   }
@@ -304,7 +305,7 @@ export class AcpConnection implements AgentConnection {
     this.permissions.cancelAll();
     this.currentState = 'exited';
     void this.deps.tasks.run(`release terminals of ${this.workerId}`, () => this.process.terminals.releaseAll());
-    this.turns.fail(new AgentExitError(`${how} in the middle of a turn`));
+    this.turns.fail(new AgentExitError(l10n.t('{0} in the middle of a turn', how)));
     this.exits.fire(how);
   }
 }

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { promises as fs } from 'node:fs';
 import type { ReadTextFileRequest, ReadTextFileResponse, WriteTextFileRequest } from '@agentclientprotocol/sdk';
 import { AcpClientHost } from './clientHost';
@@ -45,7 +46,9 @@ export class AcpFiles {
 
   private async checked(requested: string): Promise<string> {
     if (!this.host.isTrusted()) {
-      throw new SandboxRefusal('this workspace is in Restricted Mode: Shepherd reads and writes no files for agents');
+      throw new SandboxRefusal(
+        l10n.t('this workspace is in Restricted Mode: Shepherd reads and writes no files for agents'),
+      );
     }
     return this.sandbox.resolve(requested);
   }
@@ -53,10 +56,10 @@ export class AcpFiles {
   private async readDisk(file: string, requested: string): Promise<string> {
     const stat = await fs.stat(file);
     if (!stat.isFile()) {
-      throw new SandboxRefusal(`"${requested}" is not a file`);
+      throw new SandboxRefusal(l10n.t('"{0}" is not a file', requested));
     }
     if (stat.size > MAX_AGENT_FILE_BYTES) {
-      throw new SandboxRefusal(`"${requested}" is larger than ${MAX_AGENT_FILE_BYTES} bytes`);
+      throw new SandboxRefusal(l10n.t('"{0}" is larger than {1} bytes', requested, MAX_AGENT_FILE_BYTES));
     }
     return fs.readFile(file, 'utf8');
   }

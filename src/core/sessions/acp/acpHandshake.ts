@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { ClientConnection, PROTOCOL_VERSION, RequestError, type InitializeResponse } from '@agentclientprotocol/sdk';
 import { describeError } from '../../base/logger';
 import { SessionModes } from '../../../shared/sessionModel';
@@ -24,9 +25,10 @@ export interface HandshakeContext {
 }
 
 function describeVersionMismatch(response: InitializeResponse): string {
-  return (
-    `the agent speaks ACP version ${response.protocolVersion}, and Shepherd speaks version ${PROTOCOL_VERSION}. ` +
-    'Update the agent (or Shepherd) so both speak the same version.'
+  return l10n.t(
+    'the agent speaks ACP version {0}, and Shepherd speaks version {1}. Update the agent (or Shepherd) so both speak the same version.',
+    String(response.protocolVersion),
+    PROTOCOL_VERSION,
   );
 }
 
@@ -55,7 +57,7 @@ export async function openAcpSession(
     try {
       await rpc.agent.request('authenticate', { methodId: signIn.methodId });
     } catch (error) {
-      const reason = `signing in failed (${context.masked(describeError(error))})`;
+      const reason = l10n.t('signing in failed ({0})', context.masked(describeError(error)));
       throw signInRequired(context.agentLabel, methods, reason);
     }
   }
@@ -67,7 +69,7 @@ export async function openAcpSession(
     if (error instanceof RequestError && error.code === -32000 && methods.length > 0) {
       throw signInRequired(context.agentLabel, methods, '');
     }
-    throw new AgentStartError(`the agent could not open a session: ${context.masked(describeError(error))}`);
+    throw new AgentStartError(l10n.t('the agent could not open a session: {0}', context.masked(describeError(error))));
   }
 }
 
@@ -84,12 +86,14 @@ async function openSession(
       context.opened(resumeId, loaded.modes ? sessionModes(loaded.modes) : undefined);
       return;
     } catch (error) {
-      context.notice(`The agent could not reload the conversation (${describeError(error)}); starting a new one.`);
+      context.notice(
+        l10n.t('The agent could not reload the conversation ({0}); starting a new one.', describeError(error)),
+      );
     } finally {
       context.setReplaying(false);
     }
   } else if (resumeId !== undefined) {
-    context.notice('This agent cannot reload a conversation: it starts a new one.');
+    context.notice(l10n.t('This agent cannot reload a conversation: it starts a new one.'));
   }
   const created = await rpc.agent.request('session/new', { cwd: context.cwd, mcpServers: [] });
   context.opened(created.sessionId, created.modes ? sessionModes(created.modes) : undefined);

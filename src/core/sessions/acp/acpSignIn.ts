@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { AuthMethod } from '@agentclientprotocol/sdk';
 import { AgentStartError } from '../agentConnection';
 
@@ -60,9 +61,17 @@ export function signInRequired(
   why: string,
 ): AgentSignInRequiredError {
   const names = methods.map((method) => method.name).join(', ');
-  return new AgentSignInRequiredError(
-    `${label} asks you to sign in (${names})${why ? `: ${why}` : ''}. Choose how in the notification; a key you ` +
-      "type is kept in VS Code's secret storage and given to the agent in its environment only.",
-    methods,
-  );
+  const message = why
+    ? l10n.t(
+        "{0} asks you to sign in ({1}): {2}. Choose how in the notification; a key you type is kept in VS Code's secret storage and given to the agent in its environment only.",
+        label,
+        names,
+        why,
+      )
+    : l10n.t(
+        "{0} asks you to sign in ({1}). Choose how in the notification; a key you type is kept in VS Code's secret storage and given to the agent in its environment only.",
+        label,
+        names,
+      );
+  return new AgentSignInRequiredError(message, methods);
 }

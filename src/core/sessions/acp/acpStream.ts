@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { AnyMessage, SessionNotification, Stream } from '@agentclientprotocol/sdk';
 import { isObject } from '../../../shared/untrusted';
 import { encodeJsonLine, JsonLineDecoder, stringifyUntrusted } from '../protocols/jsonLines';
@@ -119,7 +120,7 @@ export class AcpWorkerStream {
       this.outstanding.add(message.id);
     }
     if (!this.write(encodeJsonLine(message))) {
-      throw new Error('the agent process is not running');
+      throw new Error(l10n.t('the agent process is not running'));
     }
   }
 
@@ -128,19 +129,19 @@ export class AcpWorkerStream {
       return;
     }
     if (!isMessage(value)) {
-      this.listener.problem('not a JSON-RPC 2.0 message', excerptOf(value));
+      this.listener.problem(l10n.t('not a JSON-RPC 2.0 message'), excerptOf(value));
       return;
     }
     if ('method' in value && value.method === 'session/update') {
       if (!isSessionUpdate(value.params)) {
         // The SDK would reject it too, but by writing to the console once per message: a flood of them
         // must cost a bounded notice, like any other broken line.
-        this.listener.problem('a session/update without a known shape', excerptOf(value));
+        this.listener.problem(l10n.t('a session/update without a known shape'), excerptOf(value));
         return;
       }
       const read = readTextChunk(value.params);
       if (read.kind === 'bad') {
-        this.listener.problem(`a text chunk with ${read.reasons.join(', ')}`, excerptOf(value));
+        this.listener.problem(l10n.t('a text chunk with {0}', read.reasons.join(', ')), excerptOf(value));
         return;
       }
       if (read.kind === 'chunk') {
@@ -150,7 +151,10 @@ export class AcpWorkerStream {
     }
     if (!('method' in value)) {
       if (value.id === null || !this.outstanding.delete(value.id)) {
-        this.listener.problem('a response to a request Shepherd did not send (or answered twice)', excerptOf(value));
+        this.listener.problem(
+          l10n.t('a response to a request Shepherd did not send (or answered twice)'),
+          excerptOf(value),
+        );
         return;
       }
     }

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type {
   CreateTerminalRequest,
   TerminalExitStatus,
@@ -23,7 +24,7 @@ const FINAL_STATES = new Set(['exited', 'crashed', 'failed', 'stopped']);
 
 export class UnknownTerminalError extends Error {
   constructor(id: string) {
-    super(`there is no terminal "${id}" (it was released, or never created)`);
+    super(l10n.t('there is no terminal "{0}" (it was released, or never created)', id));
     this.name = 'UnknownTerminalError';
   }
 }
@@ -80,7 +81,9 @@ export class AcpTerminals {
 
   async create(request: CreateTerminalRequest): Promise<{ terminalId: string }> {
     if (this.terminals.size >= MAX_TERMINALS_PER_SESSION) {
-      throw new SandboxRefusal(`a session may hold at most ${MAX_TERMINALS_PER_SESSION} terminals; release some first`);
+      throw new SandboxRefusal(
+        l10n.t('a session may hold at most {0} terminals; release some first', MAX_TERMINALS_PER_SESSION),
+      );
     }
     const cwd = request.cwd ? await this.sandbox.resolve(request.cwd) : this.sandbox.root;
     const terminalId = `t${++this.created}`;
@@ -91,7 +94,7 @@ export class AcpTerminals {
     const view = await this.supervisor.start(workerId);
     if (view.state !== 'running' && !exitStatus(view)) {
       await this.release(terminalId);
-      throw new Error(view.message ?? `the command could not start (${view.state})`);
+      throw new Error(view.message ?? l10n.t('the command could not start ({0})', view.state));
     }
     return { terminalId };
   }
@@ -123,7 +126,7 @@ export class AcpTerminals {
         signal.removeEventListener('abort', onAbort);
         settle();
       };
-      const onAbort = (): void => finish(() => reject(new Error('the wait was cancelled')));
+      const onAbort = (): void => finish(() => reject(new Error(l10n.t('the wait was cancelled'))));
       signal.addEventListener('abort', onAbort, { once: true });
       subscriptions.push(
         this.supervisor.onDidChangeWorker((change) => {

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { SessionNotification } from '@agentclientprotocol/sdk';
 import { FieldReader, isObject, UntrustedObject } from '../../../shared/untrusted';
 
@@ -17,7 +18,7 @@ function checkOptional(reader: FieldReader, raw: UntrustedObject, objects: reado
   for (const key of objects) {
     const value = raw[key];
     if (value !== undefined && value !== null && !isObject(value)) {
-      reader.fail(key, 'must be an object or null');
+      reader.fail(key, l10n.t('must be an object or null'));
     }
   }
 }
@@ -49,10 +50,10 @@ export function readTextChunk(params: UntrustedObject): TextChunkRead {
   checkOptional(updateReader, update, ['_meta']);
   const messageId = update.messageId;
   if (messageId !== undefined && messageId !== null && typeof messageId !== 'string') {
-    updateReader.fail('messageId', 'must be a string or null');
+    updateReader.fail('messageId', l10n.t('must be a string or null'));
   }
   if (!isObject(content)) {
-    updateReader.fail('content', 'must be a content block');
+    updateReader.fail('content', l10n.t('must be a content block'));
     return { kind: 'bad', reasons: reader.errors };
   }
   const contentReader = reader.nested(content, 'update.content.');

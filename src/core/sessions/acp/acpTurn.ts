@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { PromptResponse } from '@agentclientprotocol/sdk';
 import { describeError } from '../../base/logger';
 import { TurnEnd } from '../agentConnection';
@@ -75,7 +76,7 @@ export class AcpTurns {
         message: undefined,
         usage: undefined,
         costUsd: undefined,
-        stopNotice: `The agent did not confirm the cancel within ${ACP_CANCEL_GRACE_MS / 1_000} s.`,
+        stopNotice: l10n.t('The agent did not confirm the cancel within {0} s.', ACP_CANCEL_GRACE_MS / 1_000),
       });
     }, ACP_CANCEL_GRACE_MS);
   }
@@ -105,7 +106,7 @@ function failedTurnEnd(reason: string): TurnEnd {
   return {
     type: 'turn-end',
     outcome: 'error',
-    message: `The agent could not answer: ${reason}`,
+    message: l10n.t('The agent could not answer: {0}', reason),
     usage: undefined,
     costUsd: undefined,
   };

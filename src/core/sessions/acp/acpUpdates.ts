@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type {
   AvailableCommand,
   ContentBlock,
@@ -157,18 +158,26 @@ export function usageOfResponse(response: PromptResponse): TokenUsage | undefine
     : { inputTokens: input ?? 0, outputTokens: output ?? 0 };
 }
 
-const STOP_NOTICES: Readonly<Record<string, string>> = {
-  max_tokens: 'The agent stopped: it reached its token limit (max_tokens).',
-  max_turn_requests: 'The agent stopped: it made as many model requests as one turn allows (max_turn_requests).',
-  refusal: 'The agent refused to go on (refusal).',
-};
+/** What the transcript says for a stop reason worth a notice (a function: l10n is configured after load). */
+function stopNoticeOf(stopReason: string): string | undefined {
+  switch (stopReason) {
+    case 'max_tokens':
+      return l10n.t('The agent stopped: it reached its token limit (max_tokens).');
+    case 'max_turn_requests':
+      return l10n.t('The agent stopped: it made as many model requests as one turn allows (max_turn_requests).');
+    case 'refusal':
+      return l10n.t('The agent refused to go on (refusal).');
+    default:
+      return undefined;
+  }
+}
 
 /** The end of a turn from the answer to `session/prompt`. */
 export function turnEndOfResponse(
   response: PromptResponse,
   costUsd: number | undefined,
 ): Extract<AgentEvent, { type: 'turn-end' }> {
-  const stopNotice = STOP_NOTICES[response.stopReason];
+  const stopNotice = stopNoticeOf(response.stopReason);
   return {
     type: 'turn-end',
     outcome: response.stopReason === 'cancelled' ? 'interrupted' : 'success',

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { errnoCode } from '../../../shared/untrusted';
@@ -28,19 +29,21 @@ export class WorkspaceSandbox {
   /** The real path of `requested`, which exists or whose nearest existing parent lies inside the folder. */
   async resolve(requested: unknown): Promise<string> {
     if (typeof requested !== 'string' || requested === '' || requested.includes('\0')) {
-      throw new SandboxRefusal('the path must be a non-empty string');
+      throw new SandboxRefusal(l10n.t('the path must be a non-empty string'));
     }
     if (requested.split(/[\\/]/).includes('..')) {
-      throw new SandboxRefusal(`"${requested}" contains "..": paths must not climb out of the session's folder`);
+      throw new SandboxRefusal(
+        l10n.t('"{0}" contains "..": paths must not climb out of the session\'s folder', requested),
+      );
     }
     const absolute = path.resolve(this.root, requested);
     if (!isInside(this.root, absolute)) {
-      throw new SandboxRefusal(`"${requested}" is outside the session's folder ${this.root}`);
+      throw new SandboxRefusal(l10n.t('"{0}" is outside the session\'s folder {1}', requested, this.root));
     }
     const realRoot = await this.rootReal();
     const real = await this.realOf(absolute);
     if (!isInside(realRoot, real)) {
-      throw new SandboxRefusal(`"${requested}" leads outside the session's folder through a symbolic link`);
+      throw new SandboxRefusal(l10n.t('"{0}" leads outside the session\'s folder through a symbolic link', requested));
     }
     return real;
   }
@@ -81,7 +84,7 @@ export class WorkspaceSandbox {
       throw error;
     });
     if (stat?.isSymbolicLink()) {
-      throw new SandboxRefusal(`"${file}" is a symbolic link to a file that does not exist`);
+      throw new SandboxRefusal(l10n.t('"{0}" is a symbolic link to a file that does not exist', file));
     }
   }
 }

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { randomUUID } from 'node:crypto';
 import { describeError } from '../../base/logger';
 import { AgentEvent, TokenUsage, TurnOutcome } from './agentEvents';
@@ -70,14 +71,16 @@ export class ClaudeProtocol implements AgentProtocol {
         response: { subtype: 'success', request_id: request.requestId, response },
       });
     if (decision === 'deny') {
-      return line(deny('The user denied this tool in Shepherd.'));
+      return line(deny(l10n.t('The user denied this tool in Shepherd.')));
     }
     try {
       return line({ behavior: 'allow', updatedInput: isObject(request.input) ? request.input : {} });
     } catch (error) {
       // Allowing means echoing the input back; one nested too deeply to serialize cannot be, and a
       // request left unanswered would hang the turn, so it is denied with the reason.
-      return line(deny(`Shepherd could not pass this tool's input back (${describeError(error)}), so it was not run.`));
+      return line(
+        deny(l10n.t("Shepherd could not pass this tool's input back ({0}), so it was not run.", describeError(error))),
+      );
     }
   }
 
@@ -95,7 +98,7 @@ export class ClaudeProtocol implements AgentProtocol {
 
   private interpret(value: unknown): AgentEvent[] {
     if (!isObject(value)) {
-      return [protocolError('an event that is not a JSON object', stringifyUntrusted(value).slice(0, 120))];
+      return [protocolError(l10n.t('an event that is not a JSON object'), stringifyUntrusted(value).slice(0, 120))];
     }
     switch (value.type) {
       case 'system':
@@ -211,7 +214,7 @@ function protocolError(reason: string, excerpt: string): AgentEvent {
 function resultMessage(value: UntrustedObject, subtype: string): string {
   const text = stringField(value, 'result');
   const errors = Array.isArray(value.errors) ? value.errors.filter((e): e is string => typeof e === 'string') : [];
-  return text ?? (errors.length > 0 ? errors.join('; ') : `the turn ended with ${subtype}`);
+  return text ?? (errors.length > 0 ? errors.join('; ') : l10n.t('the turn ended with {0}', subtype));
 }
 
 function usageOf(usage: UntrustedObject | undefined): TokenUsage | undefined {

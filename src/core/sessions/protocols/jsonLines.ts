@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { StringDecoder } from 'node:string_decoder';
 import { describeError } from '../../base/logger';
 
@@ -43,7 +44,11 @@ export class JsonLineDecoder {
     }
     return [
       ...rest,
-      { ok: false, reason: 'the stream ended in the middle of an event (truncated line)', excerpt: excerpt(tail) },
+      {
+        ok: false,
+        reason: l10n.t('the stream ended in the middle of an event (truncated line)'),
+        excerpt: excerpt(tail),
+      },
     ];
   }
 
@@ -78,7 +83,7 @@ export class JsonLineDecoder {
     if (this.pendingChars > MAX_PROTOCOL_LINE_CHARS) {
       out.push({
         ok: false,
-        reason: `an event longer than ${MAX_PROTOCOL_LINE_CHARS} characters was dropped`,
+        reason: l10n.t('an event longer than {0} characters was dropped', MAX_PROTOCOL_LINE_CHARS),
         excerpt: excerpt(this.pending[0]),
       });
       this.pending = [];
@@ -97,7 +102,7 @@ export function stringifyUntrusted(value: unknown, space?: number): string {
   try {
     return JSON.stringify(value, null, space) ?? '';
   } catch (error) {
-    return `(a value that cannot be shown: ${describeError(error)})`;
+    return l10n.t('(a value that cannot be shown: {0})', describeError(error));
   }
 }
 
@@ -109,7 +114,7 @@ function decodeLine(line: string): DecodedLine | undefined {
   try {
     return { ok: true, value: JSON.parse(trimmed), raw: trimmed };
   } catch (error) {
-    return { ok: false, reason: `not valid JSON (${describeError(error)})`, excerpt: excerpt(trimmed) };
+    return { ok: false, reason: l10n.t('not valid JSON ({0})', describeError(error)), excerpt: excerpt(trimmed) };
   }
 }
 

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { AgentEvent, TokenUsage } from './agentEvents';
 import { PermissionDecision } from '../../../shared/sessionModel';
 import { AgentProtocol, InterruptAction } from './agentProtocol';
@@ -80,7 +81,7 @@ export class PiProtocol implements AgentProtocol {
       return [
         {
           type: 'protocol-error',
-          reason: 'an event that is not a JSON object',
+          reason: l10n.t('an event that is not a JSON object'),
           excerpt: stringifyUntrusted(value).slice(0, 120),
         },
       ];
@@ -126,7 +127,7 @@ export class PiProtocol implements AgentProtocol {
     if (value.success !== false) {
       return [];
     }
-    const error = stringField(value, 'error') ?? 'pi refused the command';
+    const error = stringField(value, 'error') ?? l10n.t('pi refused the command');
     if (value.command === 'prompt') {
       return [{ type: 'turn-end', outcome: 'error', message: error, usage: undefined, costUsd: undefined }];
     }
@@ -181,7 +182,7 @@ function stateReady(value: UntrustedObject): AgentEvent[] {
     return [
       {
         type: 'protocol-error',
-        reason: 'pi did not report its session (get_state failed)',
+        reason: l10n.t('pi did not report its session (get_state failed)'),
         excerpt: stringField(value, 'error') ?? '',
       },
     ];

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { PermissionDecision, PlanItem, TranscriptEntry } from '../../../shared/sessionModel';
 import { FieldReader, isObject } from '../../../shared/untrusted';
 import { WorktreeInfo } from '../../worktrees/worktreeModel';
@@ -41,13 +42,13 @@ export type StoredSessionResult =
 /** `where` names the entry (`entries[3]: `), so a bad item is named within it. */
 function readPlanItems(read: FieldReader, raw: unknown, where: string): PlanItem[] | undefined {
   if (!Array.isArray(raw)) {
-    read.fail('items', 'must be an array');
+    read.fail('items', l10n.t('must be an array'));
     return undefined;
   }
   const items: PlanItem[] = [];
   for (const [index, value] of raw.entries()) {
     if (!isObject(value)) {
-      read.fail(`items[${index}]`, 'must be an object');
+      read.fail(`items[${index}]`, l10n.t('must be an object'));
       return undefined;
     }
     const item = read.nested(value, `${where}items[${index}]: `);
@@ -129,7 +130,7 @@ function readEntry(read: FieldReader, raw: Record<string, unknown>, where: strin
 
 function readUsage(read: FieldReader, raw: unknown): StoredSession['usage'] | undefined {
   if (!isObject(raw)) {
-    read.fail('usage', 'must be an object with "inputTokens", "outputTokens" and "costUsd"');
+    read.fail('usage', l10n.t('must be an object with "inputTokens", "outputTokens" and "costUsd"'));
     return undefined;
   }
   const usage = read.nested(raw, 'usage: ');
@@ -148,7 +149,7 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 function readDailyUsage(read: FieldReader, raw: unknown): DailyUsage[] | undefined {
   if (!Array.isArray(raw) || raw.length > MAX_USAGE_DAYS_KEPT) {
-    read.fail('dailyUsage', `must be an array of at most ${MAX_USAGE_DAYS_KEPT} days`);
+    read.fail('dailyUsage', l10n.t('must be an array of at most {0} days', MAX_USAGE_DAYS_KEPT));
     return undefined;
   }
   const days: DailyUsage[] = [];
@@ -157,7 +158,7 @@ function readDailyUsage(read: FieldReader, raw: unknown): DailyUsage[] | undefin
     const day = fields?.text('day');
     const usage = isObject(value) ? readUsage(read, value) : undefined;
     if (!fields || day === undefined || !DAY.test(day) || !usage) {
-      read.fail(`dailyUsage[${index}]`, 'must be an object with a "day" (YYYY-MM-DD) and its usage');
+      read.fail(`dailyUsage[${index}]`, l10n.t('must be an object with a "day" (YYYY-MM-DD) and its usage'));
       return undefined;
     }
     days.push({ day, ...usage });
@@ -167,14 +168,14 @@ function readDailyUsage(read: FieldReader, raw: unknown): DailyUsage[] | undefin
 
 function readEntries(read: FieldReader, raw: unknown): TranscriptEntry[] | undefined {
   if (!Array.isArray(raw)) {
-    read.fail('entries', 'must be an array');
+    read.fail('entries', l10n.t('must be an array'));
     return undefined;
   }
   const entries: TranscriptEntry[] = [];
   for (const [index, value] of raw.entries()) {
     const where = `entries[${index}]`;
     if (!isObject(value)) {
-      read.errors.push(`${where} is not an object`);
+      read.errors.push(l10n.t('{0} is not an object', where));
       return undefined;
     }
     const entry = readEntry(read.nested(value, `${where}: `), value, `${where}: `);
@@ -190,7 +191,7 @@ const WORKTREE_FIELDS = ['repoRoot', 'path', 'branch', 'baseCommit', 'baseLabel'
 
 function readWorktree(read: FieldReader, raw: unknown): WorktreeInfo | undefined {
   if (!isObject(raw)) {
-    read.fail('worktree', `must be an object with ${WORKTREE_FIELDS.map((key) => `"${key}"`).join(', ')}`);
+    read.fail('worktree', l10n.t('must be an object with {0}', WORKTREE_FIELDS.map((key) => `"${key}"`).join(', ')));
     return undefined;
   }
   const fields = read.nested(raw, 'worktree: ');
@@ -208,13 +209,13 @@ function readWorktree(read: FieldReader, raw: unknown): WorktreeInfo | undefined
  */
 export function parseStoredSession(value: unknown): StoredSessionResult {
   if (!isObject(value) || value.version !== 1) {
-    return { ok: false, reason: 'not a Shepherd transcript (no object with "version": 1)' };
+    return { ok: false, reason: l10n.t('not a Shepherd transcript (no object with "version": 1)') };
   }
   const read = new FieldReader(value);
   read.required('id', 'agentId', 'title', 'createdAt', 'usage', 'entries');
   const id = read.text('id');
   if (id !== undefined && !SESSION_ID.test(id)) {
-    read.fail('id', 'must be 1 to 80 lower-case letters, digits and dashes');
+    read.fail('id', l10n.t('must be 1 to 80 lower-case letters, digits and dashes'));
   }
   const agentId = read.text('agentId');
   const title = read.text('title');
@@ -237,7 +238,7 @@ export function parseStoredSession(value: unknown): StoredSessionResult {
     usage === undefined ||
     entries === undefined
   ) {
-    return { ok: false, reason: problem ?? 'not a Shepherd transcript' };
+    return { ok: false, reason: problem ?? l10n.t('not a Shepherd transcript') };
   }
   const optional = {
     ...(cwd === undefined ? {} : { cwd }),

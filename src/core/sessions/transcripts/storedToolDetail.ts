@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { PermissionChoice, PermissionDecision, ToolDiff, ToolLocation, ToolStatus } from '../../../shared/sessionModel';
 import { FieldReader, isObject, UntrustedObject } from '../../../shared/untrusted';
 
@@ -28,13 +29,13 @@ function readList<T>(
     return undefined;
   }
   if (!Array.isArray(value)) {
-    read.fail(key, 'must be an array');
+    read.fail(key, l10n.t('must be an array'));
     return undefined;
   }
   const items: T[] = [];
   for (const [index, item] of value.entries()) {
     if (!isObject(item)) {
-      read.fail(`${key}[${index}]`, 'must be an object');
+      read.fail(`${key}[${index}]`, l10n.t('must be an object'));
       return undefined;
     }
     const one = readOne(read.nested(item, `${where}${key}[${index}]: `));

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { Emitter, Event, ListenerErrorHandler } from '../../base/events';
 import { stringifyUntrusted } from '../protocols/jsonLines';
 import {
@@ -17,7 +18,7 @@ export const MAX_TRANSCRIPT_CHARS = 4 * 1024 * 1024;
 export const MAX_TOOL_TEXT_CHARS = 64 * 1024;
 
 function cut(text: string, max: number = MAX_TOOL_TEXT_CHARS): string {
-  return text.length > max ? `${text.slice(0, max)}\n… (${text.length - max} more characters)` : text;
+  return text.length > max ? `${text.slice(0, max)}\n${l10n.t('… ({0} more characters)', text.length - max)}` : text;
 }
 
 export function formatToolInput(input: unknown): string {
@@ -168,7 +169,12 @@ export class Transcript {
     for (const entry of this.entries) {
       if (entry.kind === 'tool' && (entry.status === 'pending' || entry.status === 'in_progress')) {
         this.replace(
-          { ...entry, status: 'failed', isError: true, output: entry.output ?? 'The turn ended before this tool ran.' },
+          {
+            ...entry,
+            status: 'failed',
+            isError: true,
+            output: entry.output ?? l10n.t('The turn ended before this tool ran.'),
+          },
           true,
         );
       }

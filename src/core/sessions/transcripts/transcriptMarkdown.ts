@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { SessionUsage, TranscriptEntry } from '../../../shared/sessionModel';
 
 /** What the export says about a session above its transcript. */
@@ -38,28 +39,30 @@ function time(at: number): string {
 function entryMarkdown(entry: TranscriptEntry): string {
   switch (entry.kind) {
     case 'user':
-      return `## You · ${time(entry.at)}\n\n${fenced(entry.text)}`;
+      return `## ${l10n.t('You · {0}', time(entry.at))}\n\n${fenced(entry.text)}`;
     case 'assistant':
-      return `## Agent · ${time(entry.at)}\n\n${fenced(entry.text, 'markdown')}`;
+      return `## ${l10n.t('Agent · {0}', time(entry.at))}\n\n${fenced(entry.text, 'markdown')}`;
     case 'thinking':
-      return `### Thinking\n\n${fenced(entry.text)}`;
+      return `### ${l10n.t('Thinking')}\n\n${fenced(entry.text)}`;
     case 'tool': {
-      const status = entry.isError ? ' (failed)' : '';
-      const output = entry.output === undefined ? '' : `\n\nOutput:\n\n${fenced(entry.output)}`;
-      return `### Tool: ${escapeInline(entry.name)}${status}\n\n${fenced(entry.input, 'json')}${output}`;
+      const name = escapeInline(entry.name);
+      const heading = entry.isError ? l10n.t('Tool: {0} (failed)', name) : l10n.t('Tool: {0}', name);
+      const output = entry.output === undefined ? '' : `\n\n${l10n.t('Output:')}\n\n${fenced(entry.output)}`;
+      return `### ${heading}\n\n${fenced(entry.input, 'json')}${output}`;
     }
     case 'permission': {
-      const decision = entry.decision ?? 'not answered';
-      return `### Permission: ${escapeInline(entry.toolName)} · ${decision}\n\n${fenced(entry.input, 'json')}`;
+      const decision = entry.decision ?? l10n.t('not answered');
+      const heading = l10n.t('Permission: {0} · {1}', escapeInline(entry.toolName), decision);
+      return `### ${heading}\n\n${fenced(entry.input, 'json')}`;
     }
     case 'plan': {
       const items = entry.items.map(
         (item) => `- [${item.status === 'completed' ? 'x' : ' '}] ${escapeInline(item.content)}`,
       );
-      return `### Plan\n\n${items.join('\n')}`;
+      return `### ${l10n.t('Plan')}\n\n${items.join('\n')}`;
     }
     case 'error':
-      return `> **Error:** ${escapeInline(entry.text)}`;
+      return `> **${l10n.t('Error:')}** ${escapeInline(entry.text)}`;
     case 'notice':
       return `> ${escapeInline(entry.text)}`;
   }
@@ -72,10 +75,10 @@ function entryMarkdown(entry: TranscriptEntry): string {
 export function transcriptMarkdown(session: MarkdownSession): string {
   const { inputTokens, outputTokens, costUsd } = session.usage;
   const facts = [
-    `- Agent: ${escapeInline(session.agentLabel)}`,
-    ...(session.cwd === undefined ? [] : [`- Folder: ${escapeInline(session.cwd)}`]),
-    `- Started: ${time(session.createdAt)}`,
-    `- Tokens: ${inputTokens} in / ${outputTokens} out · Cost: $${costUsd.toFixed(4)}`,
+    `- ${l10n.t('Agent: {0}', escapeInline(session.agentLabel))}`,
+    ...(session.cwd === undefined ? [] : [`- ${l10n.t('Folder: {0}', escapeInline(session.cwd))}`]),
+    `- ${l10n.t('Started: {0}', time(session.createdAt))}`,
+    `- ${l10n.t('Tokens: {0} in / {1} out · Cost: ${2}', inputTokens, outputTokens, costUsd.toFixed(4))}`,
   ];
   const body = session.entries.map(entryMarkdown);
   return [`# ${escapeInline(session.title)}`, facts.join('\n'), ...body].join('\n\n') + '\n';

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { describeError } from '../../base/logger';
@@ -17,7 +18,7 @@ export class TranscriptStore {
 
   private fileOf(id: string): string {
     if (!SESSION_ID.test(id)) {
-      throw new Error(`invalid session id ${JSON.stringify(id)}`);
+      throw new Error(l10n.t('invalid session id {0}', JSON.stringify(id)));
     }
     return path.join(this.dir, `${id}.json`);
   }
