@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { ErrorReply } from '@redis/client';
 import { ActivityLog } from '../base/activityLog';
 import { describeError, Logger } from '../base/logger';
@@ -96,7 +97,7 @@ export class CommandChannel {
   async send(targetHost: string, workerId: string, action: RemoteAction): Promise<RemoteResult> {
     const { secret, namespace, hostId, link } = this.options;
     if (secret === undefined) {
-      return { ok: false, message: 'no fleet secret is set, so no command can be signed' };
+      return { ok: false, message: l10n.t('no fleet secret is set, so no command can be signed') };
     }
     const claims = { namespace, targetHost, workerId, action, nonce: newNonce(), issuedAt: Date.now() };
     const fields: CommandFields = {
@@ -111,7 +112,10 @@ export class CommandChannel {
     const answer = new Promise<RemoteResult>((resolve) => {
       const timer = setTimeout(() => {
         this.waiting.delete(claims.nonce);
-        resolve({ ok: false, message: `${targetHost} did not answer within ${REPLY_TIMEOUT_MS / 1_000} s` });
+        resolve({
+          ok: false,
+          message: l10n.t('{0} did not answer within {1} s', targetHost, REPLY_TIMEOUT_MS / 1_000),
+        });
       }, REPLY_TIMEOUT_MS);
       this.waiting.set(claims.nonce, (result) => {
         clearTimeout(timer);
@@ -133,7 +137,7 @@ export class CommandChannel {
     } catch (error) {
       this.waiting.get(claims.nonce)?.({
         ok: false,
-        message: `the command could not be sent: ${describeError(error)}`,
+        message: l10n.t('the command could not be sent: {0}', describeError(error)),
       });
     }
     return answer;
@@ -142,7 +146,7 @@ export class CommandChannel {
   /** Fails every wait for an answer: the host is closing. */
   close(): void {
     for (const resolve of [...this.waiting.values()]) {
-      resolve({ ok: false, message: 'Shepherd closed before the answer came' });
+      resolve({ ok: false, message: l10n.t('Shepherd closed before the answer came') });
     }
   }
 
@@ -269,7 +273,11 @@ export class CommandChannel {
         return;
       case 'run':
         this.counts.executed++;
-        activity.record('remote-command', check.claims.workerId, `${check.action} requested by ${check.replyTo}`);
+        activity.record(
+          'remote-command',
+          check.claims.workerId,
+          l10n.t('{0} requested by {1}', check.action, check.replyTo),
+        );
         void this.options.tasks.run(`fleet: remote ${check.action} of ${check.claims.workerId}`, () =>
           this.execute(entry.id, check.action, check.claims.workerId, check.claims.nonce, check.replyTo),
         );
@@ -287,7 +295,7 @@ export class CommandChannel {
     try {
       result = { ok: true, message: await this.options.target.run(action, workerId) };
     } catch (error) {
-      result = { ok: false, message: `${action} of ${workerId} failed: ${describeError(error)}` };
+      result = { ok: false, message: l10n.t('{0} of {1} failed: {2}', action, workerId, describeError(error)) };
     }
     this.nonces.settle(nonce, result);
     await this.reply(replyTo, nonce, result);

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { CommandClaims, isRemoteAction, RemoteAction, verifyCommand } from './commandSigning';
 import { isHostId } from './fleetKeys';
 import { COMMAND_MAX_AGE_MS, NonceBook } from './nonceBook';
@@ -82,13 +83,13 @@ function readClaims(
   const issuedAtText = field(fields, 'issuedAt');
   const replyTo = field(fields, 'replyTo');
   if (target === undefined || worker === undefined || action === undefined || nonce === undefined) {
-    return 'a field (target, worker, action or nonce) is missing or longer than 256 characters';
+    return l10n.t('a field (target, worker, action or nonce) is missing or longer than 256 characters');
   }
   if (issuedAtText === undefined || !/^\d{1,15}$/.test(issuedAtText)) {
-    return '"issuedAt" is not a time in milliseconds';
+    return l10n.t('"issuedAt" is not a time in milliseconds');
   }
   if (replyTo === undefined || !isHostId(replyTo)) {
-    return '"replyTo" is not a host id';
+    return l10n.t('"replyTo" is not a host id');
   }
   const claims: CommandClaims = {
     namespace,
@@ -113,46 +114,100 @@ export function checkCommand(
 ): CheckResult {
   const read = readClaims(context.namespace, fields);
   if (typeof read === 'string') {
-    return refused(fields.sig === undefined ? 'unsigned' : 'malformed', `malformed command: ${read}`);
+    return refused(fields.sig === undefined ? 'unsigned' : 'malformed', l10n.t('malformed command: {0}', read));
   }
   const { claims, replyTo, sig } = read;
-  const what = `"${claims.action}" for worker "${claims.workerId}" from ${replyTo}`;
+  // Named arguments: every message names the command the same way, as one sentence a translator can reorder.
+  const what = { action: claims.action, worker: claims.workerId, from: replyTo };
   if (sig === undefined || sig === '') {
-    return refused('unsigned', `unsigned command ${what}`);
+    return refused('unsigned', l10n.t('unsigned command "{action}" for worker "{worker}" from {from}', what));
   }
   if (context.secret === undefined) {
-    return refused('no-secret', `command ${what} refused: no fleet secret is set on this host`);
+    return refused(
+      'no-secret',
+      l10n.t('command "{action}" for worker "{worker}" from {from} refused: no fleet secret is set on this host', what),
+    );
   }
   if (!verifyCommand(context.secret, claims, sig)) {
-    return refused('bad-signature', `command ${what} has a wrong signature`);
+    return refused(
+      'bad-signature',
+      l10n.t('command "{action}" for worker "{worker}" from {from} has a wrong signature', what),
+    );
   }
   const signed = { claims, replyTo };
   if (claims.targetHost !== context.selfHostId) {
-    return refused('wrong-target', `command ${what} is addressed to ${claims.targetHost}, not to this host`, signed);
+    return refused(
+      'wrong-target',
+      l10n.t('command "{action}" for worker "{worker}" from {from} is addressed to {target}, not to this host', {
+        ...what,
+        target: claims.targetHost,
+      }),
+      signed,
+    );
   }
   const age = context.now - claims.issuedAt;
   if (Math.abs(age) > COMMAND_MAX_AGE_MS) {
-    const when = age > 0 ? `${Math.round(age / 1_000)} s old` : `dated ${Math.round(-age / 1_000)} s ahead`;
-    return refused('too-old', `command ${what} is ${when}; the limit is ${COMMAND_MAX_AGE_MS / 1_000} s`, signed);
+    const limit = COMMAND_MAX_AGE_MS / 1_000;
+    return refused(
+      'too-old',
+      age > 0
+        ? l10n.t('command "{action}" for worker "{worker}" from {from} is {age} s old; the limit is {limit} s', {
+            ...what,
+            age: Math.round(age / 1_000),
+            limit,
+          })
+        : l10n.t(
+            'command "{action}" for worker "{worker}" from {from} is dated {age} s ahead; the limit is {limit} s',
+            {
+              ...what,
+              age: Math.round(-age / 1_000),
+              limit,
+            },
+          ),
+      signed,
+    );
   }
   const verdict = context.nonces.claim(claims.nonce, entryId, context.now);
   if (verdict.kind === 'redelivered') {
     return { kind: 'redelivered', claims, replyTo, result: verdict.result };
   }
   if (verdict.kind === 'replayed') {
-    return refused('replayed', `command ${what} replays a nonce already used`, signed);
+    return refused(
+      'replayed',
+      l10n.t('command "{action}" for worker "{worker}" from {from} replays a nonce already used', what),
+      signed,
+    );
   }
   if (verdict.kind === 'full') {
-    return refused('busy', `command ${what} refused: too many commands within a minute`, signed);
+    return refused(
+      'busy',
+      l10n.t('command "{action}" for worker "{worker}" from {from} refused: too many commands within a minute', what),
+      signed,
+    );
   }
   if (!context.allowRemoteControl) {
-    return refused('remote-control-off', `command ${what} refused: remote control is off on this host`, signed);
+    return refused(
+      'remote-control-off',
+      l10n.t('command "{action}" for worker "{worker}" from {from} refused: remote control is off on this host', what),
+      signed,
+    );
   }
   if (!isRemoteAction(claims.action)) {
-    return refused('bad-action', `command ${what} refused: only start, stop and restart are allowed`, signed);
+    return refused(
+      'bad-action',
+      l10n.t(
+        'command "{action}" for worker "{worker}" from {from} refused: only start, stop and restart are allowed',
+        what,
+      ),
+      signed,
+    );
   }
   if (!context.hasWorker(claims.workerId)) {
-    return refused('unknown-worker', `command ${what} refused: no such worker here`, signed);
+    return refused(
+      'unknown-worker',
+      l10n.t('command "{action}" for worker "{worker}" from {from} refused: no such worker here', what),
+      signed,
+    );
   }
   return { kind: 'run', action: claims.action, claims, replyTo };
 }

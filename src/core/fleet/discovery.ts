@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { performance } from 'node:perf_hooks';
 import { ErrorReply } from '@redis/client';
 import { Heartbeat, MAX_HEARTBEAT_BYTES } from './heartbeat';
@@ -83,13 +84,13 @@ function toHost(hostId: string, value: string, pttl: number): DiscoveredHost | u
   }
   const heartbeat = parsed.heartbeat;
   if (heartbeat.hostId !== hostId) {
-    return { kind: 'error', hostId, reason: `the heartbeat claims to be "${heartbeat.hostId}"` };
+    return { kind: 'error', hostId, reason: l10n.t('the heartbeat claims to be "{0}"', heartbeat.hostId) };
   }
   if (pttl < 0) {
     return {
       kind: 'error',
       hostId,
-      reason: 'the heartbeat has no expiry, so it cannot tell whether the host is alive',
+      reason: l10n.t('the heartbeat has no expiry, so it cannot tell whether the host is alive'),
     };
   }
   const ageMs = Math.max(0, TTL_INTERVALS * heartbeat.intervalMs - pttl);
@@ -99,7 +100,7 @@ function toHost(hostId: string, value: string, pttl: number): DiscoveredHost | u
 
 /** Reads one batch of heartbeats in one pipeline: a bounded GETRANGE and a PTTL per key. */
 async function readBatch(link: RedisLink, namespace: string, keys: readonly string[]): Promise<DiscoveredHost[]> {
-  const replies = await link.call(`reading ${keys.length} heartbeats`, (client) =>
+  const replies = await link.call(l10n.t('reading {0} heartbeats', keys.length), (client) =>
     // Issued in one tick, the commands leave in one write (node-redis pipelines them).
     Promise.all(
       keys.map((key) => Promise.allSettled([client.getRange(key, 0, MAX_HEARTBEAT_BYTES), client.pTTL(key)])),
@@ -119,7 +120,7 @@ async function readBatch(link: RedisLink, namespace: string, keys: readonly stri
     const ttl = replyOrError(ttlResult);
     if ('error' in value || 'error' in ttl) {
       const reason = 'error' in value ? value.error : 'error' in ttl ? ttl.error : '';
-      hosts.push({ kind: 'error', hostId, reason: `its key cannot be read: ${reason}` });
+      hosts.push({ kind: 'error', hostId, reason: l10n.t('its key cannot be read: {0}', reason) });
       continue;
     }
     const host = toHost(hostId, String(value.value), Number(ttl.value));

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import * as os from 'node:os';
 
 /** Who may look and who may touch: the fleet's settings, read from `shepherd.fleet.*` or the peer's flags. */
@@ -35,11 +36,6 @@ const NAMESPACE_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 /** A machine name is shown, not matched; the bound keeps one heartbeat small. */
 export const MAX_MACHINE_NAME_LENGTH = 64;
 
-/** Where a password goes instead of the URL, said in every message that refuses one. */
-export const PASSWORD_PLACE =
-  'run "Shepherd: Connect to Fleet…" to keep it in the editor\'s secret storage ' +
-  '(a headless peer reads SHEPHERD_REDIS_PASSWORD or its 0600 secrets file)';
-
 export type FleetSettingsResult =
   | { readonly kind: 'off' }
   | { readonly kind: 'ok'; readonly settings: FleetSettings }
@@ -51,16 +47,19 @@ export function checkRedisUrl(text: string): string | undefined {
   try {
     url = new URL(text);
   } catch {
-    return `"redisUrl" is not a URL (expected redis://host:port or rediss://host:port)`;
+    return l10n.t('"redisUrl" is not a URL (expected redis://host:port or rediss://host:port)');
   }
   if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
-    return `"redisUrl" must start with redis:// or rediss://, not ${url.protocol}//`;
+    return l10n.t('"redisUrl" must start with redis:// or rediss://, not {0}//', url.protocol);
   }
   if (url.password !== '') {
-    return `"redisUrl" holds a password, which settings would expose; remove it from the URL and ${PASSWORD_PLACE}`;
+    const refused = l10n.t('"redisUrl" holds a password, which settings would expose; remove it from the URL.');
+    const instead = l10n.t('Run "Shepherd: Connect to Fleet…" to keep it in the editor\'s secret storage.');
+    const peer = l10n.t('A headless peer reads SHEPHERD_REDIS_PASSWORD or its 0600 secrets file.');
+    return `${refused} ${instead} ${peer}`;
   }
   if (url.hostname === '') {
-    return '"redisUrl" names no host';
+    return l10n.t('"redisUrl" names no host');
   }
   return undefined;
 }
@@ -76,7 +75,7 @@ function readBoolean(raw: Record<string, unknown>, key: string, errors: string[]
     return false;
   }
   if (typeof value !== 'boolean') {
-    errors.push(`"${key}" must be true or false`);
+    errors.push(l10n.t('"{0}" must be true or false', key));
     return false;
   }
   return value;
@@ -88,7 +87,7 @@ function readOptionalString(raw: Record<string, unknown>, key: string, errors: s
     return undefined;
   }
   if (typeof value !== 'string') {
-    errors.push(`"${key}" must be a string`);
+    errors.push(l10n.t('"{0}" must be a string', key));
     return undefined;
   }
   return value.trim();
@@ -97,7 +96,7 @@ function readOptionalString(raw: Record<string, unknown>, key: string, errors: s
 function readNamespace(raw: Record<string, unknown>, errors: string[]): string {
   const namespace = readOptionalString(raw, 'namespace', errors) ?? DEFAULT_NAMESPACE;
   if (!NAMESPACE_PATTERN.test(namespace)) {
-    errors.push('"namespace" must be 1 to 64 letters, digits, "_", "." or "-"');
+    errors.push(l10n.t('"namespace" must be 1 to 64 letters, digits, "_", "." or "-"'));
   }
   return namespace;
 }
@@ -105,7 +104,7 @@ function readNamespace(raw: Record<string, unknown>, errors: string[]): string {
 function readMachineName(raw: Record<string, unknown>, errors: string[]): string {
   const name = readOptionalString(raw, 'machineName', errors) ?? defaultMachineName();
   if (name.length > MAX_MACHINE_NAME_LENGTH || /[\u0000-\u001f]/.test(name)) {
-    errors.push(`"machineName" must be at most ${MAX_MACHINE_NAME_LENGTH} printable characters`);
+    errors.push(l10n.t('"machineName" must be at most {0} printable characters', MAX_MACHINE_NAME_LENGTH));
   }
   return name;
 }
@@ -121,7 +120,9 @@ function readHeartbeatSeconds(raw: Record<string, unknown>, errors: string[]): n
     value < MIN_HEARTBEAT_SECONDS ||
     value > MAX_HEARTBEAT_SECONDS
   ) {
-    errors.push(`"heartbeatSeconds" must be a whole number from ${MIN_HEARTBEAT_SECONDS} to ${MAX_HEARTBEAT_SECONDS}`);
+    errors.push(
+      l10n.t('"heartbeatSeconds" must be a whole number from {0} to {1}', MIN_HEARTBEAT_SECONDS, MAX_HEARTBEAT_SECONDS),
+    );
     return DEFAULT_HEARTBEAT_SECONDS;
   }
   return value;

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { DiscoveredHost } from './discovery';
 import { LinkState } from './redisLink';
 
@@ -66,17 +67,21 @@ export function describeFleetView(view: FleetView, now: number = Date.now()): st
   switch (view.kind) {
     case 'not-configured':
       return view.problems.length > 0
-        ? `Fleet settings are invalid: ${view.problems.join('; ')}`
-        : 'The fleet is not configured: set shepherd.fleet.redisUrl to see your other machines.';
+        ? l10n.t('Fleet settings are invalid: {0}', view.problems.join('; '))
+        : l10n.t('The fleet is not configured: set shepherd.fleet.redisUrl to see your other machines.');
     case 'connecting':
-      return 'Connecting to Redis…';
+      return l10n.t('Connecting to Redis…');
     case 'unreachable':
-      return `Redis unreachable: ${view.reason}; retrying in ${Math.max(0, Math.ceil((view.retryAt - now) / 1_000))} s`;
+      return l10n.t(
+        'Redis unreachable: {0}; retrying in {1} s',
+        view.reason,
+        Math.max(0, Math.ceil((view.retryAt - now) / 1_000)),
+      );
     case 'alone':
-      return 'No other machines are in the fleet.';
+      return l10n.t('No other machines are in the fleet.');
     case 'machines': {
       const hosts = view.machines.reduce((sum, machine) => sum + machine.hosts.length, 0);
-      return `${view.machines.length} other machine(s), ${hosts} window(s) or peer(s)`;
+      return l10n.t('{0} other machine(s), {1} window(s) or peer(s)', view.machines.length, hosts);
     }
   }
 }

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import {
   cut,
   Heartbeat,
@@ -27,7 +28,7 @@ class BadField extends Error {}
 function text(raw: Raw, key: string, max?: number): string {
   const value = raw[key];
   if (typeof value !== 'string') {
-    throw new BadField(`"${key}" is not a string`);
+    throw new BadField(l10n.t('"{0}" is not a string', key));
   }
   return cut(value, max);
 }
@@ -35,7 +36,7 @@ function text(raw: Raw, key: string, max?: number): string {
 function count(raw: Raw, key: string): number {
   const value = raw[key];
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new BadField(`"${key}" is not a non-negative number`);
+    throw new BadField(l10n.t('"{0}" is not a non-negative number', key));
   }
   return value;
 }
@@ -51,14 +52,14 @@ function optionalText(raw: Raw, key: string): string | null {
 function list(raw: Raw, key: string, max: number): { items: unknown[]; dropped: number } {
   const value = raw[key];
   if (!Array.isArray(value)) {
-    throw new BadField(`"${key}" is not a list`);
+    throw new BadField(l10n.t('"{0}" is not a list', key));
   }
   return { items: value.slice(0, max), dropped: Math.max(0, value.length - max) };
 }
 
 function readWorker(raw: unknown, index: number): PublishedWorker {
   if (!isObject(raw)) {
-    throw new BadField(`worker ${index} is not an object`);
+    throw new BadField(l10n.t('worker {0} is not an object', index));
   }
   return {
     id: text(raw, 'id'),
@@ -77,7 +78,7 @@ function readWorker(raw: unknown, index: number): PublishedWorker {
 
 function readSession(raw: unknown, index: number): PublishedSession {
   if (!isObject(raw)) {
-    throw new BadField(`session ${index} is not an object`);
+    throw new BadField(l10n.t('session {0} is not an object', index));
   }
   return {
     id: text(raw, 'id'),
@@ -92,7 +93,7 @@ function readSession(raw: unknown, index: number): PublishedSession {
 function readRole(raw: Raw): HostRole {
   const role = raw.role;
   if (role !== 'window' && role !== 'peer') {
-    throw new BadField('"role" is neither "window" nor "peer"');
+    throw new BadField(l10n.t('"role" is neither "window" nor "peer"'));
   }
   return role;
 }
@@ -100,14 +101,14 @@ function readRole(raw: Raw): HostRole {
 function readInterval(raw: Raw): number {
   const intervalMs = count(raw, 'intervalMs');
   if (intervalMs < MIN_HEARTBEAT_SECONDS * 1_000 || intervalMs > MAX_HEARTBEAT_SECONDS * 1_000) {
-    throw new BadField(`"intervalMs" is outside ${MIN_HEARTBEAT_SECONDS}–${MAX_HEARTBEAT_SECONDS} s`);
+    throw new BadField(l10n.t('"intervalMs" is outside {0}–{1} s', MIN_HEARTBEAT_SECONDS, MAX_HEARTBEAT_SECONDS));
   }
   return intervalMs;
 }
 
 function readHeartbeat(raw: Raw): Heartbeat {
   if (raw.v !== HEARTBEAT_VERSION) {
-    throw new BadField(`version ${JSON.stringify(raw.v)} is not ${HEARTBEAT_VERSION}`);
+    throw new BadField(l10n.t('version {0} is not {1}', JSON.stringify(raw.v), HEARTBEAT_VERSION));
   }
   const workers = list(raw, 'workers', MAX_PUBLISHED_WORKERS);
   const sessions = list(raw, 'sessions', MAX_PUBLISHED_SESSIONS);
@@ -133,7 +134,7 @@ function readHeartbeat(raw: Raw): Heartbeat {
  */
 export function parseHeartbeat(value: string, truncated: boolean): HeartbeatParse {
   if (truncated || Buffer.byteLength(value) > MAX_HEARTBEAT_BYTES) {
-    return { ok: false, reason: `the heartbeat is larger than ${MAX_HEARTBEAT_BYTES / 1024} KiB` };
+    return { ok: false, reason: l10n.t('the heartbeat is larger than {0} KiB', MAX_HEARTBEAT_BYTES / 1024) };
   }
   let raw: unknown;
   try {
@@ -141,17 +142,17 @@ export function parseHeartbeat(value: string, truncated: boolean): HeartbeatPars
   } catch (error) {
     return {
       ok: false,
-      reason: `the heartbeat is not JSON (${error instanceof Error ? error.message : 'parse error'})`,
+      reason: l10n.t('the heartbeat is not JSON ({0})', error instanceof Error ? error.message : l10n.t('parse error')),
     };
   }
   if (!isObject(raw)) {
-    return { ok: false, reason: 'the heartbeat is not a JSON object' };
+    return { ok: false, reason: l10n.t('the heartbeat is not a JSON object') };
   }
   try {
     return { ok: true, heartbeat: readHeartbeat(raw) };
   } catch (error) {
     if (error instanceof BadField) {
-      return { ok: false, reason: `the heartbeat is malformed: ${error.message}` };
+      return { ok: false, reason: l10n.t('the heartbeat is malformed: {0}', error.message) };
     }
     throw error;
   }

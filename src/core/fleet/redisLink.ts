@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { createClient, ErrorReply, RedisClientType } from '@redis/client';
 import { Emitter, Event } from '../base/events';
 import { describeError, Logger } from '../base/logger';
@@ -35,7 +36,7 @@ export interface RedisLinkOptions {
 /** Raised by a call made while the link is down; the caller waits for the next connection. */
 export class RedisOfflineError extends Error {
   constructor(reason: string) {
-    super(`Redis is not connected: ${reason}`);
+    super(l10n.t('Redis is not connected: {0}', reason));
     this.name = 'RedisOfflineError';
   }
 }
@@ -195,12 +196,12 @@ export class RedisLink {
     }
     try {
       return await withTimeout(work(session), timeoutMs, `Redis ${what}`, {
-        onTimeout: () => session.fail(`Redis did not answer ${what} within ${timeoutMs} ms`),
+        onTimeout: () => session.fail(l10n.t('Redis did not answer {0} within {1} ms', what, timeoutMs)),
       });
     } catch (error) {
       // A Redis error reply (WRONGTYPE, BUSYGROUP) is an answer: the connection is fine.
       if (!(error instanceof ErrorReply)) {
-        session.fail(`${what} failed: ${describeError(error)}`);
+        session.fail(l10n.t('{0} failed: {1}', what, describeError(error)));
       }
       throw error;
     }
@@ -216,7 +217,7 @@ export class RedisLink {
         attempt = 0;
         this.session = session;
         this.setState({ kind: 'connected', epoch: session.epoch });
-        const stop = (): void => session.fail('closed');
+        const stop = (): void => session.fail(l10n.t('closed'));
         signal.addEventListener('abort', stop);
         const reason = await session.broken;
         signal.removeEventListener('abort', stop);
@@ -248,22 +249,22 @@ export class RedisLink {
     const session = new LinkSession(epoch, commands, blocking);
     for (const client of [commands, blocking]) {
       client.on('error', (error: unknown) => session.fail(describeError(error)));
-      client.on('end', () => session.fail('the connection closed'));
+      client.on('end', () => session.fail(l10n.t('the connection closed')));
     }
     const timeoutMs = this.commandTimeoutMs;
     try {
       await withTimeout(
         Promise.all([commands.connect(), blocking.connect()]).then(() => commands.ping()),
         timeoutMs * 2,
-        'connecting to Redis',
+        l10n.t('connecting to Redis'),
       );
     } catch (error) {
       session.destroy();
-      return `cannot connect: ${describeError(error)}`;
+      return l10n.t('cannot connect: {0}', describeError(error));
     }
     if (session.isBroken) {
       session.destroy();
-      return 'the connection failed as it opened';
+      return l10n.t('the connection failed as it opened');
     }
     return session;
   }

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { Supervisor } from '../workers/supervisor';
 import { RemoteAction } from './commandSigning';
 import { RemoteTarget } from './commandChannel';
@@ -16,17 +17,21 @@ export function supervisorTarget(supervisor: Supervisor): RemoteTarget {
       switch (action) {
         case 'start': {
           const view = await supervisor.start(workerId);
-          return `${workerId} is ${view.state}${view.pid === undefined ? '' : ` (pid ${view.pid})`}`;
+          return view.pid === undefined
+            ? l10n.t('{0} is {1}', workerId, view.state)
+            : l10n.t('{0} is {1} (pid {2})', workerId, view.state, view.pid);
         }
         case 'stop': {
           const result = await supervisor.stop(workerId);
           return result === undefined
-            ? `${workerId} was not running`
-            : `${workerId} stopped (${result.outcome} after ${result.elapsedMs} ms)`;
+            ? l10n.t('{0} was not running', workerId)
+            : l10n.t('{0} stopped ({1} after {2} ms)', workerId, result.outcome, result.elapsedMs);
         }
         case 'restart': {
           const view = await supervisor.restart(workerId);
-          return `${workerId} restarted${view.pid === undefined ? '' : ` (pid ${view.pid})`}`;
+          return view.pid === undefined
+            ? l10n.t('{0} restarted', workerId)
+            : l10n.t('{0} restarted (pid {1})', workerId, view.pid);
         }
       }
     },
