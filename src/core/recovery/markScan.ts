@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { promises as fs } from 'node:fs';
 import { DEFAULT_POLL_MS, terminateGroup } from '../process/processGroup';
 import { HAS_PROCFS, readProcStat } from '../process/procfs';
@@ -179,13 +180,23 @@ export function countMarkedTargets(found: readonly MarkedProcess[], skipGroups: 
 /** One line for the activity log about what the scan did to one process. */
 export function describeMarked(report: MarkedReport): string {
   const { process: proc, kind, outcome } = report;
-  const who = `pid ${proc.pid} (${proc.comm}), started by a previous window (extension host ${proc.owner.pid})`;
+  // A noun phrase naming the process, so each outcome below stays one sentence with it as the subject.
+  const who = l10n.t('pid {pid} ({comm}), started by a previous window (extension host {host})', {
+    pid: proc.pid,
+    comm: proc.comm,
+    host: proc.owner.pid,
+  });
   if (outcome === 'pid-reused') {
-    return `${who}: its PID now belongs to another process; left alone`;
+    return l10n.t('{0}: its PID now belongs to another process; left alone', who);
   }
   if (kind === 'group') {
-    return `${who} and found by its owner mark, was still running with its group and has been stopped`;
+    return l10n.t('{0} and found by its owner mark, was still running with its group and has been stopped', who);
   }
-  const how = proc.session === proc.pid ? 'with setsid()' : `for process group ${proc.pgrp}`;
-  return `${who} had left its worker's group ${how} but kept the owner mark; it has been stopped`;
+  return proc.session === proc.pid
+    ? l10n.t("{0} had left its worker's group with setsid() but kept the owner mark; it has been stopped", who)
+    : l10n.t(
+        "{0} had left its worker's group for process group {1} but kept the owner mark; it has been stopped",
+        who,
+        proc.pgrp,
+      );
 }

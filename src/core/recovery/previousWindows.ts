@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { ActivityLog } from '../base/activityLog';
 import { describeError, Logger } from '../base/logger';
 import { GroupProbe } from '../process/processGroup';
@@ -43,25 +44,38 @@ export interface PreviousWindowsSummary {
 }
 
 function recordSentinelEntry(activity: ActivityLog, entry: SentinelLogEntry): void {
-  const what = `${entry.label} (group ${entry.pgid})`;
+  const what = { label: entry.label, pgid: entry.pgid, host: entry.hostPid };
   if (entry.outcome === 'terminated') {
     activity.record(
       'orphan-killed',
       entry.workerId,
-      `${what} outlived a window that ended without closing (extension host ${entry.hostPid}); ` +
-        'its sentinel stopped it',
+      l10n.t('{label} (group {pgid}) outlived a window that ended without closing (extension host {host}).', what) +
+        ' ' +
+        l10n.t('Its sentinel stopped it.'),
     );
   } else if (entry.outcome === 'pid-reused') {
-    activity.record('orphan-skipped', entry.workerId, `${what}: its PID now belongs to another process; left alone`);
+    activity.record(
+      'orphan-skipped',
+      entry.workerId,
+      l10n.t('{label} (group {pgid}): its PID now belongs to another process; left alone', what),
+    );
   }
 }
 
 function recordJournalReport(activity: ActivityLog, report: OrphanReport): void {
-  const what = `${report.label} (group ${report.pgid}) from a previous window`;
+  const what = { label: report.label, pgid: report.pgid };
   if (report.outcome === 'terminated') {
-    activity.record('orphan-killed', report.workerId, `${what} was still running and has been stopped`);
+    activity.record(
+      'orphan-killed',
+      report.workerId,
+      l10n.t('{label} (group {pgid}) from a previous window was still running and has been stopped', what),
+    );
   } else if (report.outcome === 'pid-reused') {
-    activity.record('orphan-skipped', report.workerId, `${what}: its PID now belongs to another process; left alone`);
+    activity.record(
+      'orphan-skipped',
+      report.workerId,
+      l10n.t('{label} (group {pgid}) from a previous window: its PID now belongs to another process; left alone', what),
+    );
   }
 }
 

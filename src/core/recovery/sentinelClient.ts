@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { ChildProcess, fork } from 'node:child_process';
 import { describeError, Logger } from '../base/logger';
 import { GroupWatcher, WatchedGroup } from './groupWatcher';
@@ -122,22 +123,30 @@ export class SentinelClient implements GroupWatcher {
       return;
     }
     this.child = undefined;
-    const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
     const now = Date.now();
     while (this.restarts.length > 0 && now - this.restarts[0] > SENTINEL_RESTART_WINDOW_MS) {
       this.restarts.shift();
     }
     if (this.restarts.length >= MAX_SENTINEL_RESTARTS) {
-      const message =
-        `The sentinel ${how}, the ${MAX_SENTINEL_RESTARTS + 1}th time within a minute; it is not restarted. ` +
-        'If the editor now dies hard, its workers are stopped only at the next start.';
+      const args = { signal: signal ?? '', code: String(code), count: MAX_SENTINEL_RESTARTS + 1 };
+      const ended = signal
+        ? l10n.t('The sentinel was killed by {signal}, the {count}th time within a minute; it is not restarted.', args)
+        : l10n.t(
+            'The sentinel exited with code {code}, the {count}th time within a minute; it is not restarted.',
+            args,
+          );
+      const risk = l10n.t('If the editor now dies hard, its workers are stopped only at the next start.');
+      const message = `${ended} ${risk}`;
       this.options.logger.error(message);
       this.options.onWarning(message);
       return;
     }
     this.restarts.push(now);
     this.start();
-    const message = `The sentinel (pid ${child.pid}) ${how}; restarted as pid ${this.pid}.`;
+    const args = { old: String(child.pid), signal: signal ?? '', code: String(code), pid: String(this.pid) };
+    const message = signal
+      ? l10n.t('The sentinel (pid {old}) was killed by {signal}; restarted as pid {pid}.', args)
+      : l10n.t('The sentinel (pid {old}) exited with code {code}; restarted as pid {pid}.', args);
     this.options.logger.warn(message);
     this.options.onWarning(message);
   }

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { promises as fs, chmodSync, mkdirSync, renameSync, writeFileSync, unlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { describeError } from '../base/logger';
@@ -53,20 +54,20 @@ function optionalPid(value: unknown): { pid: number | undefined } | undefined {
 function checkWorker(value: unknown, index: number): StatusWorker | string {
   const where = `workers[${index}]`;
   if (!isObject(value)) {
-    return `${where} is not an object`;
+    return l10n.t('{0} is not an object', where);
   }
   if (typeof value.id !== 'string') {
-    return `${where}.id is not a string`;
+    return l10n.t('{0}.id is not a string', where);
   }
   const pid = optionalPid(value.pid);
   const pgid = optionalPid(value.pgid);
   if (!pid || !pgid) {
-    return `${where} has an invalid pid or pgid`;
+    return l10n.t('{0} has an invalid pid or pgid', where);
   }
   // Every worker leads its own group, so Shepherd only ever writes pgid === pid. Recovery relies on
   // it (a group id cannot be reused while the group lives); another pgid could name a stranger's group.
   if (pgid.pid !== pid.pid) {
-    return `${where} has a pgid that is not its own pid`;
+    return l10n.t('{0} has a pgid that is not its own pid', where);
   }
   const read = new FieldReader(value, [], `${where}: `);
   read.required('label', 'state', 'command', 'restartCount');
@@ -102,17 +103,17 @@ function checkHost(value: unknown): StatusContents['host'] | undefined {
 /** Validates parsed JSON as status contents, or says what is wrong. Never throws. */
 export function checkStatusContents(value: unknown): { contents: StatusContents } | { reason: string } {
   if (!isObject(value)) {
-    return { reason: 'the file does not hold a JSON object' };
+    return { reason: l10n.t('the file does not hold a JSON object') };
   }
   if (value.version !== 1) {
-    return { reason: `unknown version ${describeValue(value.version)}` };
+    return { reason: l10n.t('unknown version {0}', describeValue(value.version)) };
   }
   const host = checkHost(value.host);
   if (!host) {
-    return { reason: '"host" does not name the process that wrote the file' };
+    return { reason: l10n.t('"host" does not name the process that wrote the file') };
   }
   if (!Array.isArray(value.workers)) {
-    return { reason: '"workers" is not a list' };
+    return { reason: l10n.t('"workers" is not a list') };
   }
   const workers: StatusWorker[] = [];
   for (const [index, entry] of value.workers.entries()) {
@@ -123,7 +124,7 @@ export function checkStatusContents(value: unknown): { contents: StatusContents 
     workers.push(worker);
   }
   if (typeof value.writtenAt !== 'number' || !Number.isFinite(value.writtenAt)) {
-    return { reason: '"writtenAt" is not a time' };
+    return { reason: l10n.t('"writtenAt" is not a time') };
   }
   return { contents: { version: 1, writtenAt: value.writtenAt, host, workers } };
 }
@@ -190,7 +191,7 @@ export class StatusFile {
     } catch (error) {
       // V8 quotes the start of the text: binary garbage would put NULs and line breaks in the log.
       const message = describeError(error).replace(/[\u0000-\u001f\u007f]/g, ' ');
-      return { kind: 'corrupt', reason: `it is not valid JSON (${message})` };
+      return { kind: 'corrupt', reason: l10n.t('it is not valid JSON ({0})', message) };
     }
     const checked = checkStatusContents(parsed);
     return 'reason' in checked

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { ActivityLog } from '../base/activityLog';
 import { describeError, Logger } from '../base/logger';
 import { readStartToken } from '../process/procfs';
@@ -103,7 +104,9 @@ export class StatusKeeper {
       read = await this.file.read();
     } catch (error) {
       // A folder in its place, no permission: the caller (start-up) must go on to start the workers.
-      this.warnUnreadable(`The status file ${this.file.filePath} cannot be read (${describeError(error)}).`);
+      this.warnUnreadable(
+        l10n.t('The status file {0} cannot be read ({1}).', this.file.filePath, describeError(error)),
+      );
       return [];
     }
     if (read.kind === 'missing') {
@@ -111,7 +114,7 @@ export class StatusKeeper {
     }
     if (read.kind === 'corrupt') {
       this.warnUnreadable(
-        `The status file ${this.file.filePath} is unreadable (${read.reason}); it will be rewritten.`,
+        l10n.t('The status file {0} is unreadable ({1}); it will be rewritten.', this.file.filePath, read.reason),
       );
       return [];
     }
@@ -133,7 +136,7 @@ export class StatusKeeper {
   }
 
   private warnUnreadable(problem: string): void {
-    const message = `${problem} Orphans of the previous run, if any, cannot be found.`;
+    const message = `${problem} ${l10n.t('Orphans of the previous run, if any, cannot be found.')}`;
     this.options.logger.warn(message);
     this.options.activity.record('warning', undefined, message);
     this.dirty = true;
@@ -147,29 +150,42 @@ export class StatusKeeper {
       return;
     }
     this.lastError = key;
-    const message =
-      `Cannot write the status file ${file.filePath}: ${reason}. ` +
-      'Supervision goes on, but after a crash of the editor its workers cannot be found and stopped.';
+    const failed = l10n.t('Cannot write the status file {0}: {1}.', file.filePath, reason);
+    const consequence = l10n.t(
+      'Supervision goes on, but after a crash of the editor its workers cannot be found and stopped.',
+    );
+    const message = `${failed} ${consequence}`;
     this.options.logger.error(message);
     this.options.activity.record('warning', undefined, message);
   }
 
   private recordOrphan(report: OrphanReport): void {
-    const what = `${report.label} (group ${report.pgid}) from a previous session`;
+    const what = { label: report.label, pgid: report.pgid };
     const activity = this.options.activity;
     switch (report.outcome) {
       case 'terminated':
-        activity.record('orphan-killed', report.workerId, `${what} was still running and has been stopped`);
+        activity.record(
+          'orphan-killed',
+          report.workerId,
+          l10n.t('{label} (group {pgid}) from a previous session was still running and has been stopped', what),
+        );
         return;
       case 'pid-reused':
         activity.record(
           'orphan-skipped',
           report.workerId,
-          `${what}: its PID now belongs to another process; left alone`,
+          l10n.t(
+            '{label} (group {pgid}) from a previous session: its PID now belongs to another process; left alone',
+            what,
+          ),
         );
         return;
       case 'owner-alive':
-        activity.record('orphan-skipped', report.workerId, `${what}: its window is still open; left alone`);
+        activity.record(
+          'orphan-skipped',
+          report.workerId,
+          l10n.t('{label} (group {pgid}) from a previous session: its window is still open; left alone', what),
+        );
         return;
       case 'gone':
         return;
