@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describeError } from '../core/base/logger';
@@ -7,7 +8,7 @@ import { toHostId } from '../core/fleet/fleetKeys';
 import { FleetSettings, parseFleetSettings } from '../core/fleet/fleetSettings';
 import { describeFleetView, FleetView } from '../core/fleet/fleetView';
 import { Supervisor } from '../core/workers/supervisor';
-import { parsePeerArgs, PeerArgs, USAGE } from './peerArgs';
+import { parsePeerArgs, PeerArgs, usage } from './peerArgs';
 import { loadPeerDefinitions } from './peerDefinitions';
 import { stderrLogger } from './peerLog';
 import { readPeerSecrets, SECRET_VARIABLES } from './peerSecrets';
@@ -34,7 +35,7 @@ function settingsFrom(args: PeerArgs, name: string): FleetSettings {
     shareCommandLines: args.shareCommandLines,
   });
   if (parsed.kind !== 'ok') {
-    fail(parsed.kind === 'off' ? '--redis is required' : parsed.errors.join('\n'), EXIT_USAGE);
+    fail(parsed.kind === 'off' ? l10n.t('--redis is required') : parsed.errors.join('\n'), EXIT_USAGE);
   }
   return parsed.settings;
 }
@@ -58,11 +59,11 @@ function viewLine(view: FleetView): string {
 async function main(): Promise<void> {
   const parsed = parsePeerArgs(process.argv.slice(2));
   if (parsed.kind === 'help') {
-    process.stdout.write(`${USAGE}\n`);
+    process.stdout.write(`${usage()}\n`);
     return;
   }
   if (parsed.kind === 'invalid') {
-    fail(`${parsed.errors.join('\n')}\n\n${USAGE}`, EXIT_USAGE);
+    fail(`${parsed.errors.join('\n')}\n\n${usage()}`, EXIT_USAGE);
   }
   const args = parsed.args;
   const secrets = await readPeerSecrets(args.secretsFile).catch((error: unknown) => fail(describeError(error)));
@@ -78,7 +79,7 @@ async function main(): Promise<void> {
     logger.warn(problem);
   }
   if (definitions.length === 0) {
-    fail('no worker could be read; nothing to supervise');
+    fail(l10n.t('no worker could be read; nothing to supervise'));
   }
 
   const { tasks, activity } = createCoreServices(logger);
@@ -155,4 +156,4 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
-main().catch((error: unknown) => fail(`shepherd-peer failed: ${describeError(error)}`));
+main().catch((error: unknown) => fail(l10n.t('shepherd-peer failed: {0}', describeError(error))));

@@ -1,3 +1,5 @@
+import * as l10n from '@vscode/l10n';
+
 /** What the peer was asked to do on its command line. Secrets never come this way. */
 export interface PeerArgs {
   readonly workersFile: string | undefined;
@@ -12,13 +14,22 @@ export interface PeerArgs {
   readonly secretsFile: string | undefined;
 }
 
-export const USAGE = `Usage: node shepherd-peer.js --redis redis://host:6379
+/** The command line, which is not translated, and what it means, which is. */
+const SYNOPSIS = `node shepherd-peer.js --redis redis://host:6379
        [--workers workers.json] [--procfile Procfile] [--name gpu-box] [--namespace shepherd]
        [--heartbeat-seconds 5] [--allow-remote-control] [--share-command-lines]
-       [--status-file path] [--secrets-file path]
+       [--status-file path] [--secrets-file path]`;
 
-Secrets come from SHEPHERD_REDIS_USERNAME, SHEPHERD_REDIS_PASSWORD and SHEPHERD_FLEET_SECRET, or from
---secrets-file (KEY=value lines, mode 0600); never from arguments, which any user can read in ps.`;
+/** The --help text (a function: l10n is configured after this module loads). */
+export function usage(): string {
+  const variables = 'SHEPHERD_REDIS_USERNAME, SHEPHERD_REDIS_PASSWORD, SHEPHERD_FLEET_SECRET';
+  return [
+    l10n.t('Usage: {0}', SYNOPSIS),
+    '',
+    l10n.t('Secrets come from the environment ({0}) or from --secrets-file (KEY=value lines, mode 0600).', variables),
+    l10n.t('They are never taken from arguments, which any user can read in ps.'),
+  ].join('\n');
+}
 
 const VALUE_FLAGS = new Set([
   '--workers',
@@ -51,33 +62,33 @@ export function parsePeerArgs(argv: readonly string[]): PeerArgsResult {
     }
     if (SECRET_FLAGS.test(arg)) {
       errors.push(
-        `${arg.split('=')[0]}: secrets are never taken from arguments; use the environment or --secrets-file`,
+        l10n.t('{0}: secrets are never taken from arguments; use the environment or --secrets-file', arg.split('=')[0]),
       );
     } else if (SWITCHES.has(arg)) {
       switches.add(arg);
     } else if (VALUE_FLAGS.has(arg)) {
       const value = argv[index + 1];
       if (value === undefined || value.startsWith('--')) {
-        errors.push(`${arg} needs a value`);
+        errors.push(l10n.t('{0} needs a value', arg));
       } else {
         values.set(arg, value);
         index++;
       }
     } else {
-      errors.push(`unknown argument "${arg}"`);
+      errors.push(l10n.t('unknown argument "{0}"', arg));
     }
   }
   const redisUrl = values.get('--redis');
   if (redisUrl === undefined) {
-    errors.push('--redis is required');
+    errors.push(l10n.t('--redis is required'));
   }
   if (!values.has('--workers') && !values.has('--procfile')) {
-    errors.push('give --workers, --procfile or both');
+    errors.push(l10n.t('give --workers, --procfile or both'));
   }
   const heartbeatText = values.get('--heartbeat-seconds');
   const heartbeatSeconds = heartbeatText === undefined ? undefined : Number(heartbeatText);
   if (heartbeatSeconds !== undefined && !Number.isInteger(heartbeatSeconds)) {
-    errors.push('--heartbeat-seconds must be a whole number');
+    errors.push(l10n.t('--heartbeat-seconds must be a whole number'));
   }
   if (errors.length > 0 || redisUrl === undefined) {
     return { kind: 'invalid', errors };

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { promises as fs } from 'node:fs';
 import { FleetSecrets } from '../core/fleet/fleetSettings';
 
@@ -29,7 +30,11 @@ async function readSecretsFile(file: string): Promise<Map<string, string>> {
   const stat = await fs.stat(file);
   if ((stat.mode & 0o077) !== 0) {
     throw new Error(
-      `the secrets file ${file} is readable by others (mode ${(stat.mode & 0o777).toString(8)}); chmod 600 it`,
+      l10n.t(
+        'the secrets file {0} is readable by others (mode {1}); chmod 600 it',
+        file,
+        (stat.mode & 0o777).toString(8),
+      ),
     );
   }
   return parseSecretsText(await fs.readFile(file, 'utf8'));
