@@ -1,3 +1,5 @@
+import * as l10n from '@vscode/l10n';
+
 /**
  * The one kit for reading untrusted input: settings entries, the status file, stored transcripts,
  * agent config, protocol lines and webview messages. Values are narrowed by checking them, never by
@@ -61,7 +63,7 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) {
     return String(value);
   }
-  return Array.isArray(value) ? 'an array' : `a value of type ${typeof value}`;
+  return Array.isArray(value) ? l10n.t('an array') : l10n.t('a value of type {0}', typeof value);
 }
 
 /**
@@ -85,15 +87,15 @@ export class FieldReader {
     return new FieldReader(raw, this.errors, where);
   }
 
-  /** Adds a message naming the field. */
+  /** Adds a message naming the field; `problem` is the (localized) predicate, e.g. "must be a string". */
   fail(key: string, problem: string): void {
-    this.errors.push(`${this.where}"${key}" ${problem}`);
+    this.errors.push(l10n.t('{0}"{1}" {2}', this.where, key, problem));
   }
 
   /** Reports each key that is absent; true when all are there. */
   required(...keys: string[]): boolean {
     const missing = keys.filter((key) => this.raw[key] === undefined);
-    missing.forEach((key) => this.fail(key, 'is required'));
+    missing.forEach((key) => this.fail(key, l10n.t('is required')));
     return missing.length === 0;
   }
 
@@ -102,13 +104,17 @@ export class FieldReader {
     const unknown = Object.keys(this.raw).filter((key) => !known.has(key));
     if (unknown.length > 0) {
       const names = unknown.map((key) => describeValue(key)).join(', ');
-      this.errors.push(`${this.where}unknown ${unknown.length === 1 ? 'property' : 'properties'} ${names}`);
+      this.errors.push(
+        unknown.length === 1
+          ? l10n.t('{0}unknown property {1}', this.where, names)
+          : l10n.t('{0}unknown properties {1}', this.where, names),
+      );
     }
   }
 
   /** A string with something other than blanks in it. */
   string(key: string): string | undefined {
-    return this.read(key, 'must be a non-empty string', (value) =>
+    return this.read(key, l10n.t('must be a non-empty string'), (value) =>
       typeof value === 'string' && value.trim() !== '' ? value : undefined,
     );
   }
@@ -120,39 +126,39 @@ export class FieldReader {
 
   /** Any string, the empty one included. */
   text(key: string): string | undefined {
-    return this.read(key, 'must be a string', (value) => (typeof value === 'string' ? value : undefined));
+    return this.read(key, l10n.t('must be a string'), (value) => (typeof value === 'string' ? value : undefined));
   }
 
   boolean(key: string): boolean | undefined {
-    return this.read(key, 'must be true or false', (value) => (typeof value === 'boolean' ? value : undefined));
+    return this.read(key, l10n.t('must be true or false'), (value) => (typeof value === 'boolean' ? value : undefined));
   }
 
   /** A finite number. */
   number(key: string): number | undefined {
-    return this.read(key, 'must be a number', (value) =>
+    return this.read(key, l10n.t('must be a number'), (value) =>
       typeof value === 'number' && Number.isFinite(value) ? value : undefined,
     );
   }
 
   /** A whole number within [min, max]. */
   integer(key: string, min: number, max: number): number | undefined {
-    return this.read(key, `must be a whole number from ${min} to ${max}`, (value) =>
+    return this.read(key, l10n.t('must be a whole number from {0} to {1}', min, max), (value) =>
       typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max ? value : undefined,
     );
   }
 
   strings(key: string): string[] | undefined {
-    return this.read(key, 'must be an array of strings', (value) => (isStringArray(value) ? value : undefined));
+    return this.read(key, l10n.t('must be an array of strings'), (value) => (isStringArray(value) ? value : undefined));
   }
 
   stringRecord(key: string): Record<string, string> | undefined {
-    return this.read(key, 'must be an object whose values are strings', (value) =>
+    return this.read(key, l10n.t('must be an object whose values are strings'), (value) =>
       isStringRecord(value) ? value : undefined,
     );
   }
 
   oneOf<T extends string>(key: string, choices: readonly T[]): T | undefined {
-    return this.read(key, `must be one of ${choices.join(', ')}`, (value) => oneOf(choices, value));
+    return this.read(key, l10n.t('must be one of {0}', choices.join(', ')), (value) => oneOf(choices, value));
   }
 
   /** The field converted by `accept`; when it is there but `accept` refuses it, `problem` is reported. */

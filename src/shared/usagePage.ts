@@ -1,4 +1,5 @@
-import { pageHead } from './webviewSecurity';
+import * as l10n from '@vscode/l10n';
+import { escapeHtml, pageHead } from './webviewSecurity';
 
 export interface UsagePageOptions {
   /** The origin allowed to serve styles and fonts (the webview's cspSource). */
@@ -16,31 +17,33 @@ export interface UsagePageOptions {
  */
 export function usagePageHtml(options: UsagePageOptions): string {
   const { asset, scriptNonce } = options;
-  return `${pageHead(options.cspSource, scriptNonce, [asset('media', 'usage.css')], 'Shepherd Usage')}
+  const h = escapeHtml;
+  return `${pageHead(options.cspSource, scriptNonce, [asset('media', 'usage.css')], l10n.t('Shepherd Usage'))}
 <body>
 <header>
-<h1>Usage</h1>
-<div id="totals" role="status" aria-live="polite">Loading…</div>
+<h1>${h(l10n.t('Usage'))}</h1>
+<div id="totals" role="status" aria-live="polite">${h(l10n.t('Loading…'))}</div>
 </header>
 <section aria-labelledby="per-agent-title">
-<h2 id="per-agent-title">Tokens and cost per agent</h2>
+<h2 id="per-agent-title">${h(l10n.t('Tokens and cost per agent'))}</h2>
 <div id="per-agent" class="chart"></div>
 </section>
 <section aria-labelledby="per-session-title">
-<h2 id="per-session-title">Tokens and cost per session</h2>
+<h2 id="per-session-title">${h(l10n.t('Tokens and cost per session'))}</h2>
 <div id="per-session" class="chart"></div>
 </section>
 <section aria-labelledby="per-day-title">
-<h2 id="per-day-title">Tokens and cost per day</h2>
+<h2 id="per-day-title">${h(l10n.t('Tokens and cost per day'))}</h2>
 <div id="per-day" class="chart"></div>
 </section>
 <section aria-labelledby="worker-title">
-<h2 id="worker-title">Worker CPU and memory, last 10 minutes</h2>
-<label for="worker">Worker</label> <select id="worker"></select>
+<h2 id="worker-title">${h(l10n.t('Worker CPU and memory, last 10 minutes'))}</h2>
+<label for="worker">${h(l10n.t('Worker'))}</label> <select id="worker"></select>
 <div id="cpu" class="chart"></div>
 <div id="rss" class="chart"></div>
 </section>
-<p class="legend"><span class="swatch input"></span> input tokens <span class="swatch output"></span> output tokens</p>
+<p class="legend"><span class="swatch input"></span> ${h(l10n.t('input tokens'))}
+<span class="swatch output"></span> ${h(l10n.t('output tokens'))}</p>
 <script nonce="${scriptNonce}" src="${asset('dist', 'webview', 'usage.js')}"></script>
 </body>
 </html>`;

@@ -28,7 +28,8 @@ export function contentSecurityPolicy(cspSource: string, scriptNonce: string): s
   ].join('; ');
 }
 
-const escapeHtml = (text: string): string => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+/** Text made safe for an HTML element or a double-quoted attribute (translations may hold any character). */
+export const escapeHtml = (text: string): string => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The start of every page, up to its body: the policy above, its style sheets, and its title (escaped). */
 export function pageHead(
