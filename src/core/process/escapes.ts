@@ -99,13 +99,16 @@ export async function findEscapees(pgid: number, family: readonly GroupMember[])
 /** One line for the activity log about a process that left a worker's group and outlived its stop. */
 export function describeEscapee(label: string, escapee: Escapee): string {
   const args = { label, pid: escapee.pid, comm: escapee.comm, pgrp: escapee.pgrp };
-  return escapee.session === escapee.pid
-    ? l10n.t(
-        '{label}: pid {pid} ({comm}) left the group with setsid() and still runs after the stop. Shepherd stops process groups and cannot reach it; end it yourself if it should not run (kill {pid}).',
-        args,
-      )
-    : l10n.t(
-        '{label}: pid {pid} ({comm}) left the group for process group {pgrp} and still runs after the stop. Shepherd stops process groups and cannot reach it; end it yourself if it should not run (kill {pid}).',
-        args,
-      );
+  const left =
+    escapee.session === escapee.pid
+      ? l10n.t('{label}: pid {pid} ({comm}) left the group with setsid() and still runs after the stop.', args)
+      : l10n.t(
+          '{label}: pid {pid} ({comm}) left the group for process group {pgrp} and still runs after the stop.',
+          args,
+        );
+  const advice = l10n.t(
+    'Shepherd stops process groups and cannot reach it; end it yourself if it should not run (kill {pid}).',
+    args,
+  );
+  return `${left} ${advice}`;
 }

@@ -45,20 +45,21 @@ function lastLines(stderr: string): string {
  * Turns a failed git call into a GitError whose reason is recognised from git's stderr (git runs
  * with LC_ALL=C, so these English phrases are stable).
  */
+/** Why git cannot write its index now, and what to do: said by a failed call and by the check before one. */
+export function indexLockedReason(lockFile: string): string {
+  return l10n.t(
+    'the index is locked by {0}; another git command is running, or one crashed and left the lock behind ({1})',
+    lockFile,
+    l10n.t('remove it once no git command runs'),
+  );
+}
+
 export function classifyGitFailure(args: readonly string[], cwd: string, code: number, stderr: string): GitError {
   const detail = lastLines(stderr) || l10n.t('exit code {0}', code);
   const command = `git ${args.slice(0, 2).join(' ')}`;
   const lock = /Unable to create '([^']+\.lock)': File exists/.exec(stderr);
   if (lock) {
-    return new GitError(
-      'index-locked',
-      l10n.t(
-        '{0} failed in {1}: the index is locked by {2}; another git command is running, or one crashed and left the lock behind (remove it once no git command runs)',
-        command,
-        cwd,
-        lock[1],
-      ),
-    );
+    return new GitError('index-locked', l10n.t('{0} failed in {1}: {2}', command, cwd, indexLockedReason(lock[1])));
   }
   if (/not a git repository/i.test(stderr)) {
     return new GitError('not-a-repository', l10n.t('{0} is not inside a git repository', cwd));

@@ -1,7 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { classifyGitFailure, GitError } from './gitErrors';
+import { classifyGitFailure, GitError, indexLockedReason } from './gitErrors';
 import { GitRunner } from './gitRunner';
 
 /** What Shepherd needs to know about the repository a workspace folder belongs to. */
@@ -104,12 +104,6 @@ export async function assertIndexUnlocked(git: GitRunner, cwd: string): Promise<
     },
   );
   if (locked) {
-    throw new GitError(
-      'index-locked',
-      l10n.t(
-        'the index is locked by {0}; another git command is running, or one crashed and left the lock behind (remove it once no git command runs)',
-        lock,
-      ),
-    );
+    throw new GitError('index-locked', indexLockedReason(lock));
   }
 }

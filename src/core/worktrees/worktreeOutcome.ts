@@ -79,7 +79,7 @@ export async function acceptWorktree(
     throw new GitError(
       'dirty-overlap',
       l10n.t(
-        'the main worktree has uncommitted changes to {0} file(s) the agent also changed: {1}; commit or stash them first',
+        'the main worktree has uncommitted changes to {0} file(s) the agent also changed: {1}; commit or stash first',
         blocking.length,
         `${blocking.slice(0, 5).join(', ')}${blocking.length > 5 ? ', …' : ''}`,
       ),

@@ -25,11 +25,12 @@ export interface HandshakeContext {
 }
 
 function describeVersionMismatch(response: InitializeResponse): string {
-  return l10n.t(
-    'the agent speaks ACP version {0}, and Shepherd speaks version {1}. Update the agent (or Shepherd) so both speak the same version.',
+  const mismatch = l10n.t(
+    'the agent speaks ACP version {0}, and Shepherd speaks version {1}.',
     String(response.protocolVersion),
     PROTOCOL_VERSION,
   );
+  return `${mismatch} ${l10n.t('Update the agent (or Shepherd) so both speak the same version.')}`;
 }
 
 /**

@@ -61,17 +61,12 @@ export function signInRequired(
   why: string,
 ): AgentSignInRequiredError {
   const names = methods.map((method) => method.name).join(', ');
-  const message = why
-    ? l10n.t(
-        "{0} asks you to sign in ({1}): {2}. Choose how in the notification; a key you type is kept in VS Code's secret storage and given to the agent in its environment only.",
-        label,
-        names,
-        why,
-      )
-    : l10n.t(
-        "{0} asks you to sign in ({1}). Choose how in the notification; a key you type is kept in VS Code's secret storage and given to the agent in its environment only.",
-        label,
-        names,
-      );
-  return new AgentSignInRequiredError(message, methods);
+  const asks = why
+    ? l10n.t('{0} asks you to sign in ({1}): {2}.', label, names, why)
+    : l10n.t('{0} asks you to sign in ({1}).', label, names);
+  const how = l10n.t('Choose how in the notification.');
+  const key = l10n.t(
+    "A key you type is kept in VS Code's secret storage and given to the agent in its environment only.",
+  );
+  return new AgentSignInRequiredError(`${asks} ${how} ${key}`, methods);
 }
