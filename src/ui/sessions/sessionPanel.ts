@@ -39,6 +39,7 @@ function html(webview: vscode.Webview, extensionUri: vscode.Uri, title: string):
       title,
       asset: (...parts) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...parts)).toString(),
     }),
+    vscode.l10n.bundle,
   );
 }
 

@@ -51,6 +51,7 @@ class UsagePanel implements Disposable {
         scriptNonce: nonce(),
         asset: (...parts) => webview.asWebviewUri(vscode.Uri.joinPath(ctx.extensionUri, ...parts)).toString(),
       }),
+      vscode.l10n.bundle,
     );
     this.subscriptions.add(webview.onDidReceiveMessage((message: unknown) => this.receive(message)));
     this.subscriptions.add(panel.onDidDispose(() => this.dispose()));

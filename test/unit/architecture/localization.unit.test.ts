@@ -9,7 +9,7 @@ const ALLOWED: readonly AllowedLiteral[] = [
   { file: 'src/ui/workers/stopAll.ts', text: 'Shepherd', reason: "the product's name as a progress title" },
   {
     file: 'src/ui/common/webviewL10n.ts',
-    text: '<script type="application/json" id=" "> </script>\n</body>',
+    text: '<body>\n<script type="application/json" id=" "> </script>',
     reason: 'HTML markup around the bundle',
   },
   {
