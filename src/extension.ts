@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
+import * as l10n from '@vscode/l10n';
 import { DisposableStore } from './core/base/events';
 import { describeError, Logger } from './core/base/logger';
 import { SessionManager } from './core/sessions/sessionManager';
@@ -115,7 +116,7 @@ function buildCore(
 }
 
 function warnSettingProblems(ctx: ShepherdContext, problems: readonly string[]): void {
-  ctx.notifier.warnProblems(problems, { actions: [{ title: 'Open Settings', run: ctx.openSettings }] });
+  ctx.notifier.warnProblems(problems, { actions: [{ title: vscode.l10n.t('Open Settings'), run: ctx.openSettings }] });
 }
 
 /** The Workers view, its row clicks and the status bar item. */
@@ -190,7 +191,9 @@ function watchSettings(ctx: ShepherdContext, tree: WorkersTreeProvider, store: D
         void sync.reconcile('settings changed');
       }
       if (event.affectsConfiguration(`${SECTION}.statusFile`)) {
-        ctx.notifier.info('Shepherd: the new status file location applies after a reload of the window.');
+        ctx.notifier.info(
+          vscode.l10n.t('Shepherd: the new status file location applies after a reload of the window.'),
+        );
       }
       if (event.affectsConfiguration(`${SECTION}.sessions`)) {
         const problems: string[] = [];
@@ -289,6 +292,10 @@ function wireFleet(
 
 export function activate(context: vscode.ExtensionContext): ShepherdApi {
   const started = performance.now();
+  // Modules that cannot import vscode (the core, pure UI modules) use @vscode/l10n: one bundle for both.
+  if (vscode.l10n.bundle) {
+    l10n.config({ contents: vscode.l10n.bundle });
+  }
   const log = vscode.window.createOutputChannel('Shepherd', { log: true });
   context.subscriptions.push(log);
   const logger = channelLogger(log);
@@ -312,7 +319,8 @@ export function activate(context: vscode.ExtensionContext): ShepherdApi {
         .catch((closeError: unknown) => logger.error(`could not stop the sentinel: ${describeError(closeError)}`));
       active = undefined;
     }
-    vscode.window.showErrorMessage(`Shepherd could not start: ${describeError(error)}`, 'Show Log').then(
+    const showLog = vscode.l10n.t('Show Log');
+    vscode.window.showErrorMessage(vscode.l10n.t('Shepherd could not start: {0}', describeError(error)), showLog).then(
       (choice) => choice && log.show(),
       (reportError: unknown) => logger.error(`could not report the activation failure: ${describeError(reportError)}`),
     );

@@ -114,7 +114,7 @@ function sessionServices(
   const agents = (): readonly AgentConfig[] => {
     const problems: string[] = [];
     const read = readAgents(demo, problems);
-    notifier.warnProblems(problems, { actions: [{ title: 'Open Settings', run: openSettings }] });
+    notifier.warnProblems(problems, { actions: [{ title: vscode.l10n.t('Open Settings'), run: openSettings }] });
     return read;
   };
   store.add(sessions);

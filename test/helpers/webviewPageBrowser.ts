@@ -9,6 +9,7 @@ import * as esbuild from 'esbuild';
 import { Browser, chromium, Page } from 'playwright-core';
 import type { ExtensionMessage } from '../../src/shared/sessionProtocol';
 import { sessionPageHtml } from '../../src/shared/sessionPage';
+import { withL10nBundle } from '../../src/ui/common/webviewL10n';
 import { usagePageHtml } from '../../src/shared/usagePage';
 import { nonce } from '../../src/shared/webviewSecurity';
 import { CHROMIUM_ARGS } from '../harness/browser';
@@ -92,7 +93,7 @@ export interface WebviewPageServer {
 }
 
 /** Builds the bundle and serves the page (a fresh nonce per load), its script and the files it loads. */
-async function servePage(spec: PageSpec): Promise<WebviewPageServer> {
+async function servePage(spec: PageSpec, l10nBundle?: Record<string, string>): Promise<WebviewPageServer> {
   const bundle = await buildBundle(spec.entry);
   let origin = '';
   const server = http.createServer((request, response) => {
@@ -103,7 +104,8 @@ async function servePage(spec: PageSpec): Promise<WebviewPageServer> {
     };
     if (url === '/') {
       const scriptNonce = nonce();
-      reply(200, 'text/html; charset=utf-8', withApiStub(spec.html(origin, scriptNonce), scriptNonce));
+      const html = withL10nBundle(spec.html(origin, scriptNonce), l10nBundle);
+      reply(200, 'text/html; charset=utf-8', withApiStub(html, scriptNonce));
     } else if (url === spec.bundleUrl) {
       reply(200, 'text/javascript', bundle);
     } else if (spec.files[url]) {
@@ -124,9 +126,9 @@ async function servePage(spec: PageSpec): Promise<WebviewPageServer> {
   };
 }
 
-/** The session panel's page. */
-export function serveSessionPage(): Promise<WebviewPageServer> {
-  return servePage(SESSION_PAGE);
+/** The session panel's page; with `l10nBundle`, as the panel serves it when VS Code is not in English. */
+export function serveSessionPage(l10nBundle?: Record<string, string>): Promise<WebviewPageServer> {
+  return servePage(SESSION_PAGE, l10nBundle);
 }
 
 /** The usage view's page. */

@@ -35,7 +35,7 @@ export type CommandContext = Pick<
   readonly selectedWorker: () => string | undefined;
 };
 
-const NO_WORKERS = 'Shepherd: there are no workers.';
+const NO_WORKERS = vscode.l10n.t('Shepherd: there are no workers.');
 const anyWorker = (): boolean => true;
 
 /** The commands that act on one worker, and how each asks for it from the palette. */
@@ -56,38 +56,62 @@ type WorkerCommandKey =
 const WORKER_PICKS: Record<WorkerCommandKey, PickOptions> = {
   start: {
     filter: canStart,
-    placeHolder: 'Start which worker?',
-    noneMessage: 'Shepherd: every worker is already running.',
+    placeHolder: vscode.l10n.t('Start which worker?'),
+    noneMessage: vscode.l10n.t('Shepherd: every worker is already running.'),
   },
-  stop: { filter: canStop, placeHolder: 'Stop which worker?', noneMessage: 'Shepherd: no worker is running.' },
+  stop: {
+    filter: canStop,
+    placeHolder: vscode.l10n.t('Stop which worker?'),
+    noneMessage: vscode.l10n.t('Shepherd: no worker is running.'),
+  },
   restart: {
     filter: canRestart,
-    placeHolder: 'Restart which worker?',
-    noneMessage: 'Shepherd: no worker can be restarted now.',
+    placeHolder: vscode.l10n.t('Restart which worker?'),
+    noneMessage: vscode.l10n.t('Shepherd: no worker can be restarted now.'),
   },
   remove: {
     filter: (_view, flags) => flags.removable,
-    placeHolder: 'Remove which worker?',
-    noneMessage: 'Shepherd: only ad hoc and imported workers can be removed; configured ones follow their settings.',
+    placeHolder: vscode.l10n.t('Remove which worker?'),
+    noneMessage: vscode.l10n.t(
+      'Shepherd: only ad hoc and imported workers can be removed; configured ones follow their settings.',
+    ),
   },
-  showOutput: { filter: anyWorker, placeHolder: 'Show the output of which worker?', noneMessage: NO_WORKERS },
-  clearOutput: { filter: anyWorker, placeHolder: 'Clear the output of which worker?', noneMessage: NO_WORKERS },
+  showOutput: {
+    filter: anyWorker,
+    placeHolder: vscode.l10n.t('Show the output of which worker?'),
+    noneMessage: NO_WORKERS,
+  },
+  clearOutput: {
+    filter: anyWorker,
+    placeHolder: vscode.l10n.t('Clear the output of which worker?'),
+    noneMessage: NO_WORKERS,
+  },
   copyPid: {
     filter: hasProcess,
-    placeHolder: 'Copy the PID of which worker?',
-    noneMessage: 'Shepherd: no worker has a process.',
+    placeHolder: vscode.l10n.t('Copy the PID of which worker?'),
+    noneMessage: vscode.l10n.t('Shepherd: no worker has a process.'),
   },
-  revealCwd: { filter: anyWorker, placeHolder: 'Reveal the folder of which worker?', noneMessage: NO_WORKERS },
-  openTerminal: { filter: anyWorker, placeHolder: 'Open which worker in a terminal?', noneMessage: NO_WORKERS },
+  revealCwd: {
+    filter: anyWorker,
+    placeHolder: vscode.l10n.t('Reveal the folder of which worker?'),
+    noneMessage: NO_WORKERS,
+  },
+  openTerminal: {
+    filter: anyWorker,
+    placeHolder: vscode.l10n.t('Open which worker in a terminal?'),
+    noneMessage: NO_WORKERS,
+  },
   rename: {
     filter: (view) => view.source === 'adhoc',
-    placeHolder: 'Rename which worker?',
-    noneMessage: 'Shepherd: only workers run from a typed command can be renamed; others take their settings label.',
+    placeHolder: vscode.l10n.t('Rename which worker?'),
+    noneMessage: vscode.l10n.t(
+      'Shepherd: only workers run from a typed command can be renamed; others take their settings label.',
+    ),
   },
   editDefinition: {
     filter: (view) => view.source === 'settings',
-    placeHolder: 'Edit the definition of which worker?',
-    noneMessage: 'Shepherd: no worker is defined in settings.',
+    placeHolder: vscode.l10n.t('Edit the definition of which worker?'),
+    noneMessage: vscode.l10n.t('Shepherd: no worker is defined in settings.'),
   },
   openInBrowser: {
     filter: (view) => view.localUrls.length > 0,
@@ -116,7 +140,7 @@ function killNow(ctx: CommandContext, arg: unknown): void {
   const id = isWorkerNode(arg) ? arg.id : typeof arg === 'string' ? arg : undefined;
   const stopping = ctx.supervisor.snapshot().filter((view) => view.state === 'stopping' && (id ?? view.id) === view.id);
   if (stopping.length === 0) {
-    ctx.notifier.info('Shepherd: no worker is stopping; Kill Now only shortens a stop under way.');
+    ctx.notifier.info(vscode.l10n.t('Shepherd: no worker is stopping; Kill Now only shortens a stop under way.'));
     return;
   }
   for (const view of stopping) {
@@ -130,9 +154,9 @@ async function rename(ctx: CommandContext, view: WorkerView, name: unknown): Pro
     typeof name === 'string'
       ? name
       : await vscode.window.showInputBox({
-          title: 'Rename Worker',
+          title: vscode.l10n.t('Rename Worker'),
           value: view.label,
-          prompt: 'The name shown in the Workers view',
+          prompt: vscode.l10n.t('The name shown in the Workers view'),
           validateInput: validateWorkerName,
         });
   if (label === undefined) {
@@ -140,7 +164,7 @@ async function rename(ctx: CommandContext, view: WorkerView, name: unknown): Pro
   }
   const problem = validateWorkerName(label);
   if (problem) {
-    throw new Error(`Cannot rename "${view.label}": ${problem}`);
+    throw new Error(vscode.l10n.t('Cannot rename "{0}": {1}', view.label, problem));
   }
   ctx.supervisor.relabel(view.id, label.trim());
 }
@@ -150,17 +174,23 @@ async function sweepDeadWorkers(ctx: CommandContext): Promise<void> {
   const vanished = await ctx.supervisor.sweepDead();
   const finished = ctx.supervisor.snapshot().filter((view) => view.source === 'adhoc' && canStart(view));
   await Promise.all(finished.map((view) => ctx.control.remove(view.id)));
-  const parts = [`removed ${finished.length} finished ad hoc worker${finished.length === 1 ? '' : 's'}`];
-  if (vanished > 0) {
-    parts.push(`forgot ${vanished} process${vanished === 1 ? '' : 'es'} that vanished without an exit event`);
-  }
-  ctx.notifier.info(`Shepherd: ${parts.join('; ')}.`);
+  const removed =
+    finished.length === 1
+      ? vscode.l10n.t('Shepherd: removed 1 finished ad hoc worker')
+      : vscode.l10n.t('Shepherd: removed {0} finished ad hoc workers', finished.length);
+  const forgot =
+    vanished === 0
+      ? ''
+      : vanished === 1
+        ? vscode.l10n.t('; forgot 1 process that vanished without an exit event')
+        : vscode.l10n.t('; forgot {0} processes that vanished without an exit event', vanished);
+  ctx.notifier.info(`${removed}${forgot}.`);
 }
 
 async function copyPid(view: WorkerView): Promise<void> {
   if (view.pid !== undefined) {
     await vscode.env.clipboard.writeText(String(view.pid));
-    vscode.window.setStatusBarMessage(`Copied PID ${view.pid}`, 3_000);
+    vscode.window.setStatusBarMessage(vscode.l10n.t('Copied PID {0}', view.pid), 3_000);
   }
 }
 

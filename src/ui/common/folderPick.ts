@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
  * workspace. `undefined` means the user cancelled; `{ folder: undefined }` means no folder is open.
  */
 export async function pickFolder(
-  placeHolder = 'Run the command in which folder?',
+  placeHolder = vscode.l10n.t('Run the command in which folder?'),
 ): Promise<{ folder: vscode.WorkspaceFolder | undefined } | undefined> {
   const folders = vscode.workspace.workspaceFolders ?? [];
   if (folders.length <= 1) {

@@ -1,4 +1,5 @@
 /** The one wording for "something in the settings is wrong" notices. No vscode here. */
+import * as l10n from '@vscode/l10n';
 
 /**
  * The first problem, and how many more the log holds: "<first> (and 2 more problems: see the Shepherd
@@ -12,5 +13,7 @@ export function summarizeProblems(problems: readonly string[]): string | undefin
   if (rest.length === 0) {
     return first;
   }
-  return `${first} (and ${rest.length} more problem${rest.length === 1 ? '' : 's'}: see the Shepherd log)`;
+  return rest.length === 1
+    ? l10n.t('{0} (and 1 more problem: see the Shepherd log)', first)
+    : l10n.t('{0} (and {1} more problems: see the Shepherd log)', first, rest.length);
 }

@@ -9,10 +9,10 @@ export function readJsonQuery(uri: vscode.Uri, kind: string): Record<string, unk
   try {
     value = JSON.parse(uri.query);
   } catch (error) {
-    throw new Error(`${uri.toString()} is not ${kind}: its query is not JSON (${String(error)})`);
+    throw new Error(vscode.l10n.t('{0} is not {1}: its query is not JSON ({2})', uri.toString(), kind, String(error)));
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new Error(`${uri.toString()} is not ${kind}: its query is not an object`);
+    throw new Error(vscode.l10n.t('{0} is not {1}: its query is not an object', uri.toString(), kind));
   }
   return value as Record<string, unknown>;
 }

@@ -34,7 +34,7 @@ async function chooseRemoteWorker(
   }
   const view = connection.view;
   if (view.kind !== 'machines') {
-    throw new Error('no other machine is in the fleet right now');
+    throw new Error(vscode.l10n.t('no other machine is in the fleet right now'));
   }
   const picks: RemoteWorkerPick[] = view.machines.flatMap((machine) =>
     machine.hosts.flatMap((host) =>
@@ -48,7 +48,30 @@ async function chooseRemoteWorker(
         : [],
     ),
   );
-  return vscode.window.showQuickPick(picks, { placeHolder: 'Which worker of another machine?' });
+  return vscode.window.showQuickPick(picks, { placeHolder: vscode.l10n.t('Which worker of another machine?') });
+}
+
+/** "Starting api on box-2…", a whole sentence per action so that a translation can reorder it. */
+function progressTitle(action: RemoteAction, workerId: string, hostId: string): string {
+  switch (action) {
+    case 'start':
+      return vscode.l10n.t('Shepherd: starting {0} on {1}…', workerId, hostId);
+    case 'stop':
+      return vscode.l10n.t('Shepherd: stopping {0} on {1}…', workerId, hostId);
+    case 'restart':
+      return vscode.l10n.t('Shepherd: restarting {0} on {1}…', workerId, hostId);
+  }
+}
+
+function failureMessage(action: RemoteAction, workerId: string, hostId: string, why: string): string {
+  switch (action) {
+    case 'start':
+      return vscode.l10n.t('Shepherd: starting {0} on {1} failed: {2}', workerId, hostId, why);
+    case 'stop':
+      return vscode.l10n.t('Shepherd: stopping {0} on {1} failed: {2}', workerId, hostId, why);
+    case 'restart':
+      return vscode.l10n.t('Shepherd: restarting {0} on {1} failed: {2}', workerId, hostId, why);
+  }
 }
 
 async function remote(deps: FleetCommandDeps, action: RemoteAction, node: unknown): Promise<void> {
@@ -59,14 +82,14 @@ async function remote(deps: FleetCommandDeps, action: RemoteAction, node: unknow
   const result = await vscode.window.withProgress(
     {
       location: vscode.ProgressLocation.Notification,
-      title: `Shepherd: ${action} ${target.workerId} on ${target.hostId}…`,
+      title: progressTitle(action, target.workerId, target.hostId),
     },
     () => deps.connection.send(target.hostId, target.workerId, action),
   );
   if (result.ok) {
-    deps.notifier.info(`Shepherd: ${result.message}`);
+    deps.notifier.info(vscode.l10n.t('Shepherd: {0}', result.message));
   } else {
-    deps.notifier.error(`Shepherd: ${action} of ${target.workerId} on ${target.hostId} failed: ${result.message}`);
+    deps.notifier.error(failureMessage(action, target.workerId, target.hostId, result.message));
   }
   deps.connection.refresh();
 }
@@ -75,8 +98,8 @@ async function remote(deps: FleetCommandDeps, action: RemoteAction, node: unknow
 async function connect(deps: FleetCommandDeps): Promise<void> {
   const config = vscode.workspace.getConfiguration(`${SECTION}.fleet`);
   const url = await vscode.window.showInputBox({
-    title: 'Connect to Fleet (1/4): Redis URL',
-    prompt: 'redis://host:6379 or rediss://host:6380, without a password: the next steps keep it secret',
+    title: vscode.l10n.t('Connect to Fleet (1/4): Redis URL'),
+    prompt: vscode.l10n.t('redis://host:6379 or rediss://host:6380, without a password: the next steps keep it secret'),
     value: config.get<string>('redisUrl') || 'redis://127.0.0.1:6379',
     validateInput: (text) => checkRedisUrl(text.trim()),
     ignoreFocusOut: true,
@@ -85,19 +108,21 @@ async function connect(deps: FleetCommandDeps): Promise<void> {
     return;
   }
   const username = await vscode.window.showInputBox({
-    title: 'Connect to Fleet (2/4): Redis ACL user',
-    prompt: 'Leave empty for the default user',
+    title: vscode.l10n.t('Connect to Fleet (2/4): Redis ACL user'),
+    prompt: vscode.l10n.t('Leave empty for the default user'),
     ignoreFocusOut: true,
   });
   const password = await vscode.window.showInputBox({
-    title: 'Connect to Fleet (3/4): Redis password',
-    prompt: "Kept in the editor's secret storage; leave empty for none",
+    title: vscode.l10n.t('Connect to Fleet (3/4): Redis password'),
+    prompt: vscode.l10n.t("Kept in the editor's secret storage; leave empty for none"),
     password: true,
     ignoreFocusOut: true,
   });
   const fleetSecret = await vscode.window.showInputBox({
-    title: 'Connect to Fleet (4/4): fleet secret',
-    prompt: 'The key every machine of the fleet shares to sign Start, Stop and Restart; empty: view only',
+    title: vscode.l10n.t('Connect to Fleet (4/4): fleet secret'),
+    prompt: vscode.l10n.t(
+      'The key every machine of the fleet shares to sign Start, Stop and Restart; empty: view only',
+    ),
     password: true,
     ignoreFocusOut: true,
   });

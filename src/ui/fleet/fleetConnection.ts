@@ -109,7 +109,7 @@ export class FleetConnection implements Disposable {
 
   async send(hostId: string, workerId: string, action: RemoteAction): Promise<RemoteResult> {
     if (!this.member) {
-      return { ok: false, message: 'the fleet is not configured' };
+      return { ok: false, message: vscode.l10n.t('the fleet is not configured') };
     }
     return this.member.send(hostId, workerId, action);
   }

@@ -74,7 +74,8 @@ function workerItem(node: Extract<FleetNode, { kind: 'worker' }>): vscode.TreeIt
   const item = new vscode.TreeItem(worker.label);
   item.id = `fleet/${host.hostId}/${worker.id}`;
   item.description = describeRemoteWorker(worker);
-  item.tooltip = `${worker.label} on ${host.heartbeat.machine} (${host.hostId})\n${worker.command}`;
+  item.tooltip =
+    vscode.l10n.t('{0} on {1} ({2})', worker.label, host.heartbeat.machine, host.hostId) + `\n${worker.command}`;
   item.iconPath = isWorkerState(worker.state)
     ? stateIcon({ state: worker.state, health: worker.health === 'degraded' ? 'degraded' : 'ok' }, false)
     : new vscode.ThemeIcon('question');
@@ -87,15 +88,20 @@ function hostItem(host: HostEntry): vscode.TreeItem {
   const { heartbeat } = host;
   const item = new vscode.TreeItem(heartbeat.name, vscode.TreeItemCollapsibleState.Expanded);
   item.id = `fleet/${host.hostId}`;
-  const age = host.status === 'stale' ? `stale, last heard ${formatDuration(host.ageMs)} ago` : 'online';
+  const age =
+    host.status === 'stale'
+      ? vscode.l10n.t('stale, last heard {0} ago', formatDuration(host.ageMs))
+      : vscode.l10n.t('online');
   item.description = `${heartbeat.role} · ${age}`;
   item.iconPath = new vscode.ThemeIcon(
     heartbeat.role === 'peer' ? 'server' : 'window',
     host.status === 'stale' ? new vscode.ThemeColor('charts.yellow') : undefined,
   );
-  item.tooltip = `${heartbeat.name} (${host.hostId}), Shepherd ${heartbeat.version}, remote control ${
-    heartbeat.remoteControl ? 'on' : 'off'
-  }${heartbeat.omitted > 0 ? `, ${heartbeat.omitted} more not published` : ''}`;
+  const about = heartbeat.remoteControl
+    ? vscode.l10n.t('{0} ({1}), Shepherd {2}, remote control on', heartbeat.name, host.hostId, heartbeat.version)
+    : vscode.l10n.t('{0} ({1}), Shepherd {2}, remote control off', heartbeat.name, host.hostId, heartbeat.version);
+  const omitted = heartbeat.omitted > 0 ? vscode.l10n.t(', {0} more not published', heartbeat.omitted) : '';
+  item.tooltip = `${about}${omitted}`;
   return item;
 }
 
@@ -142,7 +148,11 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
       case 'session': {
         const item = new vscode.TreeItem(node.session.title);
         item.id = `fleet/${node.hostId}/session/${node.session.id}`;
-        item.description = `${node.session.state} · ${node.session.inputTokens + node.session.outputTokens} tokens`;
+        item.description = vscode.l10n.t(
+          '{0} · {1} tokens',
+          node.session.state,
+          node.session.inputTokens + node.session.outputTokens,
+        );
         item.iconPath = new vscode.ThemeIcon('comment-discussion');
         return item;
       }

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { ActivityLog } from '../../core/base/activityLog';
 import { describeError, Logger } from '../../core/base/logger';
 import { recoverPreviousWindows } from '../../core/recovery/previousWindows';
@@ -33,13 +34,15 @@ async function prepareLocation(wiring: OrphanRecoveryWiring): Promise<void> {
 }
 
 function notice(stopped: number, bySentinel: number): string {
-  const workers = (count: number): string => `${count} worker${count === 1 ? '' : 's'}`;
-  const parts = [
-    ...(stopped > 0 ? [`Shepherd stopped ${workers(stopped)} that a previous window left running.`] : []),
-    ...(bySentinel > 0
-      ? [`A previous window ended without closing; its sentinel stopped ${workers(bySentinel)} it had running.`]
-      : []),
-  ];
+  const ours =
+    stopped === 1
+      ? l10n.t('Shepherd stopped 1 worker that a previous window left running.')
+      : l10n.t('Shepherd stopped {0} workers that a previous window left running.', stopped);
+  const sentinels =
+    bySentinel === 1
+      ? l10n.t('A previous window ended without closing; its sentinel stopped 1 worker it had running.')
+      : l10n.t('A previous window ended without closing; its sentinel stopped {0} workers it had running.', bySentinel);
+  const parts = [...(stopped > 0 ? [ours] : []), ...(bySentinel > 0 ? [sentinels] : [])];
   return parts.join(' ');
 }
 
@@ -70,7 +73,7 @@ export async function recoverOrphans(wiring: OrphanRecoveryWiring): Promise<void
   }
   if (stopped > 0 || previous.stoppedBySentinel > 0) {
     wiring.notifier.info(notice(stopped, previous.stoppedBySentinel), {
-      title: 'Show Activity Log',
+      title: l10n.t('Show Activity Log'),
       run: wiring.showActivityLog,
     });
   }

@@ -38,7 +38,7 @@ export function readAgents(demo: DemoAgentLocation, problems: string[]): AgentCo
     return [...agents.values()];
   }
   if (!Array.isArray(raw)) {
-    problems.push(`${SECTION}.agents must be an array of agent entries`);
+    problems.push(vscode.l10n.t('{0}.agents must be an array of agent entries', SECTION));
     return [...agents.values()];
   }
   raw.forEach((entry: unknown, index) => {
@@ -46,7 +46,7 @@ export function readAgents(demo: DemoAgentLocation, problems: string[]): AgentCo
     if (!parsed.ok) {
       const id = isObject(entry) ? stringField(entry, 'id') : undefined;
       const name = id === undefined ? `#${index + 1}` : `"${id}"`;
-      problems.push(`${SECTION}.agents entry ${name}: ${parsed.errors.join('; ')}`);
+      problems.push(vscode.l10n.t('{0}.agents entry {1}: {2}', SECTION, name, parsed.errors.join('; ')));
       return;
     }
     agents.set(parsed.value.id, parsed.value);
@@ -68,7 +68,12 @@ function minutesSetting(
     return Math.round(value * MINUTE_MS);
   }
   problems.push(
-    `${SECTION}.${key} must be a number of minutes above 0 and at most 1440; using ${fallbackMs / MINUTE_MS}`,
+    vscode.l10n.t(
+      '{0}.{1} must be a number of minutes above 0 and at most 1440; using {2}',
+      SECTION,
+      key,
+      fallbackMs / MINUTE_MS,
+    ),
   );
   return fallbackMs;
 }
@@ -81,7 +86,13 @@ export function readSessionSettings(problems: string[]): SessionSettings {
     if (typeof pool === 'number' && Number.isInteger(pool) && pool >= 0 && pool <= 5) {
       poolSize = pool;
     } else {
-      problems.push(`${SECTION}.sessions.poolSize must be a whole number from 0 to 5; using ${DEFAULT_POOL_SIZE}`);
+      problems.push(
+        vscode.l10n.t(
+          '{0}.sessions.poolSize must be a whole number from 0 to 5; using {1}',
+          SECTION,
+          DEFAULT_POOL_SIZE,
+        ),
+      );
     }
   }
   return {

@@ -52,22 +52,31 @@ async function pickMethod(label: string, methods: readonly AcpSignInMethod[]): P
   const picked = await vscode.window.showQuickPick(
     methods.map((method) => ({
       label: method.name,
-      description: method.apiKeyVar ? `an API key (${method.apiKeyVar})` : undefined,
+      description: method.apiKeyVar ? vscode.l10n.t('an API key ({0})', method.apiKeyVar) : undefined,
       detail: method.description,
       method,
     })),
-    { title: `Sign in to ${label}`, placeHolder: 'How should the agent sign in?', ignoreFocusOut: true },
+    {
+      title: vscode.l10n.t('Sign in to {0}', label),
+      placeHolder: vscode.l10n.t('How should the agent sign in?'),
+      ignoreFocusOut: true,
+    },
   );
   return picked?.method;
 }
 
 async function askKey(label: string, variable: string): Promise<string | undefined> {
   const key = await vscode.window.showInputBox({
-    title: `Sign in to ${label}`,
-    prompt: `${variable} for ${label}. It is kept in VS Code's secret storage and given to the agent in its env only.`,
+    title: vscode.l10n.t('Sign in to {0}', label),
+    prompt: vscode.l10n.t(
+      "{0} for {1}. It is kept in VS Code's secret storage and given to the agent in its env only.",
+      variable,
+      label,
+    ),
     password: true,
     ignoreFocusOut: true,
-    validateInput: (text) => (text.trim() === '' ? 'Type the key, or press Escape to cancel.' : undefined),
+    validateInput: (text) =>
+      text.trim() === '' ? vscode.l10n.t('Type the key, or press Escape to cancel.') : undefined,
   });
   return key?.trim();
 }
@@ -91,14 +100,16 @@ async function signIn(deps: SignInDeps, { session, methods }: SignInEvent): Prom
   }
   await deps.signIns.store(session.agentId, { methodId: method.id, env });
   // The next message starts the agent, which then signs in; if that fails, it asks again.
-  deps.notifier.info(`${session.agentLabel} will sign in with "${method.name}": send your message again.`);
+  deps.notifier.info(
+    vscode.l10n.t('{0} will sign in with "{1}": send your message again.', session.agentLabel, method.name),
+  );
 }
 
 export function registerAgentSignIn(deps: SignInDeps, store: DisposableStore): void {
   store.add(
     deps.sessions.onDidNeedSignIn((event) =>
-      deps.notifier.warn(`${event.session.agentLabel} asks you to sign in.`, {
-        title: 'Sign In…',
+      deps.notifier.warn(vscode.l10n.t('{0} asks you to sign in.', event.session.agentLabel), {
+        title: vscode.l10n.t('Sign In…'),
         run: () => signIn(deps, event),
       }),
     ),

@@ -31,7 +31,7 @@ export const EDITOR_FILES: WorkspaceFiles = {
       edit.replace(uri, whole, content);
     }
     if (!(await vscode.workspace.applyEdit(edit))) {
-      throw new Error(`the editor refused the edit of ${file}`);
+      throw new Error(vscode.l10n.t('the editor refused the edit of {0}', file));
     }
     const written = openDocument(file);
     if (written && !hadUnsavedEdits) {

@@ -47,7 +47,7 @@ async function pickSession(manager: SessionManager, placeHolder: string): Promis
   const sessions = manager.list().sort((a, b) => b.lastActivity - a.lastActivity);
   if (sessions.length === 0) {
     void vscode.window.showInformationMessage(
-      'Shepherd: there are no sessions. Start one with "Shepherd: New Agent Session…".',
+      vscode.l10n.t('Shepherd: there are no sessions. Start one with "Shepherd: New Agent Session…".'),
     );
     return undefined;
   }
@@ -68,14 +68,14 @@ async function resolveSession(
   if (isWorkerNode(arg)) {
     const session = ctx.sessions.sessionOfWorker(arg.id);
     if (!session) {
-      throw new Error(`The worker "${arg.id}" runs no session.`);
+      throw new Error(vscode.l10n.t('The worker "{0}" runs no session.', arg.id));
     }
     return session;
   }
   if (typeof arg === 'string') {
     const session = ctx.sessions.get(arg);
     if (!session) {
-      throw new Error(`There is no session "${arg}".`);
+      throw new Error(vscode.l10n.t('There is no session "{0}".', arg));
     }
     return session;
   }
@@ -88,22 +88,25 @@ async function newSession(ctx: SessionCommandContext, arg: unknown): Promise<str
     typeof arg === 'string' ? agents.find((candidate) => candidate.id === arg) : await pickAgent(agents, ctx.lastAgent);
   if (!agent) {
     if (typeof arg === 'string') {
-      throw new Error(`There is no agent "${arg}" in the shepherd.agents setting.`);
+      throw new Error(vscode.l10n.t('There is no agent "{0}" in the shepherd.agents setting.', arg));
     }
     return undefined;
   }
   if (!allowedHere(agent)) {
     ctx.notifier.warn(
-      `${agent.label} reads this workspace's own configuration, and the workspace is not trusted. ` +
-        `Trust it to start ${agent.label}; the demo agent works either way.`,
+      vscode.l10n.t(
+        "{0} reads this workspace's own configuration, and the workspace is not trusted. " +
+          'Trust it to start {0}; the demo agent works either way.',
+        agent.label,
+      ),
       {
-        title: 'Manage Workspace Trust',
+        title: vscode.l10n.t('Manage Workspace Trust'),
         run: () => vscode.commands.executeCommand('workbench.trust.manage'),
       },
     );
     return undefined;
   }
-  const where = await pickFolder('Start the agent in which folder?');
+  const where = await pickFolder(vscode.l10n.t('Start the agent in which folder?'));
   if (!where) {
     return undefined;
   }
@@ -115,7 +118,7 @@ async function newSession(ctx: SessionCommandContext, arg: unknown): Promise<str
   }
   const cwd = placement.cwd;
   const session = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Window, title: `Starting ${agent.label}…` },
+    { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Starting {0}…', agent.label) },
     () => ctx.sessions.create(agent, cwd, placement.worktree && { worktree: placement.worktree }),
   );
   ctx.folders.set(session.id, cwd);
@@ -126,9 +129,14 @@ async function newSession(ctx: SessionCommandContext, arg: unknown): Promise<str
   ctx.panels.open(session.id, session.title);
   if (session.state === 'failed') {
     ctx.notifier.error(
-      `${agent.label} could not start: ${session.message ?? 'unknown reason'}. ${installHint(agent)}`,
+      vscode.l10n.t(
+        '{0} could not start: {1}. {2}',
+        agent.label,
+        session.message ?? vscode.l10n.t('unknown reason'),
+        installHint(agent),
+      ),
       {
-        title: 'Open Settings',
+        title: vscode.l10n.t('Open Settings'),
         run: ctx.openSettings,
       },
     );
@@ -183,7 +191,7 @@ function handlers(ctx: SessionCommandContext): Record<SessionCommandKey, Command
       if (arg === undefined) {
         return ctx.history.pick();
       }
-      const session = await resolveSession(ctx, arg, 'Open which session?');
+      const session = await resolveSession(ctx, arg, vscode.l10n.t('Open which session?'));
       if (session) {
         ctx.panels.open(session.id, session.title);
       }

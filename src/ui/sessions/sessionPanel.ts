@@ -13,6 +13,7 @@ import { sessionPageHtml } from '../../shared/sessionPage';
 import { WORKTREE_COMMANDS } from '../commands/commandIds';
 import { nonce } from '../../shared/webviewSecurity';
 import { openToolDiff, openToolLocation } from './toolDocuments';
+import { withL10nBundle } from '../common/webviewL10n';
 
 export const SESSION_VIEW_TYPE = 'shepherd.session';
 
@@ -31,12 +32,15 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
 }
 
 function html(webview: vscode.Webview, extensionUri: vscode.Uri, title: string): string {
-  return sessionPageHtml({
-    cspSource: webview.cspSource,
-    scriptNonce: nonce(),
-    title,
-    asset: (...parts) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...parts)).toString(),
-  });
+  return withL10nBundle(
+    sessionPageHtml({
+      cspSource: webview.cspSource,
+      scriptNonce: nonce(),
+      title,
+      asset: (...parts) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...parts)).toString(),
+    }),
+    vscode.l10n.bundle,
+  );
 }
 
 /**
@@ -138,7 +142,7 @@ export class SessionPanel implements Disposable {
         const session = sessions.get(this.sessionId);
         this.ready = true;
         if (!session) {
-          this.post({ type: 'problem', message: 'This session no longer exists.' });
+          this.post({ type: 'problem', message: vscode.l10n.t('This session no longer exists.') });
           return;
         }
         this.post({ type: 'init', session, entries: sessions.transcript(this.sessionId) });
@@ -154,7 +158,7 @@ export class SessionPanel implements Disposable {
         return;
       case 'permission':
         if (!sessions.respond(this.sessionId, message.requestId, message.decision)) {
-          this.post({ type: 'problem', message: 'That permission request is no longer pending.' });
+          this.post({ type: 'problem', message: vscode.l10n.t('That permission request is no longer pending.') });
         }
         return;
       case 'openLink':
@@ -204,7 +208,10 @@ export class SessionPanel implements Disposable {
       this.ctx.logger.warn(
         `[session:${this.sessionId}] refused to open a link that is not http(s): ${href.slice(0, 100)}`,
       );
-      this.post({ type: 'problem', message: 'Only http and https links can be opened from a session.' });
+      this.post({
+        type: 'problem',
+        message: vscode.l10n.t('Only http and https links can be opened from a session.'),
+      });
       return;
     }
     void this.ctx.tasks.run('open link', async () => vscode.env.openExternal(vscode.Uri.parse(href)));

@@ -2,13 +2,13 @@ import * as vscode from 'vscode';
 import { SessionState, SessionView } from '../../shared/sessionModel';
 
 const LABELS: Record<SessionState, string> = {
-  starting: 'starting',
-  idle: 'idle',
-  busy: 'busy',
-  'waiting-for-input': 'waiting for input',
-  stalled: 'stalled',
-  exited: 'exited',
-  failed: 'failed',
+  starting: vscode.l10n.t('starting'),
+  idle: vscode.l10n.t('idle'),
+  busy: vscode.l10n.t('busy'),
+  'waiting-for-input': vscode.l10n.t('waiting for input'),
+  stalled: vscode.l10n.t('stalled'),
+  exited: vscode.l10n.t('exited'),
+  failed: vscode.l10n.t('failed'),
 };
 
 /** The same words in the tree, the picker and the panel's status line. */

@@ -24,13 +24,15 @@ function toolDiffUri(file: string, query: ToolDiffQuery): vscode.Uri {
 }
 
 function parseQuery(uri: vscode.Uri): ToolDiffQuery {
-  const value = readJsonQuery(uri, 'a Shepherd diff URI');
+  const value = readJsonQuery(uri, vscode.l10n.t('a Shepherd diff URI'));
   const sessionId = stringField(value, 'sessionId');
   const entryId = numberField(value, 'entryId');
   const index = numberField(value, 'index');
   const side = oneOf<DiffSide>(['old', 'new'], value.side);
   if (sessionId === undefined || entryId === undefined || index === undefined || side === undefined) {
-    throw new Error(`${uri.toString()} is not a Shepherd diff URI: it needs a sessionId, entryId, index and side`);
+    throw new Error(
+      vscode.l10n.t('{0} is not a Shepherd diff URI: it needs a sessionId, entryId, index and side', uri.toString()),
+    );
   }
   return { sessionId, entryId, index, side };
 }
@@ -40,7 +42,9 @@ function findDiff(sessions: SessionManager, sessionId: string, entryId: number, 
   const entry = sessions.transcript(sessionId).find((candidate) => candidate.id === entryId);
   const diff = entry?.kind === 'tool' ? entry.diffs?.[index] : undefined;
   if (!diff) {
-    throw new Error('That change is no longer in the session (the transcript was trimmed or the session closed).');
+    throw new Error(
+      vscode.l10n.t('That change is no longer in the session (the transcript was trimmed or the session closed).'),
+    );
   }
   return diff;
 }
@@ -85,7 +89,9 @@ export async function openToolDiff(
   const query = { sessionId, entryId: at.entryId, index: at.index };
   const left = toolDiffUri(file, { ...query, side: 'old' });
   const right = applied ? vscode.Uri.file(file) : toolDiffUri(file, { ...query, side: 'new' });
-  const title = `${path.basename(file)} (${applied ? "the agent's change" : "the agent's proposal"})`;
+  const title = applied
+    ? vscode.l10n.t("{0} (the agent's change)", path.basename(file))
+    : vscode.l10n.t("{0} (the agent's proposal)", path.basename(file));
   await vscode.commands.executeCommand('vscode.diff', left, right, title, { preview: true });
 }
 
@@ -93,7 +99,7 @@ export async function openToolDiff(
 export async function openToolLocation(cwd: string, file: string, line: number | undefined): Promise<void> {
   const target = resolveIn(cwd, file);
   if (!(await isFile(target))) {
-    throw new Error(`${target} is not a file that can be opened.`);
+    throw new Error(vscode.l10n.t('{0} is not a file that can be opened.', target));
   }
   const document = await vscode.workspace.openTextDocument(vscode.Uri.file(target));
   const at = new vscode.Position(Math.min(Math.max((line ?? 1) - 1, 0), document.lineCount - 1), 0);

@@ -47,9 +47,11 @@ export class TranscriptDocumentProvider implements vscode.TextDocumentContentPro
   constructor(private readonly ctx: TranscriptDocumentContext) {}
 
   provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
-    const { id } = readJsonQuery(uri, 'a Shepherd transcript URI');
+    const { id } = readJsonQuery(uri, vscode.l10n.t('a Shepherd transcript URI'));
     if (typeof id !== 'string') {
-      throw new Error(`${uri.toString()} is not a Shepherd transcript URI: its query names no session "id"`);
+      throw new Error(
+        vscode.l10n.t('{0} is not a Shepherd transcript URI: its query names no session "id"', uri.toString()),
+      );
     }
     return markdownOfSession(this.ctx, id);
   }

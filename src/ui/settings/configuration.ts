@@ -50,7 +50,16 @@ function integerSetting(
   if (typeof value === 'number' && Number.isInteger(value) && value >= range[0] && value <= range[1]) {
     return value;
   }
-  problems.push(`${SECTION}.${key} must be a whole number from ${range[0]} to ${range[1]}; using ${fallback}`);
+  problems.push(
+    vscode.l10n.t(
+      '{0}.{1} must be a whole number from {2} to {3}; using {4}',
+      SECTION,
+      key,
+      range[0],
+      range[1],
+      fallback,
+    ),
+  );
   return fallback;
 }
 
@@ -64,7 +73,9 @@ function restartModeSetting(config: vscode.WorkspaceConfiguration, problems: str
   if (mode !== undefined) {
     return mode;
   }
-  problems.push(`${SECTION}.defaults.restart must be one of ${RESTART_MODES.join(', ')}; using ${fallback}`);
+  problems.push(
+    vscode.l10n.t('{0}.defaults.restart must be one of {1}; using {2}', SECTION, RESTART_MODES.join(', '), fallback),
+  );
   return fallback;
 }
 
@@ -75,7 +86,9 @@ function healthPatternsSetting(config: vscode.WorkspaceConfiguration, problems: 
     return fallback;
   }
   if (!isStringArray(value)) {
-    problems.push(`${SECTION}.defaults.healthPatterns must be an array of strings; using the built-in patterns`);
+    problems.push(
+      vscode.l10n.t('{0}.defaults.healthPatterns must be an array of strings; using the built-in patterns', SECTION),
+    );
     return fallback;
   }
   const valid = value.filter((pattern) => {
@@ -84,8 +97,11 @@ function healthPatternsSetting(config: vscode.WorkspaceConfiguration, problems: 
       return true;
     } catch {
       problems.push(
-        `${SECTION}.defaults.healthPatterns: ${JSON.stringify(pattern)} ` +
-          'is not a valid regular expression; it is ignored',
+        vscode.l10n.t(
+          '{0}.defaults.healthPatterns: {1} is not a valid regular expression; it is ignored',
+          SECTION,
+          JSON.stringify(pattern),
+        ),
       );
       return false;
     }
@@ -146,7 +162,7 @@ export function settingsLayers(): SettingsLayer[] {
   const inspected = vscode.workspace.getConfiguration(SECTION, first?.uri).inspect<unknown>('workers');
   const layers: SettingsLayer[] = [
     {
-      where: 'User settings',
+      where: vscode.l10n.t('User settings'),
       raw: inspected?.globalValue,
       origin: 'user',
       baseDir,
@@ -158,7 +174,7 @@ export function settingsLayers(): SettingsLayer[] {
     // A single folder: its .vscode/settings.json is the workspace settings.
     const raw = inspected?.workspaceFolderValue ?? inspected?.workspaceValue;
     layers.push({
-      where: 'Workspace settings',
+      where: vscode.l10n.t('Workspace settings'),
       raw,
       origin: 'workspace',
       baseDir,
@@ -168,7 +184,7 @@ export function settingsLayers(): SettingsLayer[] {
     return layers;
   }
   layers.push({
-    where: 'Workspace settings',
+    where: vscode.l10n.t('Workspace settings'),
     raw: inspected?.workspaceValue,
     origin: 'workspace',
     baseDir,
@@ -180,7 +196,7 @@ export function settingsLayers(): SettingsLayer[] {
       .getConfiguration(SECTION, folder.uri)
       .inspect<unknown>('workers')?.workspaceFolderValue;
     layers.push({
-      where: `settings of folder "${folder.name}"`,
+      where: vscode.l10n.t('settings of folder "{0}"', folder.name),
       raw,
       origin: 'workspace',
       baseDir: folder.uri.fsPath,
@@ -214,8 +230,13 @@ class WorkerCollector {
       const earlier = this.workers.get(definition.id);
       if (earlier && layer.folder !== undefined && earlier.folder !== undefined) {
         this.problems.push(
-          `${SECTION}.workers: the id "${definition.id}" is used in ${earlier.where} and in ${layer.where}; ` +
-            'give one of them another "id"',
+          vscode.l10n.t(
+            '{0}.workers: the id "{1}" is used in {2} and in {3}; give one of them another "id"',
+            SECTION,
+            definition.id,
+            earlier.where,
+            layer.where,
+          ),
         );
         continue;
       }
@@ -232,7 +253,9 @@ class WorkerCollector {
     for (const definition of definitions) {
       const earlier = this.workers.get(definition.id);
       if (earlier) {
-        this.problems.push(`${where}: the id "${definition.id}" is already used in ${earlier.where}`);
+        this.problems.push(
+          vscode.l10n.t('{0}: the id "{1}" is already used in {2}', where, definition.id, earlier.where),
+        );
         continue;
       }
       this.workers.set(definition.id, { worker: { definition, origin: 'workspace' }, folder: undefined, where });
@@ -248,7 +271,9 @@ async function addProcfiles(collector: WorkerCollector, procfiles: ProcfileLocat
   for (const folder of vscode.workspace.workspaceFolders ?? []) {
     const setting = vscode.workspace.getConfiguration(SECTION, folder.uri).get<unknown>('procfile', DEFAULT_PROCFILE);
     if (typeof setting !== 'string') {
-      collector.problems.push(`${SECTION}.procfile in folder "${folder.name}" must be a path or an empty string`);
+      collector.problems.push(
+        vscode.l10n.t('{0}.procfile in folder "{1}" must be a path or an empty string', SECTION, folder.name),
+      );
       continue;
     }
     if (setting.trim() === '') {
@@ -260,7 +285,12 @@ async function addProcfiles(collector: WorkerCollector, procfiles: ProcfileLocat
     if (!loaded) {
       if (setting.trim() !== DEFAULT_PROCFILE) {
         collector.problems.push(
-          `${SECTION}.procfile in folder "${folder.name}": ${vscode.workspace.asRelativePath(uri)} does not exist`,
+          vscode.l10n.t(
+            '{0}.procfile in folder "{1}": {2} does not exist',
+            SECTION,
+            folder.name,
+            vscode.workspace.asRelativePath(uri),
+          ),
         );
       }
       continue;

@@ -54,7 +54,9 @@ function entryOffset(text: string, id: string, label: string): number {
 export async function editDefinition(id: string, label: string): Promise<vscode.Uri> {
   const layer = definingLayer(id);
   if (!layer) {
-    throw new Error(`"${label}" is not defined in ${SECTION}.workers of any settings (user, workspace or folder)`);
+    throw new Error(
+      vscode.l10n.t('"{0}" is not defined in {1}.workers of any settings (user, workspace or folder)', label, SECTION),
+    );
   }
   const file = settingsFile(layer);
   let editor: vscode.TextEditor | undefined;
@@ -65,7 +67,7 @@ export async function editDefinition(id: string, label: string): Promise<vscode.
     editor = vscode.window.activeTextEditor;
   }
   if (!editor) {
-    throw new Error(`could not open the ${layer.where} file that defines "${label}"`);
+    throw new Error(vscode.l10n.t('could not open the {0} file that defines "{1}"', layer.where, label));
   }
   const position = editor.document.positionAt(entryOffset(editor.document.getText(), id, label));
   editor.selection = new vscode.Selection(position, position);

@@ -13,17 +13,17 @@ export type ProcfileImportContext = Pick<ShepherdContext, 'supervisor' | 'trust'
 async function pickProcfile(): Promise<vscode.Uri | undefined> {
   const found = await vscode.workspace.findFiles('**/Procfile{,.*}', '**/node_modules/**', MAX_PROCFILES_LISTED);
   if (found.length > 0) {
-    const browse = { label: '$(folder-opened) Browse…', uri: undefined };
+    const browse = { label: `$(folder-opened) ${vscode.l10n.t('Browse…')}`, uri: undefined };
     const items = [...found.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri })), browse];
-    const picked = await vscode.window.showQuickPick(items, { placeHolder: 'Import which Procfile?' });
+    const picked = await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Import which Procfile?') });
     if (picked !== browse) {
       return picked?.uri;
     }
   }
   const chosen = await vscode.window.showOpenDialog({
     canSelectMany: false,
-    openLabel: 'Import',
-    title: 'Import Procfile',
+    openLabel: vscode.l10n.t('Import'),
+    title: vscode.l10n.t('Import Procfile'),
   });
   return chosen?.[0];
 }
@@ -31,7 +31,10 @@ async function pickProcfile(): Promise<vscode.Uri | undefined> {
 /** Offers to load this Procfile on every start, unless the folder's setting already names it. */
 function offerAutoLoad(ctx: ProcfileImportContext, procfile: vscode.Uri, count: number): void {
   const shown = vscode.workspace.asRelativePath(procfile);
-  const message = `Shepherd: imported ${count} worker${count === 1 ? '' : 's'} from ${shown}.`;
+  const message =
+    count === 1
+      ? vscode.l10n.t('Shepherd: imported 1 worker from {0}.', shown)
+      : vscode.l10n.t('Shepherd: imported {0} workers from {1}.', count, shown);
   const folder = vscode.workspace.getWorkspaceFolder(procfile);
   const config = vscode.workspace.getConfiguration(SECTION, folder?.uri);
   const relative = folder && vscode.workspace.asRelativePath(procfile, false);
@@ -40,7 +43,7 @@ function offerAutoLoad(ctx: ProcfileImportContext, procfile: vscode.Uri, count: 
     return;
   }
   ctx.notifier.info(message, {
-    title: 'Load Automatically',
+    title: vscode.l10n.t('Load Automatically'),
     run: () => config.update('procfile', relative, vscode.ConfigurationTarget.WorkspaceFolder),
   });
 }
@@ -60,7 +63,7 @@ export async function importProcfile(
     readWorkerDefaults(vscode.workspace.getWorkspaceFolder(procfile)?.uri, ignoredProblems),
   );
   if (!loaded) {
-    throw new Error(`${vscode.workspace.asRelativePath(procfile)} does not exist.`);
+    throw new Error(vscode.l10n.t('{0} does not exist.', vscode.workspace.asRelativePath(procfile)));
   }
   for (const definition of loaded.definitions) {
     ctx.supervisor.upsert(definition);

@@ -34,7 +34,10 @@ export async function loadProcfile(
 ): Promise<LoadedProcfile | undefined> {
   const shown = vscode.workspace.asRelativePath(procfile);
   if (procfile.scheme !== 'file') {
-    return { definitions: [], problems: [`${shown}: only Procfiles on this machine's disk can be run`] };
+    return {
+      definitions: [],
+      problems: [vscode.l10n.t("{0}: only Procfiles on this machine's disk can be run", shown)],
+    };
   }
   let text: string;
   try {
@@ -43,7 +46,13 @@ export async function loadProcfile(
     if (!stat.isFile() || stat.size > PROCFILE_MAX_BYTES) {
       return {
         definitions: [],
-        problems: [`${shown}: not a Procfile (not a regular file, or larger than ${PROCFILE_MAX_BYTES} bytes)`],
+        problems: [
+          vscode.l10n.t(
+            '{0}: not a Procfile (not a regular file, or larger than {1} bytes)',
+            shown,
+            PROCFILE_MAX_BYTES,
+          ),
+        ],
       };
     }
     text = await fs.readFile(procfile.fsPath, 'utf8');
@@ -51,7 +60,7 @@ export async function loadProcfile(
     if (errnoCode(error) === 'ENOENT') {
       return undefined;
     }
-    return { definitions: [], problems: [`${shown}: cannot be read (${describeError(error)})`] };
+    return { definitions: [], problems: [vscode.l10n.t('{0}: cannot be read ({1})', shown, describeError(error))] };
   }
   const parsed = parseProcfile(text, {
     baseDir: path.dirname(procfile.fsPath),

@@ -41,9 +41,15 @@ export class WorkerTrust {
   /** Tells the user why a worker did not start and offers the way to trust the workspace. */
   explainRestriction(label: string): void {
     this.notifier.warn(
-      `"${label}" is defined by this workspace, which is not trusted, so Shepherd will not run it. ` +
-        'Trust the workspace to start it.',
-      { title: 'Manage Workspace Trust', run: () => vscode.commands.executeCommand('workbench.trust.manage') },
+      vscode.l10n.t(
+        '"{0}" is defined by this workspace, which is not trusted, so Shepherd will not run it. ' +
+          'Trust the workspace to start it.',
+        label,
+      ),
+      {
+        title: vscode.l10n.t('Manage Workspace Trust'),
+        run: () => vscode.commands.executeCommand('workbench.trust.manage'),
+      },
     );
   }
 }

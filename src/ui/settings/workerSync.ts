@@ -100,9 +100,9 @@ export class WorkerSync implements vscode.Disposable {
 
   private offerRestart(definition: WorkerDefinition): void {
     this.ctx.notifier.info(
-      `Shepherd: the definition of "${definition.label}" changed. Restart it to apply the change.`,
+      vscode.l10n.t('Shepherd: the definition of "{0}" changed. Restart it to apply the change.', definition.label),
       {
-        title: 'Restart',
+        title: vscode.l10n.t('Restart'),
         run: () => this.ctx.control.restart(definition.id),
       },
     );
@@ -114,10 +114,10 @@ export class WorkerSync implements vscode.Disposable {
     if (key !== this.shownProblems) {
       this.shownProblems = key;
       this.ctx.notifier.warnProblems(problems, {
-        consequence: 'The other workers are not affected.',
+        consequence: vscode.l10n.t('The other workers are not affected.'),
         actions: [
-          { title: 'Open Settings', run: this.ctx.openSettings },
-          { title: 'Show Log', run: this.ctx.showLog },
+          { title: vscode.l10n.t('Open Settings'), run: this.ctx.openSettings },
+          { title: vscode.l10n.t('Show Log'), run: this.ctx.showLog },
         ],
       });
       return;

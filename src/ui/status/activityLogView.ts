@@ -35,7 +35,7 @@ export class ActivityLogView implements vscode.Disposable {
   }
 
   private create(): vscode.OutputChannel {
-    const channel = vscode.window.createOutputChannel('Shepherd Activity', 'log');
+    const channel = vscode.window.createOutputChannel(vscode.l10n.t('Shepherd Activity'), 'log');
     channel.append(
       this.activity
         .list()

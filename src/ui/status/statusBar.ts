@@ -29,7 +29,7 @@ export class WorkersStatusBar implements vscode.Disposable {
     /** Warm spare agent processes are not counted as running; the tooltip mentions them. */
     private readonly isWarmSpare: (id: string) => boolean,
   ) {
-    this.item.name = 'Shepherd Workers';
+    this.item.name = vscode.l10n.t('Shepherd Workers');
     this.item.command = FOCUS_WORKERS_VIEW;
     this.disposables.add(this.item);
     const refresher = this.disposables.add(new Coalescer<true>(STATUS_REFRESH_MS, () => this.update()));

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { WorkerState, WorkerView } from '../../core/workers/workerView';
 
 /** What the status bar item says about all workers. No vscode here. */
@@ -43,25 +44,28 @@ export function summarizeWorkers(views: readonly WorkerView[], warmSpares = 0): 
     }
   }
   const shown: Array<[number, string]> = [
-    [counts.running, 'running'],
-    [counts.stopping, 'stopping'],
-    [counts.waiting, 'waiting to restart'],
-    [counts.crashed, 'crashed'],
-    [counts.failed, 'failed'],
+    [counts.running, l10n.t('{0} running', counts.running)],
+    [counts.stopping, l10n.t('{0} stopping', counts.stopping)],
+    [counts.waiting, l10n.t('{0} waiting to restart', counts.waiting)],
+    [counts.crashed, l10n.t('{0} crashed', counts.crashed)],
+    [counts.failed, l10n.t('{0} failed', counts.failed)],
   ];
-  const parts = shown.filter(([count]) => count > 0).map(([count, word]) => `${count} ${word}`);
-  const spares = `warm agent process${warmSpares === 1 ? '' : 'es'} ready`;
+  const parts = shown.filter(([count]) => count > 0).map(([, text]) => text);
+  const spares =
+    warmSpares === 1 ? l10n.t('1 warm agent process ready') : l10n.t('{0} warm agent processes ready', warmSpares);
   const details: Array<[number, string]> = [
     ...shown,
-    [degraded, 'degraded'],
-    [counts.stopped, 'stopped'],
+    [degraded, l10n.t('{0} degraded', degraded)],
+    [counts.stopped, l10n.t('{0} stopped', counts.stopped)],
     [warmSpares, spares],
   ];
-  const tooltipLines = details.filter(([count]) => count > 0).map(([count, word]) => `${count} ${word}`);
+  const tooltipLines = details.filter(([count]) => count > 0).map(([, text]) => text);
   return {
     text: parts.length > 0 ? `${ICON} ${parts.join(' · ')}` : `${ICON} Shepherd`,
     tooltip:
-      views.length === 0 && warmSpares === 0 ? 'Shepherd: no workers' : `Shepherd workers\n${tooltipLines.join('\n')}`,
+      views.length === 0 && warmSpares === 0
+        ? l10n.t('Shepherd: no workers')
+        : `${l10n.t('Shepherd workers')}\n${tooltipLines.join('\n')}`,
     warning: counts.crashed + counts.failed > 0,
   };
 }
@@ -80,6 +84,6 @@ export function describeSessionTotals(totals: SessionTotals): string | undefined
     return undefined;
   }
   const count = (n: number): string => n.toLocaleString('en-US');
-  const tokens = `${count(totals.inputTokens)} tokens in / ${count(totals.outputTokens)} out`;
-  return `Sessions: ${totals.sessions} · ${tokens} · $${totals.costUsd.toFixed(4)}`;
+  const tokens = l10n.t('{0} tokens in / {1} out', count(totals.inputTokens), count(totals.outputTokens));
+  return l10n.t('Sessions: {0} · {1} · ${2}', totals.sessions, tokens, totals.costUsd.toFixed(4));
 }

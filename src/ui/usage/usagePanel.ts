@@ -11,6 +11,7 @@ import type { ShepherdContext } from '../context';
 import { registerGuardedCommand } from '../commands/commandGuard';
 import { USAGE_COMMANDS } from '../commands/commandIds';
 import { webviewOptions } from '../sessions/sessionPanel';
+import { withL10nBundle } from '../common/webviewL10n';
 
 export const USAGE_VIEW_TYPE = 'shepherd.usage';
 /** At most one update a second: live enough for a 2 s tick, cheap however busy the fleet of workers is. */
@@ -44,11 +45,14 @@ class UsagePanel implements Disposable {
     const webview = panel.webview;
     // Set here, not only at creation: a panel revived after a reload comes back with default options.
     webview.options = webviewOptions(ctx.extensionUri);
-    webview.html = usagePageHtml({
-      cspSource: webview.cspSource,
-      scriptNonce: nonce(),
-      asset: (...parts) => webview.asWebviewUri(vscode.Uri.joinPath(ctx.extensionUri, ...parts)).toString(),
-    });
+    webview.html = withL10nBundle(
+      usagePageHtml({
+        cspSource: webview.cspSource,
+        scriptNonce: nonce(),
+        asset: (...parts) => webview.asWebviewUri(vscode.Uri.joinPath(ctx.extensionUri, ...parts)).toString(),
+      }),
+      vscode.l10n.bundle,
+    );
     this.subscriptions.add(webview.onDidReceiveMessage((message: unknown) => this.receive(message)));
     this.subscriptions.add(panel.onDidDispose(() => this.dispose()));
     const later = (): void => this.scheduleUpdate();

@@ -12,6 +12,8 @@ import { describeValue, isObject } from '../../shared/untrusted';
 /** The longest part of a command line kept in an ad hoc worker's id, and the longest name. */
 const ADHOC_SLUG_CHARS = 32;
 const WORKER_NAME_CHARS = 60;
+/** The input box's example: a command line, the same in every language. */
+const EXAMPLE_COMMAND = 'npm run dev';
 
 /** What running a typed command uses of the context. */
 export type AdhocRunContext = Pick<ShepherdContext, 'supervisor' | 'trust' | 'outputs' | 'control'>;
@@ -29,9 +31,11 @@ function adhocId(supervisor: Supervisor, line: string): string {
 export function validateWorkerName(value: string): string | undefined {
   const trimmed = value.trim();
   if (trimmed === '') {
-    return 'a name cannot be empty';
+    return vscode.l10n.t('a name cannot be empty');
   }
-  return trimmed.length > WORKER_NAME_CHARS ? `a name has at most ${WORKER_NAME_CHARS} characters` : undefined;
+  return trimmed.length > WORKER_NAME_CHARS
+    ? vscode.l10n.t('a name has at most {0} characters', WORKER_NAME_CHARS)
+    : undefined;
 }
 
 function validateCommandLine(value: string): string | undefined {
@@ -47,15 +51,21 @@ function readRunArg(arg: unknown): { line: string | undefined; name: string | un
   if (isObject(arg) && typeof arg.command === 'string' && (arg.name === undefined || typeof arg.name === 'string')) {
     return { line: arg.command, name: arg.name };
   }
-  throw new Error(`Run Command as Worker takes a command line or { command, name }, not ${describeValue(arg)}`);
+  throw new Error(
+    vscode.l10n.t(
+      'Run Command as Worker takes a command line or {1}, not {0}',
+      describeValue(arg),
+      '{ command, name }',
+    ),
+  );
 }
 
 /** Asks for the line, then for a name (the short name offered); undefined when the user cancelled. */
 async function askLineAndName(): Promise<{ line: string; name: string } | undefined> {
   const line = await vscode.window.showInputBox({
-    title: 'Run Command as Worker (1/2): command',
-    prompt: 'Runs without a shell, unless the line uses shell syntax such as |, &&, > or $VAR',
-    placeHolder: 'npm run dev',
+    title: vscode.l10n.t('Run Command as Worker (1/2): command'),
+    prompt: vscode.l10n.t('Runs without a shell, unless the line uses shell syntax such as |, &&, > or $VAR'),
+    placeHolder: EXAMPLE_COMMAND,
     ignoreFocusOut: true,
     validateInput: validateCommandLine,
   });
@@ -63,8 +73,8 @@ async function askLineAndName(): Promise<{ line: string; name: string } | undefi
     return undefined;
   }
   const name = await vscode.window.showInputBox({
-    title: 'Run Command as Worker (2/2): name',
-    prompt: 'The name shown in the Workers view; Rename changes it later',
+    title: vscode.l10n.t('Run Command as Worker (2/2): name'),
+    prompt: vscode.l10n.t('The name shown in the Workers view; Rename changes it later'),
     value: shortWorkerName(line),
     ignoreFocusOut: true,
     validateInput: validateWorkerName,
@@ -85,12 +95,12 @@ export async function runCommandAsWorker(ctx: AdhocRunContext, arg: unknown): Pr
   }
   const parsed = parseCommandLine(line);
   if (!parsed.ok) {
-    throw new Error(`Cannot run "${line}": ${parsed.errors.join('; ')}`);
+    throw new Error(vscode.l10n.t('Cannot run "{0}": {1}', line, parsed.errors.join('; ')));
   }
   const name = (given.name ?? asked?.name ?? shortWorkerName(line)).trim();
   const nameProblem = validateWorkerName(name);
   if (nameProblem) {
-    throw new Error(`Cannot run "${line}" as "${name}": ${nameProblem}`);
+    throw new Error(vscode.l10n.t('Cannot run "{0}" as "{1}": {2}', line, name, nameProblem));
   }
   const where = await pickFolder();
   if (!where) {
@@ -116,7 +126,7 @@ export async function runCommandAsWorker(ctx: AdhocRunContext, arg: unknown): Pr
     },
   );
   if (!definition.ok) {
-    throw new Error(`Cannot run "${line}": ${definition.errors.join('; ')}`);
+    throw new Error(vscode.l10n.t('Cannot run "{0}": {1}', line, definition.errors.join('; ')));
   }
   ctx.supervisor.upsert(definition.value);
   ctx.trust.setOrigin(id, 'user');

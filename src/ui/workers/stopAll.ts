@@ -13,7 +13,7 @@ const PROGRESS_TICK_MS = 1_000;
  * The progress notification's own button can only say "Cancel" (the API fixes its label), so Kill
  * Now is a command link in its message; closing the notification leaves the stop running.
  */
-const KILL_NOW_LINK = `[Kill Now](command:${COMMANDS.killNow})`;
+const KILL_NOW_LINK = `[${vscode.l10n.t('Kill Now')}](command:${COMMANDS.killNow})`;
 
 /** The ids to stop: from the caller's `{ include }`, else from the user's answer to the question. */
 async function ask(ctx: StopAllContext, arg: unknown): Promise<string[] | undefined> {
@@ -21,7 +21,7 @@ async function ask(ctx: StopAllContext, arg: unknown): Promise<string[] | undefi
   const plan = planStopAll(ctx.supervisor.snapshot(), (id) => ctx.sessions.isWarmSpare(id));
   const question = stopAllQuestion(plan);
   if (!question) {
-    ctx.notifier.info('Shepherd: no worker is running.');
+    ctx.notifier.info(vscode.l10n.t('Shepherd: no worker is running.'));
     return undefined;
   }
   let include: readonly StopGroup[] | undefined = given;

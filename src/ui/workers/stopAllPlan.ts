@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { canStop } from '../../core/workers/workerCapabilities';
 import { WorkerView } from '../../core/workers/workerView';
 import { describeValue, isObject, oneOf } from '../../shared/untrusted';
@@ -25,21 +26,41 @@ export interface StopQuestion {
   readonly choices: readonly StopChoice[];
 }
 
-const NOUNS: Record<StopGroup, [string, string]> = {
-  workers: ['worker', 'workers'],
-  sessions: ['agent session', 'agent sessions'],
-  spares: ['warm spare agent process', 'warm spare agent processes'],
-};
+/** How a count is worded: in a sentence ("2 agent sessions") or on a button ("2 Agent Sessions"). */
+type Wording = 'sentence' | 'button';
 
-function counted(plan: StopAllPlan, group: StopGroup): string {
+/** One message per number and wording, so that a translation can inflect each its own way. */
+function counted(plan: StopAllPlan, group: StopGroup, wording: Wording): string {
   const count = plan[group].length;
-  return `${count} ${NOUNS[group][count === 1 ? 0 : 1]}`;
+  const one = count === 1;
+  const button = wording === 'button';
+  switch (group) {
+    case 'workers':
+      if (button) {
+        return one ? l10n.t('1 Worker') : l10n.t('{0} Workers', count);
+      }
+      return one ? l10n.t('1 worker') : l10n.t('{0} workers', count);
+    case 'sessions':
+      if (button) {
+        return one ? l10n.t('1 Agent Session') : l10n.t('{0} Agent Sessions', count);
+      }
+      return one ? l10n.t('1 agent session') : l10n.t('{0} agent sessions', count);
+    case 'spares':
+      if (button) {
+        return one ? l10n.t('1 Warm Spare Agent Process') : l10n.t('{0} Warm Spare Agent Processes', count);
+      }
+      return one ? l10n.t('1 warm spare agent process') : l10n.t('{0} warm spare agent processes', count);
+  }
 }
 
 /** "5 workers", "5 workers and 2 agent sessions", "5 workers, 2 agent sessions and 1 warm spare agent process". */
-export function describeGroups(plan: StopAllPlan, groups: readonly StopGroup[]): string {
-  const parts = groups.map((group) => counted(plan, group));
-  return parts.length <= 1 ? (parts[0] ?? 'nothing') : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
+export function describeGroups(plan: StopAllPlan, groups: readonly StopGroup[], wording: Wording = 'sentence'): string {
+  const parts = groups.map((group) => counted(plan, group, wording));
+  const last = parts.at(-1);
+  if (last === undefined) {
+    return l10n.t('nothing');
+  }
+  return parts.length === 1 ? last : l10n.t('{0} and {1}', parts.slice(0, -1).join(l10n.t(', ')), last);
 }
 
 /**
@@ -55,13 +76,6 @@ export function planStopAll(views: readonly WorkerView[], isWarmSpare: (id: stri
   return plan;
 }
 
-/** A button's words capitalised as VS Code's buttons are ("Stop 5 Workers and 2 Agent Sessions"). */
-function titleCase(text: string): string {
-  return text.replace(/(^|\s)([a-z]+)/g, (_match, space: string, word: string) =>
-    word === 'and' ? `${space}${word}` : `${space}${word[0].toUpperCase()}${word.slice(1)}`,
-  );
-}
-
 /**
  * The question asked before anything stops. Agent sessions and warm spares are left out of the
  * default: stopping them loses a conversation's process or a ready agent, which the user should choose.
@@ -73,19 +87,23 @@ export function stopAllQuestion(plan: StopAllPlan): StopQuestion | undefined {
   }
   const choices = present.map((_group, index) => {
     const include = present.slice(0, index + 1);
-    return { label: titleCase(`stop ${describeGroups(plan, include)}`), include };
+    return { label: l10n.t('Stop {0}', describeGroups(plan, include, 'button')), include };
   });
   const [first] = present;
   const left = present.slice(1);
   return {
-    message: `Stop ${describeGroups(plan, [first])}?`,
-    detail:
-      left.length === 0
-        ? undefined
-        : `${describeGroups(plan, left)} keep${left.length === 1 && plan[left[0]].length === 1 ? 's' : ''} ` +
-          'running unless you choose a button that stops them too.',
+    message: l10n.t('Stop {0}?', describeGroups(plan, [first])),
+    detail: left.length === 0 ? undefined : keepsRunning(plan, left),
     choices,
   };
+}
+
+/** What the default button leaves running; "keeps" for one thing, "keep" for more. */
+function keepsRunning(plan: StopAllPlan, left: readonly StopGroup[]): string {
+  const what = describeGroups(plan, left);
+  return left.length === 1 && plan[left[0]].length === 1
+    ? l10n.t('{0} keeps running unless you choose a button that stops it too.', what)
+    : l10n.t('{0} keep running unless you choose a button that stops them too.', what);
 }
 
 /** The ids a choice stops. */
@@ -103,12 +121,16 @@ export function readStopAllArg(arg: unknown): readonly StopGroup[] | undefined {
   }
   const include = isObject(arg) ? arg.include : undefined;
   if (!Array.isArray(include) || include.length === 0) {
-    throw new Error(`Stop All Workers takes { include: [${STOP_GROUPS.join(', ')}] }, not ${describeValue(arg)}`);
+    throw new Error(
+      l10n.t('Stop All Workers takes {0}, not {1}', `{ include: [${STOP_GROUPS.join(', ')}] }`, describeValue(arg)),
+    );
   }
   return include.map((value: unknown) => {
     const group = oneOf(STOP_GROUPS, value);
     if (group === undefined) {
-      throw new Error(`Stop All Workers: "include" lists ${describeValue(value)}; known: ${STOP_GROUPS.join(', ')}`);
+      throw new Error(
+        l10n.t('Stop All Workers: "include" lists {0}; known: {1}', describeValue(value), STOP_GROUPS.join(', ')),
+      );
     }
     return group;
   });
@@ -116,7 +138,7 @@ export function readStopAllArg(arg: unknown): readonly StopGroup[] | undefined {
 
 /** "3 of 5 still stopping · SIGKILL in 2 s": the progress of a Stop All, counting down to SIGKILL. */
 export function stopProgressMessage(remaining: number, total: number, killAt: number | undefined, now: number): string {
-  const parts = [`${remaining} of ${total} still stopping`];
+  const parts = [l10n.t('{0} of {1} still stopping', remaining, total)];
   if (killAt !== undefined) {
     parts.push(killCountdown(killAt, now));
   }

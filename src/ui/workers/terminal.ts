@@ -55,7 +55,7 @@ class WorkerPseudoterminal implements vscode.Pseudoterminal {
       (line) => `${line.text}\r\n`,
       (marker) => note(marker.text),
     );
-    this.writeEmitter.fire(note("type a line and press Enter to send it to the worker's stdin") + kept);
+    this.writeEmitter.fire(note(vscode.l10n.t("type a line and press Enter to send it to the worker's stdin")) + kept);
     this.disposables.add(
       this.supervisor.onDidOutput((batch) => {
         if (batch.workerId === this.workerId) {
@@ -105,7 +105,7 @@ class WorkerPseudoterminal implements vscode.Pseudoterminal {
     this.input = '';
     this.writeEmitter.fire('\r\n');
     if (!this.supervisor.write(this.workerId, `${line}\n`)) {
-      this.writeEmitter.fire(note('the worker is not running; the line was not sent'));
+      this.writeEmitter.fire(note(vscode.l10n.t('the worker is not running; the line was not sent')));
     }
   }
 

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { Logger } from '../../core/base/logger';
 import { StopOptions, Supervisor } from '../../core/workers/supervisor';
 import { TerminationResult } from '../../core/process/processGroup';
@@ -60,8 +61,9 @@ export class WorkerControl {
 
   private reportFailure(view: WorkerView): WorkerView {
     if (view.state === 'failed') {
-      this.notifier.error(`Shepherd: "${view.label}" could not start: ${view.message ?? 'unknown reason'}`, {
-        title: 'Show Output',
+      const why = view.message ?? l10n.t('unknown reason');
+      this.notifier.error(l10n.t('Shepherd: "{0}" could not start: {1}', view.label, why), {
+        title: l10n.t('Show Output'),
         run: () => this.showOutput(view.id),
       });
     }

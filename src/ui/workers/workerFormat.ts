@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { SessionView } from '../../shared/sessionModel';
 import { canRestart, canStart, canStop, hasProcess } from '../../core/workers/workerCapabilities';
 import { describeExit } from '../../core/workers/exitWording';
@@ -10,20 +11,21 @@ import { WorkerSource } from '../../core/definitions/workerDefinition';
 export type GroupBy = 'source' | 'state' | 'none';
 export const GROUP_BY_VALUES: readonly GroupBy[] = ['source', 'state', 'none'];
 
-const STATE_LABELS: Record<WorkerState, string> = {
-  starting: 'starting',
-  running: 'running',
-  stopping: 'stopping',
-  stopped: 'stopped',
-  exited: 'exited',
-  crashed: 'crashed',
-  backoff: 'waiting to restart',
-  restarting: 'restarting',
-  failed: 'failed',
+/** Functions, not strings: l10n.t must run after activate() has loaded the bundle, not at import. */
+const STATE_LABELS: Record<WorkerState, () => string> = {
+  starting: () => l10n.t('starting'),
+  running: () => l10n.t('running'),
+  stopping: () => l10n.t('stopping'),
+  stopped: () => l10n.t('stopped'),
+  exited: () => l10n.t('exited'),
+  crashed: () => l10n.t('crashed'),
+  backoff: () => l10n.t('waiting to restart'),
+  restarting: () => l10n.t('restarting'),
+  failed: () => l10n.t('failed'),
 };
 
 export function stateLabel(state: WorkerState): string {
-  return STATE_LABELS[state];
+  return STATE_LABELS[state]();
 }
 
 /** "42s", "3m 12s", "2h 5m", "3d 4h": two units at most, enough to tell fresh from long-running. */
@@ -64,7 +66,7 @@ export function formatBytes(bytes: number): string {
 /** "SIGKILL in 2 s" while the grace runs, "killing" once SIGKILL is due. */
 export function killCountdown(killAt: number, now: number): string {
   const remaining = killAt - now;
-  return remaining > 0 ? `SIGKILL in ${Math.ceil(remaining / 1_000)} s` : 'killing';
+  return remaining > 0 ? l10n.t('SIGKILL in {0} s', Math.ceil(remaining / 1_000)) : l10n.t('killing');
 }
 
 /**
@@ -78,18 +80,18 @@ export function describeWorker(view: WorkerView, now: number, restricted: boolea
   } else if (view.state === 'running' && view.startedAt !== undefined) {
     parts.push(formatDuration(now - view.startedAt));
   } else if (view.state === 'backoff' && view.nextRestartAt !== undefined) {
-    parts.push(`in ${formatDuration(view.nextRestartAt - now)}`);
+    parts.push(l10n.t('in {0}', formatDuration(view.nextRestartAt - now)));
   } else if (EXITED_STATES.has(view.state) && view.lastExit) {
     parts.push(describeExit(view.lastExit));
   }
   if (view.health === 'degraded') {
-    parts.push('degraded');
+    parts.push(l10n.t('degraded'));
   }
   if (view.definitionChanged) {
-    parts.push('restart to apply changes');
+    parts.push(l10n.t('restart to apply changes'));
   }
   if (restricted) {
-    parts.push('needs workspace trust');
+    parts.push(l10n.t('needs workspace trust'));
   }
   return parts.join(' · ');
 }
@@ -170,16 +172,26 @@ export interface WorkerGroup {
   readonly label: string;
 }
 
+/** A group whose label is read when shown, after activate() has loaded the l10n bundle. */
+function group(key: string, label: () => string): WorkerGroup {
+  return {
+    key,
+    get label() {
+      return label();
+    },
+  };
+}
+
 const SOURCE_GROUPS: Record<WorkerSource, WorkerGroup> = {
-  settings: { key: 'settings', label: 'Settings' },
-  procfile: { key: 'procfile', label: 'Procfile' },
-  adhoc: { key: 'adhoc', label: 'Ad Hoc' },
-  session: { key: 'session', label: 'Sessions' },
+  settings: group('settings', () => l10n.t('Settings')),
+  procfile: group('procfile', () => l10n.t('Procfile')),
+  adhoc: group('adhoc', () => l10n.t('Ad Hoc')),
+  session: group('session', () => l10n.t('Sessions')),
 };
 
-const ATTENTION: WorkerGroup = { key: 'attention', label: 'Needs Attention' };
-const RUNNING: WorkerGroup = { key: 'running', label: 'Running' };
-const IDLE: WorkerGroup = { key: 'stopped', label: 'Stopped' };
+const ATTENTION = group('attention', () => l10n.t('Needs Attention'));
+const RUNNING = group('running', () => l10n.t('Running'));
+const IDLE = group('stopped', () => l10n.t('Stopped'));
 
 const STATE_GROUPS: Record<WorkerState, WorkerGroup> = {
   crashed: ATTENTION,

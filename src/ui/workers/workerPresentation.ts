@@ -55,59 +55,74 @@ export function workerTooltip(view: WorkerView, restricted: boolean, session?: S
   md.appendText(view.label);
   md.appendMarkdown('**  \n');
   line(
-    'State',
-    [stateLabel(view.state), view.health === 'degraded' ? 'degraded' : undefined].filter(Boolean).join(', '),
+    vscode.l10n.t('State'),
+    [stateLabel(view.state), view.health === 'degraded' ? vscode.l10n.t('degraded') : undefined]
+      .filter(Boolean)
+      .join(', '),
   );
   if (session) {
-    line(
-      'Session',
-      `${session.title} (${session.agentLabel}): ${describeSession(session)}` +
-        (session.model ? `, model ${session.model}` : ''),
-    );
+    const about = session.model
+      ? vscode.l10n.t(
+          '{0} ({1}): {2}, model {3}',
+          session.title,
+          session.agentLabel,
+          describeSession(session),
+          session.model,
+        )
+      : vscode.l10n.t('{0} ({1}): {2}', session.title, session.agentLabel, describeSession(session));
+    line(vscode.l10n.t('Session'), about);
   }
   if (restricted) {
-    line('Workspace trust', 'required: this workspace defines the worker and is not trusted');
+    line(
+      vscode.l10n.t('Workspace trust'),
+      vscode.l10n.t('required: this workspace defines the worker and is not trusted'),
+    );
   }
   md.appendCodeblock(view.commandLine, 'shellscript');
-  line('Folder', view.cwd);
+  line(vscode.l10n.t('Folder'), view.cwd);
   if (view.envNames.length > 0) {
-    line('Environment', view.envNames.join(', '));
+    line(vscode.l10n.t('Environment'), view.envNames.join(', '));
   }
   if (view.pid !== undefined) {
-    const figures = [`pid ${view.pid}`];
+    const figures = [vscode.l10n.t('pid {0}', view.pid)];
     if (view.startedAt !== undefined) {
-      figures.push(`up ${formatDuration(Date.now() - view.startedAt)}`);
+      figures.push(vscode.l10n.t('up {0}', formatDuration(Date.now() - view.startedAt)));
     }
     if (view.processCount !== undefined) {
-      figures.push(`${view.processCount} process${view.processCount === 1 ? '' : 'es'}`);
+      figures.push(
+        view.processCount === 1 ? vscode.l10n.t('1 process') : vscode.l10n.t('{0} processes', view.processCount),
+      );
     }
     if (view.cpuPercent !== undefined) {
-      figures.push(`${view.cpuPercent.toFixed(1)}% CPU`);
+      figures.push(vscode.l10n.t('{0}% CPU', view.cpuPercent.toFixed(1)));
     }
     if (view.rssBytes !== undefined) {
       figures.push(formatBytes(view.rssBytes));
     }
-    line('Process', figures.join(', '));
+    line(vscode.l10n.t('Process'), figures.join(', '));
   }
   if (view.localUrls.length > 0) {
     line(vscode.l10n.t('Open in Browser'), view.localUrls.join(', '));
   }
   if (view.lastExit) {
-    line('Last exit', `${describeExit(view.lastExit)} at ${time(view.lastExit.at)}`);
+    line(vscode.l10n.t('Last exit'), vscode.l10n.t('{0} at {1}', describeExit(view.lastExit), time(view.lastExit.at)));
   }
-  line('Restarts', String(view.restartCount));
+  line(vscode.l10n.t('Restarts'), String(view.restartCount));
   if (view.lastHealthMatch) {
     const match = view.lastHealthMatch;
-    line('Last health match', `${match.pattern} at ${time(match.at)}: ${match.line}`);
+    line(
+      vscode.l10n.t('Last health match'),
+      vscode.l10n.t('{0} at {1}: {2}', match.pattern, time(match.at), match.line),
+    );
   }
   if (view.message) {
-    line(FAILURE_STATES.has(view.state) ? 'Failure' : 'Note', view.message);
+    line(FAILURE_STATES.has(view.state) ? vscode.l10n.t('Failure') : vscode.l10n.t('Note'), view.message);
   }
   if (view.definitionChanged) {
-    line('Settings', 'changed since it started; restart to apply');
+    line(vscode.l10n.t('Settings'), vscode.l10n.t('changed since it started; restart to apply'));
   }
   if (view.lastLines.length > 0) {
-    md.appendMarkdown('**Last lines:**\n');
+    md.appendMarkdown(`**${vscode.l10n.t('Last lines:')}**\n`);
     md.appendCodeblock(view.lastLines.join('\n'), 'log');
   }
   return md;

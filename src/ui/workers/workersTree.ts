@@ -53,7 +53,9 @@ export type WorkersNode = GroupNode | WorkerNode | RecoveryNode | OrphansNode | 
 
 /** What the recovery row says; the host suite and e2e look for it. */
 export function recoveryLabel(count: number): string {
-  return `Stopping ${count} worker${count === 1 ? '' : 's'} left by a previous window…`;
+  return count === 1
+    ? vscode.l10n.t('Stopping 1 worker left by a previous window…')
+    : vscode.l10n.t('Stopping {0} workers left by a previous window…', count);
 }
 
 /** Changes within this window reach the tree as one refresh: smooth enough to watch, cheap in a crash loop. */
@@ -313,17 +315,19 @@ export class WorkersTreeProvider implements vscode.TreeDataProvider<WorkersNode>
     item.id = 'recovery';
     item.contextValue = 'recovery;';
     item.iconPath = new vscode.ThemeIcon('loading~spin');
-    item.tooltip = 'A previous window ended without stopping its workers. Shepherd stops them before starting its own.';
+    item.tooltip = vscode.l10n.t(
+      'A previous window ended without stopping its workers. Shepherd stops them before starting its own.',
+    );
     return item;
   }
 
   private orphansItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem('Orphaned worktrees', vscode.TreeItemCollapsibleState.Collapsed);
+    const item = new vscode.TreeItem(vscode.l10n.t('Orphaned worktrees'), vscode.TreeItemCollapsibleState.Collapsed);
     item.id = 'orphans';
     item.contextValue = 'orphans;';
     item.description = String(this.orphans.length);
     item.iconPath = new vscode.ThemeIcon('git-branch');
-    item.tooltip = "Worktrees in Shepherd's folder that no session owns: open, review or remove them.";
+    item.tooltip = vscode.l10n.t("Worktrees in Shepherd's folder that no session owns: open, review or remove them.");
     return item;
   }
 
@@ -353,14 +357,16 @@ export class WorkersTreeProvider implements vscode.TreeDataProvider<WorkersNode>
         .filter((part) => part !== undefined)
         .join(' · ');
       item.iconPath = sessionIcon(session.state);
-      item.accessibilityInformation = { label: `${view.label}, session ${sessionStateLabel(session.state)}` };
-      item.command = { command: OPEN_CLICKED_ROW, title: 'Open' };
+      item.accessibilityInformation = {
+        label: vscode.l10n.t('{0}, session {1}', view.label, sessionStateLabel(session.state)),
+      };
+      item.command = { command: OPEN_CLICKED_ROW, title: vscode.l10n.t('Open') };
       return item;
     }
     item.description = describeWorker(view, Date.now(), flags.restricted);
     item.iconPath = stateIcon(view, flags.restricted);
     item.accessibilityInformation = { label: `${view.label}, ${stateLabel(view.state)}` };
-    item.command = { command: OPEN_CLICKED_ROW, title: 'Open' };
+    item.command = { command: OPEN_CLICKED_ROW, title: vscode.l10n.t('Open') };
     return item;
   }
 }
@@ -369,8 +375,8 @@ function orphanItem(row: OrphanRow): vscode.TreeItem {
   const item = new vscode.TreeItem(path.basename(row.path), vscode.TreeItemCollapsibleState.None);
   item.id = `orphan:${row.path}`;
   item.contextValue = 'orphanedWorktree;';
-  item.description = row.branch ?? 'detached HEAD';
-  item.tooltip = `${row.path}\nNo session owns this worktree.`;
+  item.description = row.branch ?? vscode.l10n.t('detached HEAD');
+  item.tooltip = `${row.path}\n${vscode.l10n.t('No session owns this worktree.')}`;
   item.iconPath = new vscode.ThemeIcon('git-branch');
   return item;
 }

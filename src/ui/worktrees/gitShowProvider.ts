@@ -22,9 +22,9 @@ export function gitShowUri(cwd: string, revision: string, file: string): vscode.
 }
 
 function parseQuery(uri: vscode.Uri): GitShowQuery {
-  const { cwd, revision } = readJsonQuery(uri, 'a Shepherd git URI');
+  const { cwd, revision } = readJsonQuery(uri, vscode.l10n.t('a Shepherd git URI'));
   if (typeof cwd !== 'string' || typeof revision !== 'string') {
-    throw new Error(`${uri.toString()} is not a Shepherd git URI: it needs a cwd and a revision`);
+    throw new Error(vscode.l10n.t('{0} is not a Shepherd git URI: it needs a cwd and a revision', uri.toString()));
   }
   return { cwd, revision };
 }

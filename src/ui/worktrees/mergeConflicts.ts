@@ -27,8 +27,8 @@ export async function openMergeEditor(
   const output = vscode.Uri.file(path.join(repoRoot, file));
   const options = {
     base: gitShowUri(repoRoot, STAGE.base, file),
-    input1: { uri: gitShowUri(repoRoot, STAGE.incoming, file), title: 'Incoming', description: branch },
-    input2: { uri: gitShowUri(repoRoot, STAGE.current, file), title: 'Current', description: into },
+    input1: { uri: gitShowUri(repoRoot, STAGE.incoming, file), title: vscode.l10n.t('Incoming'), description: branch },
+    input2: { uri: gitShowUri(repoRoot, STAGE.current, file), title: vscode.l10n.t('Current'), description: into },
     output,
   };
   try {

@@ -94,20 +94,27 @@ async function asWorktree(git: GitRunner, row: OrphanRow): Promise<WorktreeInfo>
 async function remove(deps: OrphanCommandDeps, row: OrphanRow): Promise<void> {
   const lost = await countDiscardedFiles(deps.git, await asWorktree(deps.git, row));
   const ownBranch = row.branch?.startsWith(BRANCH_PREFIX) === true;
+  const remove = vscode.l10n.t('Remove');
   const answer = await vscode.window.showWarningMessage(
-    `Remove the orphaned worktree ${row.path}? ${lost} changed file(s) would be lost` +
-      `${ownBranch ? `, with its branch ${row.branch}` : ''}.`,
+    ownBranch && row.branch
+      ? vscode.l10n.t(
+          'Remove the orphaned worktree {0}? {1} changed file(s) would be lost, with its branch {2}.',
+          row.path,
+          lost,
+          row.branch,
+        )
+      : vscode.l10n.t('Remove the orphaned worktree {0}? {1} changed file(s) would be lost.', row.path, lost),
     { modal: true },
-    'Remove',
+    remove,
   );
-  if (answer !== 'Remove') {
+  if (answer !== remove) {
     return;
   }
   await removeWorktree(deps.git, row.repoRoot, row.path, true);
   if (ownBranch && row.branch) {
     await deps.git.run({ cwd: row.repoRoot, args: ['branch', '-D', '--', row.branch] });
   }
-  deps.notifier.info(`${row.path} is removed.`);
+  deps.notifier.info(vscode.l10n.t('{0} is removed.', row.path));
   await deps.orphans.scan();
 }
 
@@ -124,7 +131,7 @@ export function registerOrphanCommands(deps: OrphanCommandDeps, store: Disposabl
     (run: (row: OrphanRow) => Promise<unknown>): CommandHandler =>
     async (arg) => {
       if (!isOrphanNode(arg)) {
-        throw new Error('Pick an orphaned worktree in the Workers view.');
+        throw new Error(vscode.l10n.t('Pick an orphaned worktree in the Workers view.'));
       }
       return run(arg);
     };

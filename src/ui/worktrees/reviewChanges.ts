@@ -37,7 +37,9 @@ function tripleFor(worktree: WorktreeInfo, file: ReviewFile): ChangeTriple {
 export async function openReview(git: GitRunner, worktree: WorktreeInfo, title: string): Promise<number> {
   const model = await buildReviewModel(git, worktree);
   if (model.files.length === 0) {
-    void vscode.window.showInformationMessage(`Shepherd: ${title} has no changes against ${worktree.baseLabel}.`);
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('Shepherd: {0} has no changes against {1}.', title, worktree.baseLabel),
+    );
     return 0;
   }
   const content = reviewContent(title, worktree.branch, worktree.baseLabel, model.files);
@@ -50,22 +52,22 @@ export async function openReview(git: GitRunner, worktree: WorktreeInfo, title: 
 }
 
 const CHANGE_WORDS: Readonly<Record<ReviewFile['change'], string>> = {
-  added: 'added',
-  modified: 'modified',
-  deleted: 'deleted',
-  renamed: 'renamed',
+  added: vscode.l10n.t('added'),
+  modified: vscode.l10n.t('modified'),
+  deleted: vscode.l10n.t('deleted'),
+  renamed: vscode.l10n.t('renamed'),
 };
 
 async function pickFile(files: readonly ReviewFile[], title: string): Promise<ReviewFile | undefined> {
   const items = files.map((file) => ({
     label: file.path,
     description: file.binary
-      ? `${CHANGE_WORDS[file.change]}, binary`
+      ? vscode.l10n.t('{0}, binary', CHANGE_WORDS[file.change])
       : `${CHANGE_WORDS[file.change]} +${file.insertions} −${file.deletions}`,
-    ...(file.oldPath === undefined ? {} : { detail: `from ${file.oldPath}` }),
+    ...(file.oldPath === undefined ? {} : { detail: vscode.l10n.t('from {0}', file.oldPath) }),
     file,
   }));
-  return (await vscode.window.showQuickPick(items, { placeHolder: `Which file of ${title}?` }))?.file;
+  return (await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Which file of {0}?', title) }))?.file;
 }
 
 /**
@@ -81,18 +83,24 @@ export async function openFileReview(
 ): Promise<string | undefined> {
   const { files } = await buildReviewModel(git, worktree);
   if (files.length === 0) {
-    void vscode.window.showInformationMessage(`Shepherd: ${title} has no changes against ${worktree.baseLabel}.`);
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('Shepherd: {0} has no changes against {1}.', title, worktree.baseLabel),
+    );
     return undefined;
   }
   const file = filePath === undefined ? await pickFile(files, title) : files.find((entry) => entry.path === filePath);
   if (!file) {
     if (filePath !== undefined) {
-      throw new Error(`${filePath} is not among the files ${title} changed against ${worktree.baseLabel}.`);
+      throw new Error(
+        vscode.l10n.t('{0} is not among the files {1} changed against {2}.', filePath, title, worktree.baseLabel),
+      );
     }
     return undefined;
   }
   if (file.binary) {
-    void vscode.window.showInformationMessage(`Shepherd: ${file.path} is a binary file; it is listed, not diffed.`);
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('Shepherd: {0} is a binary file; it is listed, not diffed.', file.path),
+    );
     return undefined;
   }
   const [, original, modified] = tripleFor(worktree, file);

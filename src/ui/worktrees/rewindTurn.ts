@@ -11,6 +11,7 @@ import {
 import { GitRunner } from '../../core/worktrees/gitRunner';
 import { WorktreeInfo } from '../../core/worktrees/worktreeModel';
 import { Notifier } from '../common/notifier';
+import { sessionStateLabel } from '../sessions/sessionPresentation';
 import { fileList, quoteMessage } from './worktreeWording';
 
 export interface RewindDeps {
@@ -34,9 +35,10 @@ async function pickUserMessage(deps: RewindDeps, target: RewindTarget): Promise<
     .flatMap((entry) => (entry.kind === 'user' ? [{ label: quoteMessage(entry.text), entryId: entry.id }] : []))
     .reverse();
   if (items.length === 0) {
-    throw new Error(`${target.title} has no messages to rewind to.`);
+    throw new Error(vscode.l10n.t('{0} has no messages to rewind to.', target.title));
   }
-  return (await vscode.window.showQuickPick(items, { placeHolder: 'Rewind to before which message?' }))?.entryId;
+  return (await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Rewind to before which message?') }))
+    ?.entryId;
 }
 
 /** Restores `checkpoint`, then offers Undo, which restores the state the rewind replaced (and is undoable too). */
@@ -47,12 +49,17 @@ async function restoreWithUndo(
   what: string,
 ): Promise<void> {
   const result = await restoreCheckpoint(deps.git, target.worktree.path, target.sessionId, checkpoint);
-  deps.notifier.info(`${what}: ${result.files.length} file(s) of ${target.worktree.branch} put back.`, {
-    title: 'Undo',
+  const message = vscode.l10n.t('{0}: {1} file(s) of {2} put back.', what, result.files.length, target.worktree.branch);
+  deps.notifier.info(message, {
+    title: vscode.l10n.t('Undo'),
     run: () =>
-      restoreWithUndo(deps, target, result.undo, 'Rewind undone').catch((error: unknown) =>
+      restoreWithUndo(deps, target, result.undo, vscode.l10n.t('Rewind undone')).catch((error: unknown) =>
         deps.notifier.error(
-          `Shepherd: the rewind of ${target.worktree.branch} was not undone: ${describeError(error)}`,
+          vscode.l10n.t(
+            'Shepherd: the rewind of {0} was not undone: {1}',
+            target.worktree.branch,
+            describeError(error),
+          ),
         ),
       ),
   });
@@ -66,7 +73,13 @@ async function restoreWithUndo(
 export async function rewindTurn(deps: RewindDeps, target: RewindTarget, entryId: number | undefined): Promise<void> {
   const state = deps.manager.get(target.sessionId)?.state;
   if (state !== undefined && BUSY_STATES.has(state)) {
-    throw new Error(`${target.title} is ${state}: interrupt the agent or wait for its turn to end, then rewind.`);
+    throw new Error(
+      vscode.l10n.t(
+        '{0} is {1}: interrupt the agent or wait for its turn to end, then rewind.',
+        target.title,
+        sessionStateLabel(state),
+      ),
+    );
   }
   const picked = entryId ?? (await pickUserMessage(deps, target));
   if (picked === undefined) {
@@ -78,27 +91,38 @@ export async function rewindTurn(deps: RewindDeps, target: RewindTarget, entryId
     picked,
   );
   if (label === undefined) {
-    throw new Error(`Message ${picked} is not one of your messages in ${target.title}.`);
+    throw new Error(vscode.l10n.t('Message {0} is not one of your messages in {1}.', picked, target.title));
   }
   const checkpoint = await findCheckpoint(deps.git, target.worktree.path, target.sessionId, label);
   if (!checkpoint) {
     throw new Error(
-      `There is no checkpoint from before that message in ${target.title} (the turn before it did not end normally).`,
+      vscode.l10n.t(
+        'There is no checkpoint from before that message in {0} (the turn before it did not end normally).',
+        target.title,
+      ),
     );
   }
   const files = await changesSince(deps.git, target.worktree.path, checkpoint);
   if (files.length === 0) {
-    deps.notifier.info(`No file changed in ${target.worktree.branch} since that message: nothing to rewind.`);
+    deps.notifier.info(
+      vscode.l10n.t('No file changed in {0} since that message: nothing to rewind.', target.worktree.branch),
+    );
     return;
   }
   const text = users.find((entry) => entry.id === picked)?.text ?? '';
+  const rewind = vscode.l10n.t('Rewind');
   const answer = await vscode.window.showWarningMessage(
-    `Rewind ${target.title} to before "${quoteMessage(text)}"? ${files.length} file(s) change: ${fileList(files)}. ` +
-      'The current state is kept first, so Undo puts it back.',
+    vscode.l10n.t(
+      'Rewind {0} to before "{1}"? {2} file(s) change: {3}. The current state is kept first, so Undo puts it back.',
+      target.title,
+      quoteMessage(text),
+      files.length,
+      fileList(files),
+    ),
     { modal: true },
-    'Rewind',
+    rewind,
   );
-  if (answer === 'Rewind') {
-    await restoreWithUndo(deps, target, checkpoint, 'Rewound');
+  if (answer === rewind) {
+    await restoreWithUndo(deps, target, checkpoint, vscode.l10n.t('Rewound'));
   }
 }

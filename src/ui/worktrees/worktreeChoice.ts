@@ -22,7 +22,9 @@ export function readWorktreesFolder(): string | undefined {
 }
 
 async function ask(repo: RepositoryInfo | GitError): Promise<PlaceChoice | undefined> {
-  const picked = await vscode.window.showQuickPick(placeItems(repo), { placeHolder: 'Run the agent where?' });
+  const picked = await vscode.window.showQuickPick(placeItems(repo), {
+    placeHolder: vscode.l10n.t('Run the agent where?'),
+  });
   return picked?.choice;
 }
 
@@ -30,7 +32,7 @@ async function pickBase(git: GitRunner, root: string): Promise<string | undefine
   const branches = (await git.text({ cwd: root, args: ['for-each-ref', '--format=%(refname:short)', 'refs/heads/'] }))
     .split('\n')
     .filter((name) => name !== '');
-  return vscode.window.showQuickPick(branches, { placeHolder: 'Start the worktree from which branch?' });
+  return vscode.window.showQuickPick(branches, { placeHolder: vscode.l10n.t('Start the worktree from which branch?') });
 }
 
 export interface AgentPlace {
@@ -64,7 +66,7 @@ export async function chooseAgentPlace(git: GitRunner, folder: string, name: str
   if (repo instanceof GitError) {
     // The disabled worktree item was picked (or `always` is set): running in the folder instead
     // would let the agent edit files the user meant to keep apart, so it is refused with the reason.
-    throw new Error(`a worktree cannot be made for ${folder}: ${repo.message}`);
+    throw new Error(vscode.l10n.t('a worktree cannot be made for {0}: {1}', folder, repo.message));
   }
   const base = choice === 'worktree-from' ? await pickBase(git, repo.root) : undefined;
   if (choice === 'worktree-from' && base === undefined) {

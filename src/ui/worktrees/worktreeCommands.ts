@@ -45,27 +45,28 @@ async function resolveTarget(deps: WorktreeCommandDeps, arg: unknown): Promise<T
   if (id !== undefined) {
     const worktree = deps.worktrees.get(id);
     if (!worktree) {
-      throw new Error(`The session "${id}" does not run in a worktree.`);
+      throw new Error(vscode.l10n.t('The session "{0}" does not run in a worktree.', id));
     }
     return { sessionId: id, title: deps.manager.get(id)?.title ?? id, worktree };
   }
   const items = deps.worktrees.entries().map(([sessionId, worktree]) => ({
     label: deps.manager.get(sessionId)?.title ?? path.basename(worktree.path),
-    description: `${worktree.branch} from ${worktree.baseLabel}`,
+    description: vscode.l10n.t('{0} from {1}', worktree.branch, worktree.baseLabel),
     target: { sessionId, title: deps.manager.get(sessionId)?.title ?? sessionId, worktree },
   }));
   if (items.length === 0) {
-    void vscode.window.showInformationMessage('Shepherd: no session runs in a worktree.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Shepherd: no session runs in a worktree.'));
     return undefined;
   }
-  return (await vscode.window.showQuickPick(items, { placeHolder: 'Which session’s worktree?' }))?.target;
+  return (await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Which session’s worktree?') }))
+    ?.target;
 }
 
 async function askMessage(target: Target, prompt: string): Promise<string | undefined> {
   return vscode.window.showInputBox({
     prompt,
-    value: `${target.title} (Shepherd session)`,
-    validateInput: (value) => (value.trim() === '' ? 'A commit message is needed' : undefined),
+    value: vscode.l10n.t('{0} (Shepherd session)', target.title),
+    validateInput: (value) => (value.trim() === '' ? vscode.l10n.t('A commit message is needed') : undefined),
   });
 }
 
@@ -82,18 +83,28 @@ async function askAcceptance(
       typeof given.message !== 'string' ||
       !given.message.trim()
     ) {
-      throw new Error('Accept Changes takes a mode ("merge" or "squash") and a non-empty commit message, or neither.');
+      throw new Error(
+        vscode.l10n.t('Accept Changes takes a mode ("merge" or "squash") and a non-empty commit message, or neither.'),
+      );
     }
     return { mode: given.mode, message: given.message };
   }
   const picked = await vscode.window.showQuickPick(
     [
-      { label: `Merge into ${into}`, mode: 'merge' as AcceptMode, description: 'keeps the agent’s commits' },
-      { label: `Squash into ${into}`, mode: 'squash' as AcceptMode, description: 'one commit' },
+      {
+        label: vscode.l10n.t('Merge into {0}', into),
+        mode: 'merge' as AcceptMode,
+        description: vscode.l10n.t('keeps the agent’s commits'),
+      },
+      {
+        label: vscode.l10n.t('Squash into {0}', into),
+        mode: 'squash' as AcceptMode,
+        description: vscode.l10n.t('one commit'),
+      },
     ],
-    { placeHolder: `Accept the changes of ${target.title}` },
+    { placeHolder: vscode.l10n.t('Accept the changes of {0}', target.title) },
   );
-  const message = picked && (await askMessage(target, 'Message of the commit'));
+  const message = picked && (await askMessage(target, vscode.l10n.t('Message of the commit')));
   return picked && message !== undefined ? { mode: picked.mode, message } : undefined;
 }
 
@@ -115,8 +126,12 @@ async function accept(
   });
   if (result.outcome === 'conflicts') {
     deps.notifier.warn(
-      `Merging ${target.worktree.branch} stopped on conflicts in ${result.conflicted.join(', ')}. ` +
-        'Resolve each in the merge editor, save, then commit in the main tree; nothing is lost meanwhile.',
+      vscode.l10n.t(
+        'Merging {0} stopped on conflicts in {1}. ' +
+          'Resolve each in the merge editor, save, then commit in the main tree; nothing is lost meanwhile.',
+        target.worktree.branch,
+        result.conflicted.join(', '),
+      ),
     );
     for (const file of result.conflicted.slice(0, MERGE_EDITORS_OPENED)) {
       await openMergeEditor(deps.logger, {
@@ -128,36 +143,52 @@ async function accept(
     }
     return;
   }
-  deps.notifier.info(`${result.files.length} file(s) from ${target.worktree.branch} are now in ${into}.`);
+  deps.notifier.info(
+    vscode.l10n.t('{0} file(s) from {1} are now in {2}.', result.files.length, target.worktree.branch, into),
+  );
 }
 
 async function keep(deps: WorktreeCommandDeps, target: Target): Promise<void> {
-  const message = await askMessage(target, `Commit the agent's uncommitted work on ${target.worktree.branch}`);
+  const message = await askMessage(
+    target,
+    vscode.l10n.t("Commit the agent's uncommitted work on {0}", target.worktree.branch),
+  );
   if (message === undefined) {
     return;
   }
   const commit = await commitWork(deps.git, target.worktree, message);
   deps.notifier.info(
     commit === undefined
-      ? `${target.worktree.branch} had nothing uncommitted; it is kept as it is.`
-      : `The work is committed on ${target.worktree.branch} (${commit.slice(0, 7)}), ready for a pull request.`,
+      ? vscode.l10n.t('{0} had nothing uncommitted; it is kept as it is.', target.worktree.branch)
+      : vscode.l10n.t(
+          'The work is committed on {0} ({1}), ready for a pull request.',
+          target.worktree.branch,
+          commit.slice(0, 7),
+        ),
   );
 }
 
 async function discard(deps: WorktreeCommandDeps, target: Target): Promise<void> {
   const lost = await countDiscardedFiles(deps.git, target.worktree);
+  const discardButton = vscode.l10n.t('Discard');
   const answer = await vscode.window.showWarningMessage(
-    `Discard ${target.worktree.branch}? ${lost} changed file(s) would be lost, with the worktree at ` +
-      `${target.worktree.path} and its branch.`,
+    vscode.l10n.t(
+      'Discard {0}? {1} changed file(s) would be lost, with the worktree at {2} and its branch.',
+      target.worktree.branch,
+      lost,
+      target.worktree.path,
+    ),
     { modal: true },
-    'Discard',
+    discardButton,
   );
-  if (answer !== 'Discard') {
+  if (answer !== discardButton) {
     return;
   }
   const result = await discardWorktree(deps.git, target.worktree, target.sessionId);
   deps.worktrees.delete(target.sessionId);
-  deps.notifier.info(`${target.worktree.branch} is discarded (${result.lostFiles} changed file(s)).`);
+  deps.notifier.info(
+    vscode.l10n.t('{0} is discarded ({1} changed file(s)).', target.worktree.branch, result.lostFiles),
+  );
 }
 
 /**
@@ -177,20 +208,26 @@ export async function settleBeforeClose(deps: WorktreeCommandDeps, sessionId: st
     () => false,
   );
   const changed = exists ? await countDiscardedFiles(deps.git, worktree) : 0;
+  const discardButton = vscode.l10n.t('Discard');
   const answer =
     changed === 0
-      ? 'Discard'
+      ? discardButton
       : await vscode.window.showWarningMessage(
-          `${title} changed ${changed} file(s) in ${worktree.branch}. Keep them (the worktree and branch stay, ` +
-            'to accept or review later) or discard them?',
+          vscode.l10n.t(
+            '{0} changed {1} file(s) in {2}. Keep them (the worktree and branch stay, ' +
+              'to accept or review later) or discard them?',
+            title,
+            changed,
+            worktree.branch,
+          ),
           { modal: true },
-          'Keep',
-          'Discard',
+          vscode.l10n.t('Keep'),
+          discardButton,
         );
   if (answer === undefined) {
     return false;
   }
-  if (answer === 'Discard') {
+  if (answer === discardButton) {
     await discardWorktree(deps.git, worktree, sessionId);
     deps.worktrees.delete(sessionId);
   }

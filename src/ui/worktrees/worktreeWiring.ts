@@ -59,11 +59,12 @@ async function prepareWorktree(
     const removed = await removeWorktree(deps.git, worktree.repoRoot, worktree.path, true)
       .then(() => deps.git.run({ cwd: worktree.repoRoot, args: ['branch', '-D', '--', worktree.branch] }))
       .then(
-        () => 'The worktree was removed.',
-        (cleanup: unknown) => `The worktree ${worktree.path} could not be removed: ${describeError(cleanup)}.`,
+        () => vscode.l10n.t('The worktree was removed.'),
+        (cleanup: unknown) =>
+          vscode.l10n.t('The worktree {0} could not be removed: {1}.', worktree.path, describeError(cleanup)),
       );
     deps.logger.warn(`worktree setup failed in ${worktree.path}; ${removed}`);
-    throw new Error(`The session did not start: ${describeError(error)}. ${removed}`);
+    throw new Error(vscode.l10n.t('The session did not start: {0}. {1}', describeError(error), removed));
   }
 }
 

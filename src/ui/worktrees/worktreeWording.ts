@@ -1,14 +1,16 @@
 // What the worktree features say and show, as pure functions (no vscode), so they are unit-tested.
+import * as l10n from '@vscode/l10n';
 import { ReviewFile } from '../../core/worktrees/reviewModel';
 import { WorktreeSummary } from '../../core/worktrees/worktreeStatus';
 
 /** "shepherd/x from main · 2 files +10 −3"; without a summary yet, only the branch and its base. */
 export function describeWorktree(branch: string, base: string, summary: WorktreeSummary | undefined): string {
   if (!summary) {
-    return `${branch} from ${base}`;
+    return l10n.t('{0} from {1}', branch, base);
   }
-  const files = `${summary.changedFiles} file${summary.changedFiles === 1 ? '' : 's'}`;
-  return `${summary.branch ?? branch} from ${base} · ${files} +${summary.insertions} −${summary.deletions}`;
+  const files = summary.changedFiles === 1 ? l10n.t('1 file') : l10n.t('{0} files', summary.changedFiles);
+  const from = l10n.t('{0} from {1}', summary.branch ?? branch, base);
+  return `${from} · ${files} +${summary.insertions} −${summary.deletions}`;
 }
 
 /** Files named in a confirmation; the rest are counted. */
@@ -17,7 +19,7 @@ const FILES_NAMED = 5;
 /** "a, b, c, d, e and 3 more". */
 export function fileList(files: readonly string[]): string {
   const named = files.slice(0, FILES_NAMED).join(', ');
-  return files.length > FILES_NAMED ? `${named} and ${files.length - FILES_NAMED} more` : named;
+  return files.length > FILES_NAMED ? l10n.t('{0} and {1} more', named, files.length - FILES_NAMED) : named;
 }
 
 /** Longest quote of a user message in a question. */
@@ -60,8 +62,9 @@ export function reviewContent(
   files: readonly ReviewFile[],
 ): { readonly title: string; readonly diffed: readonly ReviewFile[] } {
   const binaries = files.filter((file) => file.binary).map((file) => file.path);
-  const note = binaries.length === 0 ? '' : ` (binary, not diffed: ${fileList(binaries)})`;
-  return { title: `${title}: ${branch} vs ${base}${note}`, diffed: files.filter((file) => !file.binary) };
+  const heading = l10n.t('{0}: {1} vs {2}', title, branch, base);
+  const note = binaries.length === 0 ? '' : l10n.t(' (binary, not diffed: {0})', fileList(binaries));
+  return { title: `${heading}${note}`, diffed: files.filter((file) => !file.binary) };
 }
 
 /** What "Run the agent where?" offers; `unavailable` is the worktree option shown disabled. */
@@ -83,19 +86,27 @@ export interface PlaceItem {
 export function placeItems(repo: { readonly branch: string | undefined; readonly head: string } | Error): PlaceItem[] {
   const folder: PlaceItem = {
     choice: 'folder',
-    label: '$(folder) Workspace folder',
-    description: 'edit files in place',
+    label: `$(folder) ${l10n.t('Workspace folder')}`,
+    description: l10n.t('edit files in place'),
   };
   if (repo instanceof Error) {
     return [
       folder,
-      { choice: 'unavailable', label: '$(circle-slash) New worktree (unavailable)', detail: repo.message },
+      {
+        choice: 'unavailable',
+        label: `$(circle-slash) ${l10n.t('New worktree (unavailable)')}`,
+        detail: repo.message,
+      },
     ];
   }
   const from = repo.branch ?? repo.head.slice(0, 7);
   return [
     folder,
-    { choice: 'worktree', label: '$(git-branch) New worktree', description: `from ${from}, on a shepherd/ branch` },
-    { choice: 'worktree-from', label: '$(git-branch) New worktree from another branch…' },
+    {
+      choice: 'worktree',
+      label: `$(git-branch) ${l10n.t('New worktree')}`,
+      description: l10n.t('from {0}, on a shepherd/ branch', from),
+    },
+    { choice: 'worktree-from', label: `$(git-branch) ${l10n.t('New worktree from another branch…')}` },
   ];
 }

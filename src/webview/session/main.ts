@@ -1,4 +1,6 @@
-import type { SessionView, TranscriptChange, TranscriptEntry } from '../../shared/sessionModel';
+import '../l10nBundle';
+import * as l10n from '@vscode/l10n';
+import type { SessionState, SessionView, TranscriptChange, TranscriptEntry } from '../../shared/sessionModel';
 import type { ExtensionMessage } from '../../shared/sessionProtocol';
 import { el } from './dom';
 import { renderMarkdown } from './markdown';
@@ -32,9 +34,9 @@ function permissionButtons(entry: Extract<TranscriptEntry, { kind: 'permission' 
     c.label,
     c.decision,
   ]) ?? [
-    ['Allow', 'allow'],
-    ['Deny', 'deny'],
-    ['Allow for this session', 'allow-session'],
+    [l10n.t('Allow'), 'allow'],
+    [l10n.t('Deny'), 'deny'],
+    [l10n.t('Allow for this session'), 'allow-session'],
   ];
   for (const [label, decision] of choices) {
     const button = el('button', decision === 'deny' ? 'secondary' : '', label);
@@ -49,7 +51,11 @@ function permissionButtons(entry: Extract<TranscriptEntry, { kind: 'permission' 
       el(
         'span',
         'decision',
-        entry.decision === 'deny' ? 'Denied' : entry.decision === 'allow' ? 'Allowed' : 'Allowed for this session',
+        entry.decision === 'deny'
+          ? l10n.t('Denied')
+          : entry.decision === 'allow'
+            ? l10n.t('Allowed')
+            : l10n.t('Allowed for this session'),
       ),
     );
   }
@@ -62,16 +68,16 @@ function renderEntry(entry: TranscriptEntry): HTMLElement {
   switch (entry.kind) {
     case 'user': {
       // Shown only in a worktree session (body.in-worktree): only there are the files checkpointed.
-      const rewind = el('button', 'rewind secondary', 'Rewind to before this turn');
+      const rewind = el('button', 'rewind secondary', l10n.t('Rewind to before this turn'));
       rewind.type = 'button';
-      rewind.title = 'Put the worktree’s files back as they were before this message (undoable)';
-      node.append(el('div', 'who', 'You'), el('div', 'text plain', entry.text), rewind);
+      rewind.title = l10n.t('Put the worktree’s files back as they were before this message (undoable)');
+      node.append(el('div', 'who', l10n.t('You')), el('div', 'text plain', entry.text), rewind);
       break;
     }
     case 'assistant': {
       const body = el('div', 'text markdown');
       body.innerHTML = renderMarkdown(entry.text);
-      node.append(el('div', 'who', session?.agentLabel ?? 'Agent'), body);
+      node.append(el('div', 'who', session?.agentLabel ?? l10n.t('Agent')), body);
       break;
     }
     case 'tool':
@@ -79,7 +85,7 @@ function renderEntry(entry: TranscriptEntry): HTMLElement {
       break;
     case 'permission':
       node.append(
-        el('div', 'who', `${entry.toolName} wants to run`),
+        el('div', 'who', l10n.t('{0} wants to run', entry.toolName)),
         ...(entry.description ? [el('div', 'text plain', entry.description)] : []),
         el('pre', 'input', entry.input),
         permissionButtons(entry),
@@ -87,7 +93,7 @@ function renderEntry(entry: TranscriptEntry): HTMLElement {
       break;
     case 'thinking': {
       const details = el('details', 'thinking');
-      details.append(el('summary', '', 'Thinking'), el('div', 'text plain', entry.text));
+      details.append(el('summary', '', l10n.t('Thinking')), el('div', 'text plain', entry.text));
       node.append(details);
       break;
     }
@@ -97,7 +103,7 @@ function renderEntry(entry: TranscriptEntry): HTMLElement {
         const mark = item.status === 'completed' ? '☑' : item.status === 'in_progress' ? '◐' : '☐';
         list.append(el('li', item.status, `${mark} ${item.content}`));
       }
-      node.append(el('div', 'who', 'Plan'), list);
+      node.append(el('div', 'who', l10n.t('Plan')), list);
       break;
     }
     case 'error':
@@ -182,10 +188,21 @@ function formatCost(usd: number): string {
 
 const formatCount = (n: number): string => n.toLocaleString('en-US');
 
+/** The tree's words for each state; functions, so that they are read after the bundle is loaded. */
+const STATE_WORDS: Record<SessionState, () => string> = {
+  starting: () => l10n.t('starting'),
+  idle: () => l10n.t('idle'),
+  busy: () => l10n.t('busy'),
+  'waiting-for-input': () => l10n.t('waiting for input'),
+  stalled: () => l10n.t('stalled'),
+  exited: () => l10n.t('exited'),
+  failed: () => l10n.t('failed'),
+};
+
 /** The state in the tree's words, plus what happens next when the agent is not running. */
 function stateText(view: SessionView): string {
-  const state = view.state.replace(/-/g, ' ');
-  return view.state === 'exited' && view.canResume ? `${state} (your next message resumes it)` : state;
+  const state = STATE_WORDS[view.state]();
+  return view.state === 'exited' && view.canResume ? l10n.t('{0} (your next message resumes it)', state) : state;
 }
 
 interface HeaderPart {
@@ -198,18 +215,18 @@ interface HeaderPart {
 /** The header's parts, each said once: agent, model (when known), state, tokens, cost. */
 function headerParts(view: SessionView): HeaderPart[] {
   // The built-in demo's label already says so; a demo configured under another name gets the word once.
-  const agent = view.isDemo && !/demo/i.test(view.agentLabel) ? `${view.agentLabel} (demo)` : view.agentLabel;
+  const agent = view.isDemo && !/demo/i.test(view.agentLabel) ? l10n.t('{0} (demo)', view.agentLabel) : view.agentLabel;
   const { inputTokens, outputTokens, costUsd } = view.usage;
   const parts: HeaderPart[] = [
-    { name: 'agent', text: agent, title: 'Agent' },
-    { name: 'model', text: view.model ?? '', title: 'Model' },
-    { name: 'state', text: stateText(view), title: 'State' },
+    { name: 'agent', text: agent, title: l10n.t('Agent') },
+    { name: 'model', text: view.model ?? '', title: l10n.t('Model') },
+    { name: 'state', text: stateText(view), title: l10n.t('State') },
     {
       name: 'tokens',
-      text: `${formatCount(inputTokens)} tokens in · ${formatCount(outputTokens)} out`,
-      title: 'Tokens, as the agent reports them',
+      text: l10n.t('{0} tokens in · {1} out', formatCount(inputTokens), formatCount(outputTokens)),
+      title: l10n.t('Tokens, as the agent reports them'),
     },
-    { name: 'cost', text: formatCost(costUsd), title: 'Cost so far, as the agent reports it' },
+    { name: 'cost', text: formatCost(costUsd), title: l10n.t('Cost so far, as the agent reports it') },
   ];
   return parts.filter((part) => part.text !== '');
 }
@@ -233,7 +250,7 @@ function showSession(view: SessionView): void {
   // Shown only while there is something to interrupt: a disabled stop square read as a checkbox.
   interruptButton.hidden = !busy;
   worktreeBar.hidden = view.worktree === undefined;
-  worktreeLabel.textContent = view.worktree ? `${view.worktree.branch} from ${view.worktree.base}` : '';
+  worktreeLabel.textContent = view.worktree ? l10n.t('{0} from {1}', view.worktree.branch, view.worktree.base) : '';
   document.body.classList.toggle('in-worktree', view.worktree !== undefined);
   for (const button of transcriptEl.querySelectorAll<HTMLButtonElement>('button.rewind')) {
     button.disabled = busy;

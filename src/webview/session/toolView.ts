@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { ToolDiff, ToolLocation, TranscriptEntry } from '../../shared/sessionModel';
 import { el } from './dom';
 import { DiffLine, lineDiff } from './lineDiff';
@@ -10,18 +11,19 @@ const CONTEXT_LINES = 3;
 /** The panel shows a diff's start; the whole of it is one click away in the diff editor. */
 const MAX_SHOWN_LINES = 400;
 
-const STATUS_WORDS: Readonly<Record<string, string>> = {
-  pending: 'pending',
-  in_progress: 'running',
-  completed: 'done',
-  failed: 'failed',
+/** ACP's tool call statuses in the panel's words; functions, so that they are read after the bundle is loaded. */
+const STATUS_WORDS: Readonly<Record<string, () => string>> = {
+  pending: () => l10n.t('pending'),
+  in_progress: () => l10n.t('running'),
+  completed: () => l10n.t('done'),
+  failed: () => l10n.t('failed'),
 };
 
 function locationButton(location: ToolLocation): HTMLElement {
   const label = location.line === undefined ? location.path : `${location.path}:${location.line}`;
   const button = el('button', 'link location', label);
   button.type = 'button';
-  button.title = `Open ${label}`;
+  button.title = l10n.t('Open {0}', label);
   button.addEventListener('click', () =>
     vscode.postMessage({ type: 'openLocation', path: location.path, line: location.line }),
   );
@@ -52,11 +54,14 @@ function visibleLines(lines: readonly DiffLine[]): Array<DiffLine | 'gap'> {
 function diffView(entryId: number, diff: ToolDiff, index: number): HTMLElement {
   const box = el('div', 'diff');
   const head = el('div', 'diff-head');
-  const open = el('button', 'secondary open-diff', 'Open Diff');
+  const open = el('button', 'secondary open-diff', l10n.t('Open Diff'));
   open.type = 'button';
-  open.title = `Open the change to ${diff.path} in the diff editor`;
+  open.title = l10n.t('Open the change to {0} in the diff editor', diff.path);
   open.addEventListener('click', () => vscode.postMessage({ type: 'openDiff', entryId, index }));
-  head.append(el('span', 'diff-path', diff.oldText === undefined ? `${diff.path} (new file)` : diff.path), open);
+  head.append(
+    el('span', 'diff-path', diff.oldText === undefined ? l10n.t('{0} (new file)', diff.path) : diff.path),
+    open,
+  );
   const body = el('pre', 'diff-body');
   const shown = visibleLines(lineDiff(diff.oldText, diff.newText));
   for (const line of shown.slice(0, MAX_SHOWN_LINES)) {
@@ -67,7 +72,8 @@ function diffView(entryId: number, diff: ToolDiff, index: number): HTMLElement {
     );
   }
   if (shown.length > MAX_SHOWN_LINES) {
-    body.append(el('span', 'gap', `… ${shown.length - MAX_SHOWN_LINES} more lines: Open Diff shows them all\n`));
+    const more = l10n.t('… {0} more lines: Open Diff shows them all', shown.length - MAX_SHOWN_LINES);
+    body.append(el('span', 'gap', `${more}\n`));
   }
   box.append(head, body);
   return box;
@@ -82,11 +88,11 @@ export function toolView(entry: ToolEntry): HTMLElement {
   const kind = entry.toolKind ? ` (${entry.toolKind})` : '';
   // ACP tool calls say their status; the others are running until their output arrives.
   const state = entry.status
-    ? ` · ${STATUS_WORDS[entry.status] ?? entry.status}`
+    ? ` · ${STATUS_WORDS[entry.status]?.() ?? entry.status}`
     : entry.output === undefined
       ? ' …'
       : entry.isError
-        ? ' (failed)'
+        ? ` (${l10n.t('failed')})`
         : '';
   const summary = el('summary', '', `${entry.name}${kind}${state}`);
   details.append(summary);

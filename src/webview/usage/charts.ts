@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { UsageBar, UsageSample } from '../../shared/usageProtocol';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -67,7 +68,13 @@ export function tokenBars(bars: readonly UsageBar[], label: string): SVGSVGEleme
       svg(
         'title',
         {},
-        `${bar.label}: ${bar.inputTokens} input, ${bar.outputTokens} output tokens, ${formatCost(bar.costUsd)}`,
+        l10n.t(
+          '{0}: {1} input, {2} output tokens, {3}',
+          bar.label,
+          bar.inputTokens,
+          bar.outputTokens,
+          formatCost(bar.costUsd),
+        ),
       ),
       svg('text', { x: 0, y: y + 15, class: 'label' }, fit(bar.label, 28)),
       svg('rect', { x: LABEL_WIDTH, y: y + 3, width: bar.inputTokens * scale, height: ROW_HEIGHT - 6, class: 'input' }),
@@ -107,16 +114,20 @@ export function timeSeries(samples: readonly UsageSample[], options: SeriesOptio
   const y = (value: number): number => LINE_HEIGHT - (value / top) * (LINE_HEIGHT - 16) + 2;
   root.append(
     svg('line', { x1: 0, y1: LINE_HEIGHT + 2, x2: WIDTH, y2: LINE_HEIGHT + 2, class: 'axis' }),
-    svg('text', { x: 0, y: 12, class: 'label' }, `${options.label} · max ${options.format(top)}`),
-    svg('text', { x: 0, y: LINE_HEIGHT + 18, class: 'tick' }, `${Math.round(options.windowMs / 60_000)} min ago`),
-    svg('text', { x: WIDTH, y: LINE_HEIGHT + 18, class: 'tick end' }, 'now'),
+    svg('text', { x: 0, y: 12, class: 'label' }, l10n.t('{0} · max {1}', options.label, options.format(top))),
+    svg(
+      'text',
+      { x: 0, y: LINE_HEIGHT + 18, class: 'tick' },
+      l10n.t('{0} min ago', Math.round(options.windowMs / 60_000)),
+    ),
+    svg('text', { x: WIDTH, y: LINE_HEIGHT + 18, class: 'tick end' }, l10n.t('now')),
   );
   if (samples.length > 0) {
     const last = samples[samples.length - 1];
     const points = samples.map((sample) => `${x(sample.at).toFixed(1)},${y(options.value(sample)).toFixed(1)}`);
     root.append(
       svg('polyline', { points: points.join(' '), class: 'series' }),
-      svg('text', { x: WIDTH, y: 12, class: 'value end' }, `now ${options.format(options.value(last))}`),
+      svg('text', { x: WIDTH, y: 12, class: 'value end' }, l10n.t('now {0}', options.format(options.value(last)))),
     );
   }
   return root;

@@ -1,3 +1,5 @@
+import '../l10nBundle';
+import * as l10n from '@vscode/l10n';
 import type { UsageBar, UsageExtensionMessage, UsageWebviewMessage } from '../../shared/usageProtocol';
 import { formatBytes, formatCost, formatTokens, timeSeries, tokenBars } from './charts';
 
@@ -12,7 +14,7 @@ const vscode = acquireVsCodeApi();
 function byId<T extends HTMLElement>(id: string, type: new () => T): T {
   const node = document.getElementById(id);
   if (!(node instanceof type)) {
-    throw new Error(`the usage page has no #${id}`);
+    throw new Error(l10n.t('the usage page has no #{0}', id));
   }
   return node;
 }
@@ -41,26 +43,32 @@ function barsOrNote(id: string, bars: readonly UsageBar[], label: string, none: 
 function render(message: UsageExtensionMessage): void {
   const { summary, workers, samples } = message;
   const total = summary.total;
+  const [input, output, cost] = [
+    formatTokens(total.inputTokens),
+    formatTokens(total.outputTokens),
+    formatCost(total.costUsd),
+  ];
   totals.textContent =
-    `${formatTokens(total.inputTokens)} input and ${formatTokens(total.outputTokens)} output tokens, ` +
-    `${formatCost(total.costUsd)}, over ${summary.perAgent.length} agent${summary.perAgent.length === 1 ? '' : 's'}`;
-  const noSessions = 'No agent session has used tokens yet.';
-  barsOrNote('per-agent', summary.perAgent, 'Tokens and cost per agent', noSessions);
-  barsOrNote('per-session', summary.perSession, 'Tokens and cost per session', noSessions);
-  barsOrNote('per-day', summary.perDay, 'Tokens and cost per day', 'No tokens used in the last days.');
+    summary.perAgent.length === 1
+      ? l10n.t('{0} input and {1} output tokens, {2}, over 1 agent', input, output, cost)
+      : l10n.t('{0} input and {1} output tokens, {2}, over {3} agents', input, output, cost, summary.perAgent.length);
+  const noSessions = l10n.t('No agent session has used tokens yet.');
+  barsOrNote('per-agent', summary.perAgent, l10n.t('Tokens and cost per agent'), noSessions);
+  barsOrNote('per-session', summary.perSession, l10n.t('Tokens and cost per session'), noSessions);
+  barsOrNote('per-day', summary.perDay, l10n.t('Tokens and cost per day'), l10n.t('No tokens used in the last days.'));
 
   workerSelect.replaceChildren(
     ...workers.map((worker) => {
       const option = document.createElement('option');
       option.value = worker.id;
-      option.textContent = worker.running ? worker.label : `${worker.label} (not running)`;
+      option.textContent = worker.running ? worker.label : l10n.t('{0} (not running)', worker.label);
       option.selected = worker.id === message.selectedWorkerId;
       return option;
     }),
   );
   workerSelect.disabled = workers.length === 0;
   if (message.selectedWorkerId === undefined) {
-    show('cpu', 'No workers yet: start one to see its CPU and memory here.');
+    show('cpu', l10n.t('No workers yet: start one to see its CPU and memory here.'));
     byId('rss', HTMLDivElement).replaceChildren();
     return;
   }
@@ -69,7 +77,7 @@ function render(message: UsageExtensionMessage): void {
     'cpu',
     timeSeries(samples, {
       ...axis,
-      label: 'CPU',
+      label: l10n.t('CPU'),
       value: (s) => s.cpuPercent,
       format: (v) => `${v.toFixed(1)} %`,
       floor: 5,
@@ -79,7 +87,7 @@ function render(message: UsageExtensionMessage): void {
     'rss',
     timeSeries(samples, {
       ...axis,
-      label: 'Memory (RSS)',
+      label: l10n.t('Memory (RSS)'),
       value: (s) => s.rssBytes,
       format: formatBytes,
       floor: 16 * 1024 * 1024,
