@@ -4,7 +4,7 @@
  */
 export const REPLAY_QUIET_MS = 100;
 
-/** The longest the first prompt after `session/load` waits for the replay to end: a chatty agent is not waited on forever. */
+/** The longest the first prompt after `session/load` waits for the replay: a chatty agent is not waited on forever. */
 export const REPLAY_DRAIN_MAX_MS = 2_000;
 
 /**
