@@ -23,7 +23,7 @@ export class AcpReplay {
     return this.replaying;
   }
 
-  /** `session/load` was sent (or answered): the replay is on, and counts as activity. */
+  /** `session/load` was sent: the replay is on, and the wait for its end counts from now. */
   start(): void {
     this.replaying = true;
     this.lastUpdateAt = Date.now();

@@ -54,9 +54,10 @@ export class AcpTurns {
       resolve = onEnd;
       reject = onFail;
     });
-    const turn: Turn = { resolve, reject, costAtStart: this.host.costUsd(), cancelled: false };
+    const turn: Turn = { resolve, reject, costAtStart: 0, cancelled: false };
     this.turn = turn;
     if (ready) {
+      // `ready` never rejects (the replay's drain is a timer); a turn failed meanwhile is not sent.
       void ready.then(() => this.send(turn, prompt));
     } else {
       this.send(turn, prompt);
