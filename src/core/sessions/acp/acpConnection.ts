@@ -21,6 +21,7 @@ import { AcpAgentProcess } from './acpAgentProcess';
 import { connectAcpClient } from './acpClientHandlers';
 import { openAcpSession } from './acpHandshake';
 import { AcpPermissions } from './acpPermissions';
+import { AcpReplay } from './acpReplay';
 import { AcpSignIn } from './acpSignIn';
 import { AcpTurns } from './acpTurn';
 import { eventsOfUpdate } from './acpUpdates';
@@ -53,7 +54,7 @@ export class AcpConnection implements AgentConnection {
   private rpc: ClientConnection | undefined;
   private sessionId: string | undefined;
   /** While `session/load` replays the conversation, its updates are already in the transcript. */
-  private replaying = false;
+  private readonly replay = new AcpReplay();
   /**
    * Why the conversation was not reloaded, said with the first turn: while the session opens, the
    * manager is not yet listening, and a notice fired then was lost (the user saw "Resuming…" only).
@@ -161,7 +162,10 @@ export class AcpConnection implements AgentConnection {
       this.handle({ type: 'notice', text: this.openNotice });
       this.openNotice = undefined;
     }
-    return this.turns.run(() => rpc.agent.request('session/prompt', { sessionId, prompt: [{ type: 'text', text }] }));
+    return this.turns.run(
+      () => rpc.agent.request('session/prompt', { sessionId, prompt: [{ type: 'text', text }] }),
+      this.replay.active ? this.replay.drained() : undefined,
+    );
   }
 
   /**
@@ -236,13 +240,15 @@ export class AcpConnection implements AgentConnection {
         notice: (text) => {
           this.openNotice = text;
         },
-        setReplaying: (replaying) => {
-          this.replaying = replaying;
-        },
+        setReplaying: (replaying) => (replaying ? this.replay.start() : this.replay.stop()),
         opened: (sessionId, modes) => {
           this.sessionId = sessionId;
+          if (this.replay.active) {
+            // The replay may only begin now (Gemini CLI): the wait for it to end counts from the answer.
+            this.replay.noteUpdate();
+          }
           // A loaded session that names no modes keeps those its replay set.
-          this.modes = modes ?? (this.replaying ? this.modes : undefined);
+          this.modes = modes ?? (this.replay.active ? this.modes : undefined);
         },
       },
       resumeId,
@@ -256,10 +262,11 @@ export class AcpConnection implements AgentConnection {
   // ---- From the agent ---------------------------------------------------------------------------
 
   private onUpdate(notification: SessionNotification): void {
-    if (notification.sessionId !== this.sessionId && !this.replaying) {
+    if (notification.sessionId !== this.sessionId && !this.replay.active) {
       return;
     }
-    for (const event of eventsOfUpdate(notification.update, this.modes, this.replaying)) {
+    this.replay.noteUpdate();
+    for (const event of eventsOfUpdate(notification.update, this.modes, this.replay.active)) {
       this.handle(event);
     }
   }

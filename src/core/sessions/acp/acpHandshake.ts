@@ -15,7 +15,11 @@ export interface HandshakeContext {
   masked(text: string): string;
   /** Why the conversation was not reloaded: said to the user with the first turn. */
   notice(text: string): void;
-  /** On while `session/load` replays the conversation (its updates are already in the transcript). */
+  /**
+   * On when `session/load` is sent: its updates replay the conversation, already in the transcript. Off
+   * again only if the load fails; after a load the connection ends the replay before the first prompt,
+   * since an agent may go on replaying after its answer (see acpReplay.ts).
+   */
   setReplaying(replaying: boolean): void;
   /**
    * The session is open: called at once when the agent answers, since the agent may send the session's
@@ -87,11 +91,10 @@ async function openSession(
       context.opened(resumeId, loaded.modes ? sessionModes(loaded.modes) : undefined);
       return;
     } catch (error) {
+      context.setReplaying(false);
       context.notice(
         l10n.t('The agent could not reload the conversation ({0}); starting a new one.', describeError(error)),
       );
-    } finally {
-      context.setReplaying(false);
     }
   } else if (resumeId !== undefined) {
     context.notice(l10n.t('This agent cannot reload a conversation: it starts a new one.'));

@@ -22,7 +22,10 @@ export interface AcpTurnHost {
 interface Turn {
   readonly resolve: (end: TurnEnd) => void;
   readonly reject: (error: Error) => void;
-  readonly costAtStart: number;
+  /** The session's cost when the prompt was sent: what the turn added is the cost at its end minus this. */
+  costAtStart: number;
+  /** The user interrupted it: a prompt not yet sent is then not sent at all. */
+  cancelled: boolean;
   cancelTimer?: NodeJS.Timeout;
 }
 
@@ -39,8 +42,12 @@ export class AcpTurns {
     return this.turn !== undefined;
   }
 
-  /** Runs one turn through `prompt` (the `session/prompt` request); the caller checked none is active. */
-  run(prompt: () => Promise<PromptResponse>): Promise<TurnEnd> {
+  /**
+   * Runs one turn through `prompt` (the `session/prompt` request); the caller checked none is active.
+   * With `ready`, the prompt waits for it (the replay of a loaded session to end) yet the turn is
+   * already active: it can be interrupted, and no second turn can start meanwhile.
+   */
+  run(prompt: () => Promise<PromptResponse>, ready?: Promise<void>): Promise<TurnEnd> {
     let resolve: (end: TurnEnd) => void = () => undefined;
     let reject: (error: Error) => void = () => undefined;
     // The executor runs at once, so resolve and reject are the promise's own before the turn is made.
@@ -48,8 +55,27 @@ export class AcpTurns {
       resolve = onEnd;
       reject = onFail;
     });
-    const turn: Turn = { resolve, reject, costAtStart: this.host.costUsd() };
+    const turn: Turn = { resolve, reject, costAtStart: 0, cancelled: false };
     this.turn = turn;
+    if (ready) {
+      // `ready` never rejects (the replay's drain is a timer); a turn failed meanwhile is not sent.
+      void ready.then(() => this.send(turn, prompt));
+    } else {
+      this.send(turn, prompt);
+    }
+    return ended;
+  }
+
+  private send(turn: Turn, prompt: () => Promise<PromptResponse>): void {
+    if (this.turn !== turn) {
+      // Failed (the agent exited, the session closed) while it waited to be sent.
+      return;
+    }
+    if (turn.cancelled) {
+      this.end(turn, turnEndOfResponse({ stopReason: 'cancelled' }, undefined));
+      return;
+    }
+    turn.costAtStart = this.host.costUsd();
     prompt().then(
       (response) => this.end(turn, turnEndOfResponse(response, this.host.costUsd() - turn.costAtStart)),
       (error: unknown) => {
@@ -59,15 +85,15 @@ export class AcpTurns {
         }
       },
     );
-    return ended;
   }
 
-  /** (Re)starts the cancel grace of the active turn. */
+  /** The user interrupted the active turn: (re)starts its cancel grace, or drops a prompt not yet sent. */
   startCancelGrace(): void {
     const turn = this.turn;
     if (!turn) {
       return;
     }
+    turn.cancelled = true;
     clearTimeout(turn.cancelTimer);
     turn.cancelTimer = setTimeout(() => {
       this.end(turn, {

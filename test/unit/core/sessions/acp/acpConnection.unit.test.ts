@@ -187,6 +187,29 @@ describe('ACP sessions (scripted agent)', function () {
     assert.doesNotMatch(transcriptLines(manager, session.id), /replayed/, 'the replay is not shown twice');
   });
 
+  it('resumes an agent that replays the conversation after answering session/load (Gemini CLI), replay left out', async () => {
+    const state = path.join(h.tempDir, 'agent-state');
+    await fs.mkdir(state);
+    const { manager, workspace } = await acp.open();
+    const session = await manager.create(
+      fakeAcpAgent({ FAKE_ACP_STATE_DIR: state, FAKE_ACP_LATE_REPLAY: '1' }),
+      workspace,
+    );
+    await manager.send(session.id, 'first', workspace);
+    await manager.send(session.id, 'die', workspace);
+    await manager.send(session.id, 'third', workspace);
+    assert.equal(
+      assistantTexts(manager, session.id).at(-1),
+      'You said: third',
+      'the resumed reply is the new one only',
+    );
+    assert.doesNotMatch(transcriptLines(manager, session.id), /replayed/, 'no replayed text');
+    const tools = manager.transcript(session.id).flatMap((e) => (e.kind === 'tool' ? [e.name] : []));
+    assert.deepEqual(tools, [], 'no replayed tool call');
+    // 11 + 7 tokens for each answered turn; the replayed spend so far (0.25 $) is not the resumed turn's.
+    assert.deepEqual(manager.get(session.id)?.usage, { inputTokens: 22, outputTokens: 14, costUsd: 0.25 });
+  });
+
   it('says so when the agent cannot reload the conversation after a kill, instead of a silent fresh start', async () => {
     const state = path.join(h.tempDir, 'agent-state');
     await fs.mkdir(state);
