@@ -49,9 +49,10 @@ function recordSentinelEntry(activity: ActivityLog, entry: SentinelLogEntry): vo
     activity.record(
       'orphan-killed',
       entry.workerId,
-      l10n.t('{label} (group {pgid}) outlived a window that ended without closing (extension host {host}).', what) +
-        ' ' +
-        l10n.t('Its sentinel stopped it.'),
+      l10n.t(
+        '{label} (group {pgid}) outlived a window that died (extension host {host}); its sentinel stopped it',
+        what,
+      ),
     );
   } else if (entry.outcome === 'pid-reused') {
     activity.record(
