@@ -21,7 +21,7 @@ export function registerGuardedCommand(
         return await handler(...args);
       } catch (error) {
         report.logger.error(`command ${id} failed: ${describeError(error)}`);
-        report.notifier.error(`Shepherd: ${describeError(error)}`);
+        report.notifier.error(vscode.l10n.t('Shepherd: {0}', describeError(error)));
         return undefined;
       }
     }),

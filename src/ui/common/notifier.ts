@@ -62,8 +62,11 @@ export class Notifier implements vscode.Disposable {
     }
     const summary = summarizeProblems(problems);
     if (summary !== undefined) {
-      const consequence = notice.consequence === undefined ? '' : `. ${notice.consequence}`;
-      this.warn(`Shepherd: ${summary}${consequence}`, ...(notice.actions ?? []));
+      const message =
+        notice.consequence === undefined
+          ? vscode.l10n.t('Shepherd: {0}', summary)
+          : vscode.l10n.t('Shepherd: {0}. {1}', summary, notice.consequence);
+      this.warn(message, ...(notice.actions ?? []));
     }
   }
 
