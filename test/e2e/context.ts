@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import type { Workbench } from '../harness/browser';
 import type { CodeServer } from '../harness/codeServer';
 import type { DemoFleet } from '../harness/demoFleet';
+import type { GeminiE2E } from './geminiAgent';
 
 export interface E2EContext {
   server: CodeServer;
@@ -13,6 +14,8 @@ export interface E2EContext {
   workspaceFolder: string;
   /** The local Redis and headless peer of `npm start`; undefined when redis-server is not on PATH. */
   fleet: DemoFleet | undefined;
+  /** The mock Gemini API the real Gemini CLI (an agent of the workspace) talks to. */
+  gemini: GeminiE2E;
 }
 
 let current: E2EContext | undefined;

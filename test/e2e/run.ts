@@ -22,6 +22,7 @@ import {
   prepareExtensionsDir,
 } from '../harness/session';
 import { e2e, setE2EContext } from './context';
+import { type GeminiE2E, startGeminiE2E } from './geminiAgent';
 import { dismissOverlays, waitForShepherd } from './shepherdUi';
 
 function log(message: string): void {
@@ -37,6 +38,7 @@ async function main(): Promise<number> {
   let server: CodeServer | undefined;
   let workbench: Workbench | undefined;
   let fleet: DemoFleet | undefined;
+  let gemini: GeminiE2E | undefined;
   let exitCode = 1;
   let passed = 0;
   let failed = 0;
@@ -53,6 +55,9 @@ async function main(): Promise<number> {
     log(`extension under test: ${describeSource(source)}`);
     // The demo's fleet, as `npm start` runs it: the Fleet spec drives the window against its peer.
     fleet = await startDemoFleet(marker, log);
+    // The mock Gemini API the real Gemini CLI talks to; it outlives the workbench, whose agents are its clients.
+    gemini = await startGeminiE2E(tmp, DEMO_WORKSPACE);
+    log(`mock Gemini API at ${gemini.mock.url}`);
     // A slow login shell as $SHELL: the workbench must not wait for it (see the smoke spec).
     server = await startCodeServer({
       workspaceFolder: DEMO_WORKSPACE,
@@ -61,7 +66,7 @@ async function main(): Promise<number> {
       marker,
       env: { SHELL: SLOW_LOGIN_SHELL },
       settings: {
-        'shepherd.agents': [fakeAcpAgentSetting()],
+        'shepherd.agents': [fakeAcpAgentSetting(), gemini.setting],
         ...(fleet ? { 'shepherd.fleet.redisUrl': fleet.redisUrl } : {}),
       },
     });
@@ -69,7 +74,7 @@ async function main(): Promise<number> {
     log(`workbench loaded after ${((Date.now() - started) / 1000).toFixed(1)}s`);
     await waitForShepherd(workbench.page);
     log(`Shepherd active after ${((Date.now() - started) / 1000).toFixed(1)}s`);
-    setE2EContext({ server, workbench, page: workbench.page, workspaceFolder: DEMO_WORKSPACE, fleet });
+    setE2EContext({ server, workbench, page: workbench.page, workspaceFolder: DEMO_WORKSPACE, fleet, gemini });
 
     const grepIndex = process.argv.indexOf('--grep');
     const mocha = new Mocha({
@@ -121,6 +126,7 @@ async function main(): Promise<number> {
       process.stderr.write(`[e2e] ${String(error)}\n`);
       exitCode = 1;
     }
+    await gemini?.mock.close();
     try {
       await fleet?.stop();
     } catch (error) {
