@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import * as path from 'node:path';
 import { DisposableStore } from '../base/events';
 import { describeError } from '../base/logger';
@@ -41,7 +42,7 @@ export class SessionConnections {
       (agent, cwd, workerId) =>
         this.launch(agent, {
           workerId,
-          label: `${agent.label} (warm)`,
+          label: l10n.t('{0} (warm)', agent.label),
           cwd,
           resumeId: undefined,
           sessionFile: this.sessionFileFor(agent, workerId),
@@ -74,7 +75,7 @@ export class SessionConnections {
     } catch (error) {
       session.phase = 'failed';
       session.message = describeError(error);
-      session.transcript.addError(`Could not start ${session.agent.label}: ${session.message}`);
+      session.transcript.addError(l10n.t('Could not start {0}: {1}', session.agent.label, session.message));
       this.context.saving.save(session);
       if (error instanceof AgentSignInRequiredError) {
         this.context.needsSignIn(session, error.methods);
@@ -125,8 +126,8 @@ export class SessionConnections {
     if (session.transcript.list().some((e) => e.kind === 'assistant')) {
       session.transcript.addNotice(
         resuming
-          ? 'Resuming the conversation in a new agent process…'
-          : 'Starting a new agent process: it does not remember the earlier conversation.',
+          ? l10n.t('Resuming the conversation in a new agent process…')
+          : l10n.t('Starting a new agent process: it does not remember the earlier conversation.'),
       );
     }
     return this.launch(session.agent, {
@@ -162,7 +163,7 @@ export class SessionConnections {
 
   private onAgentExit(session: Session, how: string): void {
     if (!session.expectingExit && !session.turnLock.isLocked()) {
-      session.transcript.addNotice(`The agent stopped (${how}). ${session.nextMessageNotice()}`);
+      session.transcript.addNotice(`${l10n.t('The agent stopped ({0}).', how)} ${session.nextMessageNotice()}`);
     }
     this.context.changed(session);
     this.context.saving.save(session);

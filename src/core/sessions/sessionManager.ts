@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { Mutex } from 'async-mutex';
 import { randomUUID } from 'node:crypto';
 import { Disposable, Emitter, Event } from '../base/events';
@@ -55,7 +56,7 @@ export interface SessionPlace {
 
 export class UnknownSessionError extends Error {
   constructor(id: string) {
-    super(`There is no session "${id}".`);
+    super(l10n.t('There is no session "{0}".', id));
     this.name = 'UnknownSessionError';
   }
 }
@@ -273,7 +274,7 @@ export class SessionManager implements Disposable {
     const session = this.require(id);
     const connection = session.connection;
     if (!connection?.setMode) {
-      throw new Error(`${session.agent.label} has no modes to switch between.`);
+      throw new Error(l10n.t('{0} has no modes to switch between.', session.agent.label));
     }
     await connection.setMode(modeId);
     this.fireChange(session);
@@ -334,7 +335,7 @@ export class SessionManager implements Disposable {
       for (const stored of sessions.filter((candidate) => candidate.closedAt === undefined)) {
         const agent = agents.find((a) => a.id === stored.agentId);
         if (!agent) {
-          problems.push(`${stored.id}: its agent "${stored.agentId}" is no longer configured`);
+          problems.push(l10n.t('{0}: its agent "{1}" is no longer configured', stored.id, stored.agentId));
           continue;
         }
         if (!this.sessions.has(stored.id)) {
@@ -446,12 +447,8 @@ export class SessionManager implements Disposable {
   }
 
   private turnFailed(session: Session, error: unknown): void {
-    const reason = describeError(error);
-    session.transcript.addError(
-      error instanceof AgentExitError
-        ? `The turn failed: ${reason}. ${session.nextMessageNotice()}`
-        : `The turn failed: ${reason}.`,
-    );
+    const failed = l10n.t('The turn failed: {0}.', describeError(error));
+    session.transcript.addError(error instanceof AgentExitError ? `${failed} ${session.nextMessageNotice()}` : failed);
   }
 
   private fireChange(session: Session, kind: SessionChange['kind'] = 'updated'): void {

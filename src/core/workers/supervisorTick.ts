@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { ActivityLog } from '../base/activityLog';
 import { Disposable, Emitter, Event, ListenerErrorHandler } from '../base/events';
 import { TaskRegistry } from '../base/taskRegistry';
@@ -101,7 +102,7 @@ export class SupervisorTick implements Disposable {
       }
       void this.context.tasks.run(`max runtime of ${record.id}`, async () => {
         await this.context.stop(record.id);
-        this.context.exits.fail(record, `ran longer than its limit of ${limit} ms and was stopped`);
+        this.context.exits.fail(record, l10n.t('ran longer than its limit of {0} ms and was stopped', limit));
       });
     }
   }

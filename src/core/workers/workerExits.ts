@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { ActivityLog } from '../base/activityLog';
 import { Logger } from '../base/logger';
 import { TaskRegistry } from '../base/taskRegistry';
@@ -61,7 +62,7 @@ export class WorkerExits {
     const { events, activity, logger } = this.context;
     this.forget(record.id);
     events.transition(record, 'failed', message);
-    events.mark(record, 'failed', `failed: ${message}`);
+    events.mark(record, 'failed', l10n.t('failed: {0}', message));
     activity.record('failed', record.id, `${record.label}: ${message}`);
     logger.error(`[worker:${record.id}] ${message}`);
   }
@@ -108,29 +109,36 @@ export class WorkerExits {
     const tracker = this.trackers.get(definition.id) ?? new RestartTracker();
     const decision = tracker.decide(definition.restart, exit);
     const exitKind = clean ? 'exited' : 'crashed';
+    const exitMarker = clean ? l10n.t('exited: {0}', exitText) : l10n.t('crashed: {0}', exitText);
     if (decision.kind === 'done') {
       this.forget(definition.id);
       events.transition(record, exitKind, clean ? undefined : exitText);
-      events.mark(record, exitKind, `${exitKind}: ${exitText}`);
+      events.mark(record, exitKind, exitMarker);
       activity.record(clean ? 'exited' : 'crashed', definition.id, `${definition.label}: ${exitText}`);
       return;
     }
     if (decision.kind === 'give-up') {
       record.lastLines = record.tail();
-      const limit = `${decision.restarts} restarts within ${Math.round(decision.windowMs / 1_000)} s`;
-      this.fail(record, `crash loop: ${limit}, not restarting again (last: ${exitText})`);
+      const message = l10n.t(
+        'crash loop: {0} restarts within {1} s, not restarting again (last: {2})',
+        decision.restarts,
+        Math.round(decision.windowMs / 1_000),
+        exitText,
+      );
+      this.fail(record, message);
       return;
     }
     this.trackers.set(definition.id, tracker);
     events.transition(record, exitKind, exitText);
-    events.mark(record, exitKind, `${exitKind}: ${exitText}`);
+    events.mark(record, exitKind, exitMarker);
     activity.record(
       clean ? 'exited' : 'crashed',
       definition.id,
-      `${definition.label}: ${exitText}; restarting in ${decision.delayMs} ms`,
+      l10n.t('{0}: {1}; restarting in {2} ms', definition.label, exitText, decision.delayMs),
     );
     record.nextRestartAt = Date.now() + decision.delayMs;
-    events.transition(record, 'backoff', `restart ${decision.attempt} in ${decision.delayMs} ms after ${exitText}`);
+    const waiting = l10n.t('restart {0} in {1} ms after {2}', decision.attempt, decision.delayMs, exitText);
+    events.transition(record, 'backoff', waiting);
     const restart = restartText(decision.inWindow, definition.restart.maxRestarts, decision.delayMs);
     this.scheduler.schedule(definition.id, record.nextRestartAt, () => {
       void this.context.tasks.run(`restart of ${definition.id}`, () => this.restartFromBackoff(record, restart));

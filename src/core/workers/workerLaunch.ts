@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { ActivityLog } from '../base/activityLog';
 import { describeError, Logger } from '../base/logger';
@@ -84,9 +85,13 @@ export class WorkerLaunch {
     }
     record.startedWith = definition;
     events.transition(record, 'running');
-    events.mark(record, 'started', `started, pid ${record.running?.entry.pid}`);
-    const verb = via === 'restarting' ? 'restarted' : 'spawned';
-    activity.record(verb, definition.id, `${definition.label} ${verb} (pid ${record.running?.entry.pid})`);
+    const pid = String(record.running?.entry.pid);
+    events.mark(record, 'started', l10n.t('started, pid {0}', pid));
+    if (via === 'restarting') {
+      activity.record('restarted', definition.id, l10n.t('{0} restarted (pid {1})', definition.label, pid));
+    } else {
+      activity.record('spawned', definition.id, l10n.t('{0} spawned (pid {1})', definition.label, pid));
+    }
   }
 
   /**

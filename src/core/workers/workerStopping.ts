@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { ActivityLog } from '../base/activityLog';
 import { describeTermination, terminateGroup, TerminationResult } from '../process/processGroup';
 import { RemnantReporter } from '../process/remnants';
@@ -88,8 +89,9 @@ export class WorkerStopping {
     if (!running) {
       if (record.state === 'backoff' || record.state === 'restarting' || record.state === 'starting') {
         events.transition(record, 'stopped');
-        events.mark(record, 'stopped', 'stopped while waiting to restart');
-        activity.record('stopped', record.id, `${record.definition.label} stopped while waiting to restart`);
+        events.mark(record, 'stopped', l10n.t('stopped while waiting to restart'));
+        const label = record.definition.label;
+        activity.record('stopped', record.id, l10n.t('{0} stopped while waiting to restart', label));
       }
       return undefined;
     }
@@ -110,9 +112,9 @@ export class WorkerStopping {
     events.mark(
       record,
       result.outcome === 'killed' ? 'killed' : 'stopped',
-      result.outcome === 'killed' ? text : `stopped: ${text}`,
+      result.outcome === 'killed' ? text : l10n.t('stopped: {0}', text),
     );
-    activity.record('stopped', record.id, `${record.definition.label} stopped: ${text}`);
+    activity.record('stopped', record.id, l10n.t('{0} stopped: {1}', record.definition.label, text));
     await remnants.reportEscapees(record, running.entry.pgid, family);
     return result;
   }
