@@ -69,6 +69,8 @@ export class Supervisor implements Disposable {
 
   private readonly logger: Logger;
   private readonly records = new Map<string, WorkerRecord>();
+  /** Shared by the tick, which samples, and the remnant reports, which read the last sample. */
+  private readonly sampler = new GroupMetricsSampler();
   private readonly status: StatusKeeper;
   private readonly batcher: OutputBatcher;
   private readonly events: WorkerEvents;
@@ -105,11 +107,10 @@ export class Supervisor implements Disposable {
       droppedLines: (record) => events.changed(record),
     });
     this.usageHistory = new UsageHistory(options.tickMs ?? DEFAULT_TICK_MS, onListenerError);
-    const sampler = new GroupMetricsSampler();
     const remnants = new RemnantReporter({
       logger: this.logger,
       activity: this.activity,
-      seenBefore: (pgid) => sampler.membersAtLastSample(pgid),
+      seenBefore: (pgid) => this.sampler.membersAtLastSample(pgid),
     });
     const { logger, tasks, activity, registry, admission, batcher } = this;
     const groupEnded = (record: WorkerRecord, running: RunningProcess): void =>
@@ -147,7 +148,7 @@ export class Supervisor implements Disposable {
       events,
       exits,
       status: this.status,
-      sampler,
+      sampler: this.sampler,
       usageHistory: this.usageHistory,
       tickMs: options.tickMs ?? DEFAULT_TICK_MS,
       onListenerError,
