@@ -14,7 +14,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { DEFAULT_TICK_MS } from '../src/core/workers/supervisor';
+import { DEFAULT_TICK_MS } from '../src/core/workers/supervisorTick';
 import { GitRunner } from '../src/core/worktrees/gitRunner';
 import { createWorktree } from '../src/core/worktrees/worktreeCreate';
 import { WorktreeInfo } from '../src/core/worktrees/worktreeModel';

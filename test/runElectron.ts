@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runTests } from '@vscode/test-electron';
-import { VSCODE_VERSION } from './harness/codeServer';
+import { VSCODE_VERSION } from './harness/codeServerInstall';
 import { FIXTURE_WORKSPACE, REPO_ROOT, SUITE_ENTRY } from './harness/paths';
 
 async function main(): Promise<void> {

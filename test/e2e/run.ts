@@ -11,7 +11,8 @@ import * as path from 'node:path';
 import Mocha from 'mocha';
 import { openWorkbench, saveFailureArtifacts, type Workbench } from '../harness/browser';
 import { findFiles, runMain } from '../harness/cli';
-import { ensureCodeServer, startCodeServer, type CodeServer } from '../harness/codeServer';
+import { startCodeServer, type CodeServer } from '../harness/codeServer';
+import { ensureCodeServer } from '../harness/codeServerInstall';
 import { DemoFleet, startDemoFleet } from '../harness/demoFleet';
 import { DEMO_WORKSPACE, SLOW_LOGIN_SHELL } from '../harness/paths';
 import {

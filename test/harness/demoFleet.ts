@@ -8,7 +8,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { RUN_MARKER_VAR } from '../helpers/processes';
 import { rawCommand } from '../helpers/redisServer';
-import { DEFAULT_SETTINGS, freePort, which } from './codeServer';
+import { DEFAULT_SETTINGS, freePort } from './codeServer';
+import { which } from './codeServerInstall';
 import { DEMO_WORKSPACE, REPO_ROOT } from './paths';
 import { terminate } from './processes';
 

@@ -10,7 +10,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { openWorkbench, saveFailureArtifacts, type Workbench } from './browser';
-import { ensureCodeServer, startCodeServer, VSCODE_VERSION, type CodeServer } from './codeServer';
+import { startCodeServer, type CodeServer } from './codeServer';
+import { ensureCodeServer, VSCODE_VERSION } from './codeServerInstall';
 import { FIXTURE_WORKSPACE, SUITE_ENTRY } from './paths';
 import {
   abortOnSignals,

@@ -15,7 +15,8 @@ import {
   workerRow,
 } from '../e2e/shepherdUi';
 import { openWorkbench, runCommand, type Workbench } from './browser';
-import { ensureCodeServer, startCodeServer, type CodeServer } from './codeServer';
+import { startCodeServer, type CodeServer } from './codeServer';
+import { ensureCodeServer } from './codeServerInstall';
 import { DEFAULT_VSIX, DEMO_WORKSPACE, REPO_ROOT } from './paths';
 import { assertNoLeftovers, prepareExtensionsDir } from './session';
 import { runMain } from './cli';

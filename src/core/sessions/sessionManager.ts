@@ -1,18 +1,18 @@
+import * as l10n from '@vscode/l10n';
 import { Mutex } from 'async-mutex';
 import { randomUUID } from 'node:crypto';
-import * as path from 'node:path';
-import { Disposable, DisposableStore, Emitter, Event } from '../base/events';
+import { Disposable, Emitter, Event } from '../base/events';
 import { describeError, Logger } from '../base/logger';
 import { TaskRegistry } from '../base/taskRegistry';
 import { Supervisor } from '../workers/supervisor';
-import { AgentConfig, canResume } from './agentConfig';
-import { AgentConnection, AgentExitError, ConnectionOptions } from './agentConnection';
-import { applyAgentEvent, AgentEventSignals } from './agentEventMapper';
-import { launchAgent } from './agentLauncher';
-import { AcpSignInMethod, AgentSignInRequiredError } from './acp/acpSignIn';
+import { AgentConfig } from './agentConfig';
+import { AgentExitError } from './agentConnection';
+import { AgentEventSignals } from './agentEventMapper';
 import { AcpClientHost, DISK_HOST } from './acp/clientHost';
-import { PermissionDecision, SessionView, TranscriptChange } from '../../shared/sessionModel';
+import { PermissionDecision, SessionView } from '../../shared/sessionModel';
 import { Session } from './session';
+import { SessionConnections } from './sessionConnections';
+import { AttentionEvent, SessionChange, SignInEvent, TranscriptEvent } from './sessionEvents';
 import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_STALL_TIMEOUT_MS, SessionTimeouts, SessionWatchdog } from './sessionWatchdog';
 import { Transcript } from './transcripts/transcript';
 import { SessionSaving } from './sessionSaving';
@@ -54,40 +54,19 @@ export interface SessionPlace {
   readonly worktree: WorktreeInfo | undefined;
 }
 
-export interface SessionChange {
-  readonly kind: 'added' | 'updated' | 'removed';
-  readonly view: SessionView;
-}
-
-export interface TranscriptEvent {
-  readonly sessionId: string;
-  readonly change: TranscriptChange;
-}
-
-/** A moment the user may want to know about even if the session's panel is hidden. */
-export interface AttentionEvent {
-  readonly session: SessionView;
-  readonly reason: 'turn-ended' | 'waiting-for-input';
-}
-
-/** An ACP agent will not open a session until the user signs in with one of `methods`. */
-export interface SignInEvent {
-  readonly session: SessionView;
-  readonly methods: readonly AcpSignInMethod[];
-}
-
 export class UnknownSessionError extends Error {
   constructor(id: string) {
-    super(`There is no session "${id}".`);
+    super(l10n.t('There is no session "{0}".', id));
     this.name = 'UnknownSessionError';
   }
 }
 
 /**
  * Owns every agent session: creates them (from the warm pool when it can), runs their turns under
- * per-session locks, and connects each to its agent process, resuming agents that exited or were
- * stopped when idle. What an agent says is mapped by agentEventMapper, idle and stalled agents are
- * handled by the SessionWatchdog, and transcripts are saved by a TranscriptSaver. Plain Node.
+ * per-session locks, and connects each to its agent process through SessionConnections, resuming
+ * agents that exited or were stopped when idle. What an agent says is mapped by agentEventMapper,
+ * idle and stalled agents are handled by the SessionWatchdog, and transcripts are saved by a
+ * TranscriptSaver. Plain Node.
  */
 export class SessionManager implements Disposable {
   /**
@@ -101,7 +80,7 @@ export class SessionManager implements Disposable {
   private readonly logger: Logger;
   /** Where transcripts are kept (history reads it too); undefined when sessions are not saved. */
   readonly store: TranscriptStore | undefined;
-  private readonly acpHost: AcpClientHost;
+  private readonly connections: SessionConnections;
   private readonly pool: WarmPool;
   private readonly changes: Emitter<SessionChange>;
   private readonly transcriptChanges: Emitter<TranscriptEvent>;
@@ -120,7 +99,6 @@ export class SessionManager implements Disposable {
     this.tasks = options.tasks;
     this.logger = options.logger;
     this.store = options.store;
-    this.acpHost = options.acpHost ?? DISK_HOST;
     this.saving = new SessionSaving(options.store, options.tasks);
     this.watchdog = new SessionWatchdog(
       {
@@ -136,19 +114,20 @@ export class SessionManager implements Disposable {
     this.transcriptChanges = new Emitter<TranscriptEvent>(onListenerError);
     this.attention = new Emitter<AttentionEvent>(onListenerError);
     this.signIns = new Emitter<SignInEvent>(onListenerError);
-    this.pool = new WarmPool(
-      (agent, cwd, workerId) =>
-        this.launch(agent, {
-          workerId,
-          label: `${agent.label} (warm)`,
-          cwd,
-          resumeId: undefined,
-          sessionFile: this.sessionFileFor(agent, workerId),
-        }),
-      options.poolSize ?? DEFAULT_POOL_SIZE,
-      this.tasks,
-      this.logger,
-    );
+    this.connections = new SessionConnections({
+      supervisor: this.supervisor,
+      tasks: this.tasks,
+      logger: this.logger,
+      host: options.acpHost ?? DISK_HOST,
+      store: options.store,
+      saving: this.saving,
+      poolSize: options.poolSize ?? DEFAULT_POOL_SIZE,
+      signals: this.agentSignals,
+      isOpen: (session) => this.sessions.has(session.id),
+      changed: (session) => this.fireChange(session),
+      needsSignIn: (session, methods) => this.signIns.fire({ session: session.view(), methods }),
+    });
+    this.pool = this.connections.pool;
     this.timer = setInterval(() => this.tick(), options.tickMs ?? SESSION_TICK_MS);
     this.timer.unref();
   }
@@ -236,7 +215,7 @@ export class SessionManager implements Disposable {
       this.saving.save(session);
     }
     this.fireChange(session, 'added');
-    await session.turnLock.runExclusive(() => this.ensureConnection(session, cwd));
+    await session.turnLock.runExclusive(() => this.connections.ensure(session, cwd));
     this.pool.fill(agent, cwd);
     return session.view();
   }
@@ -251,7 +230,7 @@ export class SessionManager implements Disposable {
     session.transcript.addUser(text);
     this.saving.save(session);
     await session.turnLock.runExclusive(async () => {
-      const connection = await this.ensureConnection(session, cwd);
+      const connection = await this.connections.ensure(session, cwd);
       if (!connection) {
         return;
       }
@@ -295,7 +274,7 @@ export class SessionManager implements Disposable {
     const session = this.require(id);
     const connection = session.connection;
     if (!connection?.setMode) {
-      throw new Error(`${session.agent.label} has no modes to switch between.`);
+      throw new Error(l10n.t('{0} has no modes to switch between.', session.agent.label));
     }
     await connection.setMode(modeId);
     this.fireChange(session);
@@ -356,7 +335,7 @@ export class SessionManager implements Disposable {
       for (const stored of sessions.filter((candidate) => candidate.closedAt === undefined)) {
         const agent = agents.find((a) => a.id === stored.agentId);
         if (!agent) {
-          problems.push(`${stored.id}: its agent "${stored.agentId}" is no longer configured`);
+          problems.push(l10n.t('{0}: its agent "{1}" is no longer configured', stored.id, stored.agentId));
           continue;
         }
         if (!this.sessions.has(stored.id)) {
@@ -402,12 +381,7 @@ export class SessionManager implements Disposable {
    */
   async restartAgent(id: string, cwd: string): Promise<SessionView> {
     const session = this.require(id);
-    const expected = session.connection;
-    session.expectingExit = true;
-    const fresh = await this.startFor(session, cwd);
-    if (!this.replaceConnection(session, expected, fresh)) {
-      await fresh.close();
-    }
+    await this.connections.restart(session, cwd);
     this.fireChange(session);
     return session.view();
   }
@@ -472,115 +446,9 @@ export class SessionManager implements Disposable {
     return session;
   }
 
-  /** pi keeps its conversation in a file; Shepherd chooses where, so a new process can continue it. */
-  private sessionFileFor(agent: AgentConfig, key: string): string | undefined {
-    if (agent.kind !== 'pi' || !this.store) {
-      return undefined;
-    }
-    return path.join(this.store.dir, 'pi', `${key}.jsonl`);
-  }
-
-  private launch(agent: AgentConfig, options: ConnectionOptions): Promise<AgentConnection> {
-    const context = { supervisor: this.supervisor, tasks: this.tasks, logger: this.logger, host: this.acpHost };
-    return launchAgent(context, agent, options);
-  }
-
-  /**
-   * Returns the session's live agent, starting (or resuming) one if needed. Runs under the
-   * session's turn lock. The replacement only lands if nobody replaced the agent meanwhile.
-   */
-  private async ensureConnection(session: Session, cwd: string): Promise<AgentConnection | undefined> {
-    const current = session.connection;
-    if (current?.isAlive) {
-      return current;
-    }
-    session.phase = 'starting';
-    session.message = undefined;
-    this.fireChange(session);
-    try {
-      const fresh = await this.startFor(session, cwd);
-      if (!this.replaceConnection(session, current, fresh)) {
-        await fresh.close();
-      }
-      session.phase = undefined;
-      return session.connection;
-    } catch (error) {
-      session.phase = 'failed';
-      session.message = describeError(error);
-      session.transcript.addError(`Could not start ${session.agent.label}: ${session.message}`);
-      this.saving.save(session);
-      if (error instanceof AgentSignInRequiredError) {
-        this.signIns.fire({ session: session.view(), methods: error.methods });
-      }
-      return undefined;
-    } finally {
-      this.fireChange(session);
-    }
-  }
-
-  private async startFor(session: Session, cwd: string): Promise<AgentConnection> {
-    const agentCwd = session.agent.cwd ?? cwd;
-    const resuming = session.resumeId !== undefined && canResume(session.agent);
-    if (!resuming && session.transcript.list().length === 0) {
-      const warm = this.pool.take(session.agent, agentCwd);
-      if (warm) {
-        this.supervisor.relabel(warm.workerId, `${session.agent.label} · ${session.title}`);
-        return warm;
-      }
-    }
-    if (session.transcript.list().some((e) => e.kind === 'assistant')) {
-      session.transcript.addNotice(
-        resuming
-          ? 'Resuming the conversation in a new agent process…'
-          : 'Starting a new agent process: it does not remember the earlier conversation.',
-      );
-    }
-    return this.launch(session.agent, {
-      // Each process gets its own worker id: a replacement starts before its predecessor is retired.
-      workerId: `session-${session.id.slice(0, 8)}-${++session.generation}`,
-      label: `${session.agent.label} · ${session.title}`,
-      cwd: agentCwd,
-      resumeId: resuming ? session.resumeId : undefined,
-      sessionFile: this.sessionFileFor(session.agent, session.id),
-    });
-  }
-
-  /**
-   * Installs `fresh` as the session's agent only if the session still has `expected`: a concurrent
-   * restart that already installed another process is not clobbered. Returns whether it landed.
-   */
-  private replaceConnection(session: Session, expected: AgentConnection | undefined, fresh: AgentConnection): boolean {
-    if (session.connection !== expected || !this.sessions.has(session.id)) {
-      return false;
-    }
-    const previous = session.connection;
-    const subscriptions = new DisposableStore();
-    subscriptions.add(fresh.onEvent((event) => applyAgentEvent(session, event, this.agentSignals)));
-    subscriptions.add(fresh.onExit((how) => this.onAgentExit(session, how)));
-    session.attach(fresh, subscriptions);
-    session.expectingExit = false;
-    if (previous && previous !== fresh) {
-      void this.tasks.run(`retire old agent of ${session.id}`, () => previous.close());
-    }
-    this.supervisor.setSessionState(fresh.workerId, session.state);
-    return true;
-  }
-
-  private onAgentExit(session: Session, how: string): void {
-    if (!session.expectingExit && !session.turnLock.isLocked()) {
-      session.transcript.addNotice(`The agent stopped (${how}). ${session.nextMessageNotice()}`);
-    }
-    this.fireChange(session);
-    this.saving.save(session);
-  }
-
   private turnFailed(session: Session, error: unknown): void {
-    const reason = describeError(error);
-    session.transcript.addError(
-      error instanceof AgentExitError
-        ? `The turn failed: ${reason}. ${session.nextMessageNotice()}`
-        : `The turn failed: ${reason}.`,
-    );
+    const failed = l10n.t('The turn failed: {0}.', describeError(error));
+    session.transcript.addError(error instanceof AgentExitError ? `${failed} ${session.nextMessageNotice()}` : failed);
   }
 
   private fireChange(session: Session, kind: SessionChange['kind'] = 'updated'): void {

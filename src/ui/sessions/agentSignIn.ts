@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { DisposableStore } from '../../core/base/events';
 import { Logger } from '../../core/base/logger';
 import { AcpSignIn, AcpSignInMethod, AcpSignIns } from '../../core/sessions/acp/acpSignIn';
-import { SessionManager, SignInEvent } from '../../core/sessions/sessionManager';
+import { SessionManager } from '../../core/sessions/sessionManager';
+import { SignInEvent } from '../../core/sessions/sessionEvents';
 import { isObject, isStringRecord, stringField } from '../../shared/untrusted';
 import { Notifier } from '../common/notifier';
 

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../../core/base/events';
-import { AttentionEvent, SessionManager } from '../../core/sessions/sessionManager';
+import { AttentionEvent } from '../../core/sessions/sessionEvents';
+import { SessionManager } from '../../core/sessions/sessionManager';
 import { PermissionDecision, SessionView, TranscriptEntry } from '../../shared/sessionModel';
 import { isObject } from '../../shared/untrusted';
 import { NotificationAction, Notifier } from '../common/notifier';

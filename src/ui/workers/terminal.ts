@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { stripAnsi } from '../../core/output/ansi';
 import { DisposableStore } from '../../core/base/events';
 import { OutputLine } from '../../core/output/outputBuffer';
-import { Supervisor, WorkerChange } from '../../core/workers/supervisor';
+import { Supervisor } from '../../core/workers/supervisor';
+import { WorkerChange } from '../../core/workers/workerEvents';
 import { requireWorker } from '../../core/workers/unknownWorkerError';
 import { interleave, WorkerMarker } from '../../core/workers/workerMarkers';
 

@@ -1,6 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import { Logger } from '../../core/base/logger';
-import { StopOptions, Supervisor } from '../../core/workers/supervisor';
+import { Supervisor } from '../../core/workers/supervisor';
+import { StopOptions } from '../../core/workers/workerStopping';
 import { TerminationResult } from '../../core/process/processGroup';
 import { WorkerView } from '../../core/workers/workerView';
 import { workerMessage } from '../common/logger';

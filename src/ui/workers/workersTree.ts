@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DisposableStore } from '../../core/base/events';
-import { Supervisor, WorkerChange } from '../../core/workers/supervisor';
+import { Supervisor } from '../../core/workers/supervisor';
+import { WorkerChange } from '../../core/workers/workerEvents';
 import { WorkerView } from '../../core/workers/workerView';
 import { Coalescer } from '../common/coalescer';
 import { OPEN_CLICKED_ROW } from '../commands/commandIds';

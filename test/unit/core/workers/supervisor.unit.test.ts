@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { WorkerChange } from '../../../../src/core/workers/supervisor';
+import { WorkerChange } from '../../../../src/core/workers/workerEvents';
 import { WorkerState } from '../../../../src/core/workers/workerView';
 import { findMarked, fixture, waitFor } from '../../../helpers/processes';
 import { definition, useSupervisor } from '../../../helpers/supervisorFixture';

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { AcpSignIn } from '../../../../../src/core/sessions/acp/acpSignIn';
 import { AcpClientHost, DISK_FILES } from '../../../../../src/core/sessions/acp/clientHost';
-import { SignInEvent } from '../../../../../src/core/sessions/sessionManager';
+import { SignInEvent } from '../../../../../src/core/sessions/sessionEvents';
 import { TranscriptStore } from '../../../../../src/core/sessions/transcripts/transcriptStore';
 import { assistantTexts, transcriptLines } from '../../../../helpers/agentSessions';
 import { fakeAcpAgent, useAcpSessions } from '../../../../helpers/fakeAcp';

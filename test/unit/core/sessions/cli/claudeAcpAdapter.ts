@@ -1,4 +1,4 @@
-import { claudeAcpAgentConfig, resolveClaudeAgentAcp } from '../../../../fixtures/mockLlm/agentEnv';
+import { claudeAcpAgentConfig, resolveClaudeAgentAcp } from '../../../../fixtures/mockLlm/acpAgentEnv';
 import { startMockAnthropic, textReply } from '../../../../fixtures/mockLlm/anthropicServer';
 import { acpResume } from './acpCliResume';
 import { AgentCliAdapter, ModelRequest } from './agentCliSuite';

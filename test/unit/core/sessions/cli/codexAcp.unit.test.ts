@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { codexAgentConfig } from '../../../../fixtures/mockLlm/agentEnv';
+import { codexAgentConfig } from '../../../../fixtures/mockLlm/acpAgentEnv';
 import { startMockResponses } from '../../../../fixtures/mockLlm/responsesServer';
 import { useCliSessions } from '../../../../helpers/agentSessions';
 import { findMarked } from '../../../../helpers/processes';

@@ -1,4 +1,4 @@
-import { codexAgentConfig, resolveCodexAcp } from '../../../../fixtures/mockLlm/agentEnv';
+import { codexAgentConfig, resolveCodexAcp } from '../../../../fixtures/mockLlm/acpAgentEnv';
 import { ResponsesReply, startMockResponses } from '../../../../fixtures/mockLlm/responsesServer';
 import { acpResume } from './acpCliResume';
 import { AgentCliAdapter, ModelReply, ModelRequest } from './agentCliSuite';

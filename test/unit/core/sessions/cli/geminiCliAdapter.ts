@@ -1,4 +1,4 @@
-import { geminiAgentConfig, resolveGeminiCli } from '../../../../fixtures/mockLlm/agentEnv';
+import { geminiAgentConfig, resolveGeminiCli } from '../../../../fixtures/mockLlm/acpAgentEnv';
 import { JsonObject } from '../../../../fixtures/mockLlm/common';
 import {
   GeminiReply,
