@@ -2,7 +2,8 @@
 // that the e2e runner starts on 127.0.0.1 and stops after the workbench is gone.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { geminiEnv, resolveGeminiCli, shadowInheritedProviderEnv } from '../fixtures/mockLlm/agentEnv';
+import { geminiEnv, resolveGeminiCli } from '../fixtures/mockLlm/acpAgentEnv';
+import { shadowInheritedProviderEnv } from '../fixtures/mockLlm/agentEnv';
 import {
   type GeminiReply,
   type GeminiRequestInfo,
