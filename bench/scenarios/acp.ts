@@ -1,4 +1,5 @@
 import { runOnHost } from '../hostClient';
+import { latencyGoal } from '../report';
 import { AcpFloodResult, AcpFloorResult, AcpScaleResult, SessionEventsResult } from '../host/protocol';
 import { percentile, summarize } from '../stats';
 import { forEachRep, Scenario } from './scenario';
@@ -52,6 +53,7 @@ export const acpScenario: Scenario = {
     const eventP99 = summarize(events.map((r) => r.perEvent.p99Ms));
     const loopP99 = summarize(scales.map((r) => r.loop.p99Ms));
     const perSession = summarize(scales.map((r) => r.rssPerSessionMB));
+    const floorP99 = summarize(floors.map((r) => r.loop.p99Ms));
     return {
       rows: [
         {
@@ -83,7 +85,8 @@ export const acpScenario: Scenario = {
         {
           metric: `10d. ${SCALE_SESSIONS} ACP sessions streaming at once: host event loop p99 (ms)`,
           shepherd: loopP99,
-          goals: [{ text: '< 10 ms', met: loopP99.median < 10 }],
+          // The floor is the same agents streaming with nothing of Shepherd reading them.
+          goals: [latencyGoal('< 10 ms', 10, loopP99.median, floorP99.median)],
         },
         { metric: '10d. Host event loop max (ms)', shepherd: summarize(scales.map((r) => r.loop.maxMs)) },
         {
@@ -105,7 +108,7 @@ export const acpScenario: Scenario = {
         },
         {
           metric: `10d floor. Idle host, the same ${SCALE_SESSIONS} agents streaming to /dev/null: event loop p99 (ms)`,
-          shepherd: summarize(floors.map((r) => r.loop.p99Ms)),
+          shepherd: floorP99,
         },
         { metric: '10d floor. Event loop max (ms)', shepherd: summarize(floors.map((r) => r.loop.maxMs)) },
       ],
