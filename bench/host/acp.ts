@@ -1,3 +1,4 @@
+import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { SessionManager } from '../../src/core/sessions/sessionManager';
 import { LoopDelayProbe } from '../eventLoop';
@@ -91,6 +92,7 @@ export async function acpScale(context: HostContext, params: AcpScaleParams): Pr
     });
     const probe = new LoopDelayProbe();
     probe.start();
+    const cpuAtStart = process.cpuUsage();
     const startedAt = performance.now();
     try {
       await Promise.all(
@@ -101,6 +103,8 @@ export async function acpScale(context: HostContext, params: AcpScaleParams): Pr
     }
     const loop = probe.stop();
     const seconds = (performance.now() - startedAt) / 1_000;
+    const cpu = process.cpuUsage(cpuAtStart);
+    const loadAverage1m = os.loadavg()[0];
     global.gc?.();
     const rssMB = process.memoryUsage.rss() / MB;
     if (events < params.sessions * params.chunks) {
@@ -113,6 +117,9 @@ export async function acpScale(context: HostContext, params: AcpScaleParams): Pr
       rssPerSessionMB: (rssMB - baselineRssMB) / params.sessions,
       chunksPerSecondPerSession: events / params.sessions / seconds,
       events,
+      hostCpuSeconds: (cpu.user + cpu.system) / 1e6,
+      streamingSeconds: seconds,
+      loadAverage1m,
     };
   });
 }

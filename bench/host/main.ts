@@ -7,6 +7,7 @@
 import './timerCensus';
 import { describeError } from '../../src/core/base/logger';
 import { acpFlood, acpScale, acpTerminals } from './acp';
+import { acpFloor } from './acpFloor';
 import { createContext, HostContext } from './context';
 import { fleet } from './fleet';
 import { flood, floodNodeOnly } from './flood';
@@ -35,6 +36,7 @@ const handlers: Handlers = {
   'acp-terminals': acpTerminals,
   'acp-flood': acpFlood,
   'acp-scale': acpScale,
+  'acp-floor': acpFloor,
 };
 
 function run<K extends HostKind>(request: HostRequest<K>, context: HostContext): Promise<HostApi[K]['result']> {

@@ -225,6 +225,24 @@ export interface AcpScaleResult {
   /** Chunks per second per session, as received. */
   readonly chunksPerSecondPerSession: number;
   readonly events: number;
+  /** The host's own CPU time (user + system) over the streaming, and that streaming's wall time. */
+  readonly hostCpuSeconds: number;
+  readonly streamingSeconds: number;
+  /** The machine's 1-minute load average when the streaming ended. */
+  readonly loadAverage1m: number;
+}
+
+export interface AcpFloorParams {
+  readonly sessions: number;
+  readonly chunks: number;
+  readonly chunkDelayMs: number;
+  /** How long the idle host measures its event loop while the agents stream. */
+  readonly seconds: number;
+}
+
+export interface AcpFloorResult {
+  readonly loop: LoopDelay;
+  readonly loadAverage1m: number;
 }
 
 /** Every request kind with its parameters and its result. */
@@ -242,6 +260,7 @@ export interface HostApi {
   'acp-terminals': { params: AcpTerminalsParams; result: AcpTerminalsResult };
   'acp-flood': { params: AcpFloodParams; result: AcpFloodResult };
   'acp-scale': { params: AcpScaleParams; result: AcpScaleResult };
+  'acp-floor': { params: AcpFloorParams; result: AcpFloorResult };
 }
 
 export type HostKind = keyof HostApi;

@@ -2,6 +2,7 @@ import { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { Disposable, Emitter, Event, ListenerErrorHandler } from '../base/events';
 import { describeError, Logger } from '../base/logger';
 import { LineWriter, OutputBuffer, OutputLine, OutputStream } from '../output/outputBuffer';
+import { PacedReader } from '../output/pacedReader';
 import { ReadThrottle } from '../output/readThrottle';
 import { EarlyOutput } from '../process/processLauncher';
 import { WorkerRecord } from './workerRecord';
@@ -53,17 +54,18 @@ export interface OutputBatcherOptions {
   readonly logger: Logger;
   readonly onListenerError: ListenerErrorHandler;
   readonly batchMs?: number;
-  /** Output bytes read per turn of the event loop, across all workers (see ReadThrottle). */
-  readonly readBudgetBytes?: number;
+  /** Milliseconds of output handling per turn of the event loop, across all workers (see ReadThrottle). */
+  readonly readBudgetMs?: number;
   /** A worker whose buffer dropped lines since its previous batch: its view's count is stale. */
   readonly droppedLines: (record: WorkerRecord) => void;
 }
 
 /**
- * The path of output from a worker's pipes to listeners: raw stdout chunks to its taps (protocol
+ * The path of output from a worker's pipes to listeners: raw stdout, in slices, to its taps (protocol
  * adapters, which cannot wait), every chunk into its line buffer, and the new lines to onDidOutput
- * in one batch per worker per interval. Reading is throttled per turn of the event loop so a flood
- * of output cannot freeze the host.
+ * in one batch per worker per interval. Output is handled a slice at a time within a budget per turn
+ * of the event loop (ReadThrottle), so a flood of output, or many agents streaming at once, cannot
+ * freeze the host.
  */
 export class OutputBatcher implements Disposable {
   private readonly emitter: Emitter<OutputBatch>;
@@ -77,7 +79,10 @@ export class OutputBatcher implements Disposable {
   constructor(private readonly options: OutputBatcherOptions) {
     this.emitter = new Emitter<OutputBatch>(options.onListenerError);
     this.batchMs = options.batchMs ?? DEFAULT_OUTPUT_BATCH_MS;
-    this.readThrottle = new ReadThrottle(options.readBudgetBytes);
+    this.readThrottle = new ReadThrottle(
+      (error) => options.logger.error(`reading a worker's output failed: ${describeError(error)}`),
+      options.readBudgetMs,
+    );
   }
 
   /** Fires at most once per worker per batch interval, with the lines printed since. */
@@ -90,24 +95,25 @@ export class OutputBatcher implements Disposable {
     for (const stream of ['stdout', 'stderr'] as const) {
       const readable = source.child[stream];
       const writer = source.writers[stream];
-      const onData = (chunk: Buffer): void => {
-        if (stream === 'stdout') {
-          this.tap(record, chunk);
-        }
-        this.added(record, writer.push(chunk, Date.now()));
-        this.readThrottle.charge(readable, chunk.length);
-      };
-      const onEnd = (): void => this.added(record, writer.end(Date.now()));
+      const reader = new PacedReader(readable, this.readThrottle, {
+        data: (slice) => {
+          if (stream === 'stdout') {
+            this.tap(record, slice);
+          }
+          this.added(record, writer.push(slice, Date.now()));
+        },
+        end: () => this.added(record, writer.end(Date.now())),
+      });
       // Synchronous from here to the end of the loop body, so no chunk can slip between the
       // hand-over of the early output and the listener that takes its place.
-      readable.on('data', onData);
+      readable.on('data', (chunk: Buffer) => reader.push(chunk));
       for (const chunk of source.early[stream].take()) {
-        onData(chunk);
+        reader.push(chunk);
       }
       if (readable.readableEnded) {
-        onEnd();
+        reader.end();
       } else {
-        readable.on('end', onEnd);
+        readable.on('end', () => reader.end());
       }
       readable.on('error', (error) =>
         this.options.logger.warn(`[worker:${record.id}] ${stream}: ${describeError(error)}`),

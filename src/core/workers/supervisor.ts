@@ -255,7 +255,7 @@ export class Supervisor implements Disposable {
   }
 
   /**
-   * Hands every raw stdout chunk of a worker to `listener`, before line splitting and batching.
+   * Hands the raw stdout of a worker to `listener` in order, in slices, before line splitting and batching.
    * For protocol adapters, which frame messages themselves and cannot wait for a batch.
    */
   tapStdout(id: string, listener: (chunk: Buffer) => void): Disposable {

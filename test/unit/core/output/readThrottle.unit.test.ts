@@ -1,33 +1,88 @@
 import * as assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
-import { ReadThrottle } from '../../../../src/core/output/readThrottle';
+import { ReadThrottle, ThrottledReader } from '../../../../src/core/output/readThrottle';
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-describe('ReadThrottle', () => {
-  it("pauses the stream that spends the turn's budget and resumes it on the next turn", async () => {
-    const throttle = new ReadThrottle(100);
-    const a = new PassThrough();
-    const b = new PassThrough();
-    a.resume();
-    b.resume();
-    throttle.charge(a, 60);
-    assert.equal(a.isPaused(), false, 'under budget: keeps reading');
-    throttle.charge(b, 60);
-    assert.equal(b.isPaused(), true, 'the stream that overspent is paused');
-    assert.equal(a.isPaused(), false);
+/** A reader with `slices` steps of work, recording each step under its name in `log`. */
+function reader(name: string, slices: number, log: string[]): ThrottledReader {
+  let left = slices;
+  return {
+    step: () => {
+      left -= 1;
+      log.push(name);
+      return left > 0;
+    },
+  };
+}
+
+function throttle(budgetMs: number, errors: unknown[] = []): ReadThrottle {
+  return new ReadThrottle((error) => errors.push(error), budgetMs);
+}
+
+/** Waits turn after turn until `done` holds, recording how many turns that took. */
+async function turnsUntil(done: () => boolean): Promise<number> {
+  for (let turns = 1; turns < 1_000; turns++) {
     await nextTurn();
-    assert.equal(b.isPaused(), false, 'resumed on the next turn');
-    throttle.charge(a, 60);
-    assert.equal(a.isPaused(), false, 'the budget starts afresh every turn');
+    if (done()) {
+      return turns;
+    }
+  }
+  throw new Error('the work never finished');
+}
+
+describe('ReadThrottle', () => {
+  it('handles nothing until the next turn, then every waiting reader within a large budget', async () => {
+    const log: string[] = [];
+    const target = throttle(10_000);
+    target.schedule(reader('a', 3, log));
+    target.schedule(reader('b', 2, log));
+    assert.deepEqual(log, [], 'nothing is handled inside the caller');
+    await nextTurn();
+    assert.deepEqual(log, ['a', 'b', 'a', 'b', 'a'], 'slice by slice, round-robin, all in one turn');
   });
 
-  it('leaves a stream paused by someone else to them', async () => {
-    const throttle = new ReadThrottle(10);
-    const stream = new PassThrough();
-    stream.pause();
-    throttle.charge(stream, 100);
+  it('handles one slice per turn once the budget is spent, and every reader gets its turn', async () => {
+    const log: string[] = [];
+    const target = throttle(0);
+    target.schedule(reader('a', 3, log));
+    target.schedule(reader('b', 1, log));
+    const turns = await turnsUntil(() => log.length === 4);
+    assert.deepEqual(log, ['a', 'b', 'a', 'a'], 'an unfinished reader goes to the back of the line');
+    assert.equal(turns, 4, 'one slice per turn with no budget: output still moves, a little at a time');
+  });
+
+  it('lines a reader up once however often it is scheduled', async () => {
+    const log: string[] = [];
+    const target = throttle(10_000);
+    const once = reader('a', 1, log);
+    target.schedule(once);
+    target.schedule(once);
     await nextTurn();
-    assert.equal(stream.isPaused(), true);
+    await nextTurn();
+    assert.deepEqual(log, ['a']);
+  });
+
+  it('reports a step that throws and goes on with that reader and the others', async () => {
+    const errors: unknown[] = [];
+    const log: string[] = [];
+    const target = throttle(10_000, errors);
+    let calls = 0;
+    target.schedule({
+      step: () => {
+        calls += 1;
+        if (calls === 1) {
+          throw new Error('bad slice');
+        }
+        log.push('failing reader, second slice');
+        return false;
+      },
+    });
+    target.schedule(reader('b', 1, log));
+    await nextTurn();
+    assert.deepEqual(
+      errors.map((error) => String(error)),
+      ['Error: bad slice'],
+    );
+    assert.deepEqual(log, ['b', 'failing reader, second slice']);
   });
 });

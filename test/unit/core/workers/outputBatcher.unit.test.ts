@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { SLICE_BYTES } from '../../../../src/core/output/pacedReader';
 import { killGroupSync } from '../../../../src/core/process/processGroup';
 import { LaunchedWorker, launchWorker } from '../../../../src/core/process/processLauncher';
 import { OutputBatch, OutputBatcher, OutputBatcherOptions } from '../../../../src/core/workers/outputBatcher';
@@ -131,7 +132,7 @@ describe('OutputBatcher', () => {
   });
 
   it("pauses a pipe once the turn's read budget is spent and still delivers every line", async () => {
-    const { batcher: target, batches } = batcher({ readBudgetBytes: 1 });
+    const { batcher: target, batches } = batcher({ readBudgetMs: 0 });
     const record = worker('throttled');
     const worker0 = await run(target, record, 'for (let i = 1; i <= 2000; i++) console.log("x".repeat(100) + i)');
     const pausedAfterChunk: boolean[] = [];
@@ -144,6 +145,46 @@ describe('OutputBatcher', () => {
       'every chunk overspends a one-byte budget',
     );
     assert.equal(record.output.lastSeq, 2000);
+  });
+
+  it('hands a flood to taps a slice at a time, one slice per turn of the event loop when the budget is spent', async () => {
+    const { batcher: target, batches } = batcher({ readBudgetMs: 0 });
+    const record = worker('sliced');
+    const tapped: Buffer[] = [];
+    const turnAtTap: number[] = [];
+    let turns = 0;
+    let counting = true;
+    const countTurns = (): void => {
+      turns += 1;
+      if (counting) {
+        setImmediate(countTurns);
+      }
+    };
+    setImmediate(countTurns);
+    record.stdoutTaps.add((chunk) => {
+      tapped.push(Buffer.from(chunk));
+      turnAtTap.push(turns);
+    });
+    try {
+      // One write of 200 KB: the pipe hands it over in reads of up to 64 KiB.
+      await run(
+        target,
+        record,
+        'process.stdout.write(Array.from({length: 2000}, (_, i) => "y".repeat(99) + i % 10 + "\\n").join(""))',
+      );
+      await settled(batches, 'sliced', 2000);
+    } finally {
+      counting = false;
+    }
+    assert.equal(Buffer.concat(tapped).length, 2000 * 101, 'every byte reached the tap');
+    assert.ok(
+      tapped.every((slice) => slice.length <= SLICE_BYTES),
+      `slices of at most ${SLICE_BYTES} bytes: ${tapped.map((slice) => slice.length).join(', ')}`,
+    );
+    assert.ok(
+      turnAtTap.every((turn, i) => i === 0 || turn > turnAtTap[i - 1]),
+      'each slice in a turn of its own: timers and I/O run in between',
+    );
   });
 
   it('tells the owner when the buffer dropped lines, so the view can show the new count', async () => {
