@@ -7,6 +7,7 @@ import { newNonce, RemoteAction, signCommand, signReply, verifyReply } from './c
 import { commandStream, CONSUMER_GROUP, replyStream } from './fleetKeys';
 import { COMMAND_MAX_AGE_MS, NonceBook } from './nonceBook';
 import { pause, RedisLink, RedisOfflineError } from './redisLink';
+import { ReplyBook } from './replyBook';
 
 /** What a host lets other machines do to its workers: exactly the three actions, nothing else. */
 export interface RemoteTarget {
@@ -48,6 +49,11 @@ export interface CommandChannelOptions {
   readonly activity: ActivityLog;
   readonly logger: Logger;
   readonly tasks: TaskRegistry;
+  /**
+   * Where sends wait for their answers. A window passes one that outlives this channel (and fails its
+   * waits itself); without it the channel keeps its own and fails the waits when it closes.
+   */
+  readonly replies?: ReplyBook;
 }
 
 interface StreamMessage {
@@ -79,13 +85,14 @@ function toMessages(raw: ReadonlyArray<{ id: unknown; message: unknown } | null>
 export class CommandChannel {
   readonly counts: CommandCounts = { received: 0, executed: 0, refused: 0 };
   private readonly nonces = new NonceBook();
-  private readonly waiting = new Map<string, (result: RemoteResult) => void>();
+  private readonly replies: ReplyBook;
   private readonly commandKey: string;
   private readonly replyKey: string;
 
   constructor(private readonly options: CommandChannelOptions) {
     this.commandKey = commandStream(options.namespace, options.hostId);
     this.replyKey = replyStream(options.namespace, options.hostId);
+    this.replies = options.replies ?? new ReplyBook();
   }
 
   start(): void {
@@ -108,16 +115,9 @@ export class CommandChannel {
       replyTo: hostId,
       sig: signCommand(secret, claims),
     };
-    const answer = new Promise<RemoteResult>((resolve) => {
-      const timer = setTimeout(() => {
-        this.waiting.delete(claims.nonce);
-        resolve({ ok: false, message: `${targetHost} did not answer within ${REPLY_TIMEOUT_MS / 1_000} s` });
-      }, REPLY_TIMEOUT_MS);
-      this.waiting.set(claims.nonce, (result) => {
-        clearTimeout(timer);
-        this.waiting.delete(claims.nonce);
-        resolve(result);
-      });
+    const answer = this.replies.wait(claims.nonce, REPLY_TIMEOUT_MS, {
+      ok: false,
+      message: `${targetHost} did not answer within ${REPLY_TIMEOUT_MS / 1_000} s`,
     });
     try {
       await link.call('XADD', (client) =>
@@ -131,7 +131,7 @@ export class CommandChannel {
         ),
       );
     } catch (error) {
-      this.waiting.get(claims.nonce)?.({
+      this.replies.settle(claims.nonce, {
         ok: false,
         message: `the command could not be sent: ${describeError(error)}`,
       });
@@ -139,10 +139,10 @@ export class CommandChannel {
     return answer;
   }
 
-  /** Fails every wait for an answer: the host is closing. */
+  /** Fails every wait for an answer, unless the waits belong to a book that outlives this channel. */
   close(): void {
-    for (const resolve of [...this.waiting.values()]) {
-      resolve({ ok: false, message: 'Shepherd closed before the answer came' });
+    if (this.options.replies === undefined) {
+      this.replies.failAll('Shepherd closed before the answer came');
     }
   }
 
@@ -297,8 +297,7 @@ export class CommandChannel {
   private handleReply(fields: Readonly<Record<string, string>>): void {
     const { secret, namespace, hostId, logger } = this.options;
     const nonce = fields.nonce ?? '';
-    const resolve = this.waiting.get(nonce);
-    if (!resolve) {
+    if (!this.replies.expects(nonce)) {
       return; // an answer to a command this run did not send, or sent and gave up on
     }
     const claims = { namespace, senderHost: hostId, nonce, ok: fields.ok === '1', message: fields.message ?? '' };
@@ -306,7 +305,7 @@ export class CommandChannel {
       logger.warn(`fleet: ignored an answer with a wrong signature (from ${fields.from ?? 'nobody'})`);
       return;
     }
-    resolve({ ok: claims.ok, message: claims.message });
+    this.replies.settle(nonce, { ok: claims.ok, message: claims.message });
   }
 
   private async reply(replyTo: string, nonce: string, result: RemoteResult): Promise<void> {

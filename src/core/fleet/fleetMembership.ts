@@ -7,6 +7,7 @@ import { describeError, Logger } from '../base/logger';
 import { TaskRegistry } from '../base/taskRegistry';
 import { FleetSecrets, FleetSettings, parseFleetSettings } from './fleetSettings';
 import { FleetView } from './fleetView';
+import { ReplyBook } from './replyBook';
 
 /** What a window's fleet is made of: its `shepherd.fleet` settings as read, and its secrets. */
 export interface FleetInputs {
@@ -17,8 +18,11 @@ export interface FleetInputs {
 export interface FleetMembershipOptions {
   /** Reads the settings and secrets as they are now. */
   readonly read: () => Promise<FleetInputs>;
-  /** Builds a member, not yet started, for valid settings. */
-  readonly makeMember: (settings: FleetSettings, secrets: FleetSecrets) => Promise<FleetMember>;
+  /**
+   * Builds a member, not yet started, for valid settings. Its host id must follow from the settings
+   * (the window's is its machine name and process id), and its sends must wait in `replies`.
+   */
+  readonly makeMember: (settings: FleetSettings, secrets: FleetSecrets, replies: ReplyBook) => Promise<FleetMember>;
   readonly tasks: TaskRegistry;
   readonly logger: Logger;
 }
@@ -28,6 +32,14 @@ function fingerprintOf(inputs: FleetInputs): string {
   const { settings, secrets } = inputs;
   const fields = [settings, secrets.redisUsername ?? '', secrets.redisPassword ?? '', secrets.fleetSecret ?? ''];
   return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
+}
+
+/** Where answers to this window's commands arrive, and the key they are checked with. */
+function replyRoute(settings: FleetSettings, secrets: FleetSecrets): string {
+  return fingerprintOf({
+    settings: { namespace: settings.namespace, machineName: settings.machineName },
+    secrets: { fleetSecret: secrets.fleetSecret },
+  });
 }
 
 /**
@@ -47,6 +59,9 @@ export class FleetMembership implements Disposable {
   private applied: string | undefined;
   /** Every close so far, in order; never rejects (member.close() does not). */
   private closing: Promise<void> = Promise.resolve();
+  /** The sends waiting for answers, kept across members while answers still come where they wait. */
+  private replies = new ReplyBook();
+  private repliesFor: string | undefined;
 
   constructor(private readonly options: FleetMembershipOptions) {
     this.viewEmitter = new Emitter<FleetView>((error) =>
@@ -96,6 +111,7 @@ export class FleetMembership implements Disposable {
 
   dispose(): void {
     this.generation++;
+    this.replies.failAll('Shepherd closed before the answer came');
     void this.options.tasks.run('fleet: leave', () => this.leave());
     this.viewEmitter.dispose();
   }
@@ -104,11 +120,12 @@ export class FleetMembership implements Disposable {
   private async apply(inputs: FleetInputs, generation: number): Promise<void> {
     await this.leave();
     const parsed = parseFleetSettings(inputs.settings);
+    this.keepReplies(parsed.kind === 'ok' ? replyRoute(parsed.settings, inputs.secrets) : undefined);
     if (parsed.kind !== 'ok') {
       this.show({ kind: 'not-configured', problems: parsed.kind === 'invalid' ? parsed.errors : [] });
       return;
     }
-    const member = await this.options.makeMember(parsed.settings, inputs.secrets);
+    const member = await this.options.makeMember(parsed.settings, inputs.secrets, this.replies);
     if (generation !== this.generation) {
       return; // a later change owns the member now
     }
@@ -117,6 +134,20 @@ export class FleetMembership implements Disposable {
     this.show(member.view);
     member.start();
     this.options.logger.info(`fleet: joining ${parsed.settings.redisUrl} as ${member.hostId}`);
+  }
+
+  /**
+   * Keeps the open waits if their answers will still arrive and be verified: same reply stream (namespace
+   * and host id, which follows from the machine name) and same fleet secret. Otherwise fails them now,
+   * saying why, rather than after a minute of silence.
+   */
+  private keepReplies(route: string | undefined): void {
+    if (route !== undefined && route === this.repliesFor) {
+      return;
+    }
+    this.replies.failAll('the fleet settings changed before the answer came');
+    this.replies = new ReplyBook();
+    this.repliesFor = route;
   }
 
   /**

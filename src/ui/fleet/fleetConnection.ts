@@ -31,7 +31,7 @@ export class FleetConnection implements Disposable {
   constructor(core: ShepherdCore, secrets: vscode.SecretStorage, version: string) {
     this.membership = new FleetMembership({
       read: async () => ({ settings: readFleetSection(), secrets: await readFleetSecrets(secrets) }),
-      makeMember: async (settings, fleetSecrets) => {
+      makeMember: async (settings, fleetSecrets, replies) => {
         // The Redis client (~18 MB) loads only once a fleet is configured: the fleet is opt-in.
         const { FleetMember } = await import('../../core/fleet/fleetMember');
         return new FleetMember({
@@ -46,6 +46,7 @@ export class FleetConnection implements Disposable {
           tasks: core.tasks,
           activity: core.activity,
           logger: core.logger,
+          replies,
         });
       },
       tasks: core.tasks,

@@ -5,7 +5,7 @@ import { withTimeout } from '../../../../src/core/base/timeouts';
 import { FleetInputs, FleetMembership } from '../../../../src/core/fleet/fleetMembership';
 import { FleetView } from '../../../../src/core/fleet/fleetView';
 import { FLEET_SECRET, useFleet } from '../../../helpers/fleetFixture';
-import { waitFor } from '../../../helpers/processes';
+import { fixture, waitFor } from '../../../helpers/processes';
 import { definition, RecordingLogger } from '../../../helpers/supervisorFixture';
 import { createCoreServices } from '../../../../src/core/shepherdCore';
 
@@ -28,9 +28,9 @@ describe('a window joining the fleet (FleetMembership)', function () {
     const views: FleetView[] = [];
     const made = new FleetMembership({
       read: () => Promise.resolve(inputs.current),
-      makeMember: (settings, secrets) => {
+      makeMember: (settings, secrets, replies) => {
         built++;
-        return Promise.resolve(fleet.member('alpha', { settings, secrets, start: false }).member);
+        return Promise.resolve(fleet.member('alpha', { settings, secrets, replies, start: false }).member);
       },
       tasks,
       logger,
@@ -61,6 +61,7 @@ describe('a window joining the fleet (FleetMembership)', function () {
     await waitFor('the window to join again', () =>
       window.built() > 1 && settled(window.membership.view) ? true : undefined,
     );
+    const shown = window.views.slice(before).map((view) => view.kind);
 
     const beta = fleet.member('beta');
     beta.supervisor.upsert(definition('sleeper', 'sleep', ['1000']));
@@ -70,8 +71,49 @@ describe('a window joining the fleet (FleetMembership)', function () {
     assert.equal(result.ok, true, result.message);
     assert.equal(window.built(), 2, 'one member at startup, one for the new secret');
     // The member repeats a state as its link and discovery report it; what the user sees is the changes.
-    const shown = window.views.slice(before).map((view) => view.kind);
     const changes = shown.filter((kind, index) => kind !== shown[index - 1]);
     assert.deepEqual(changes, ['connecting', 'alone'], 'the view said "Connecting" once, then settled');
+  });
+
+  it('an answer still reaches its Stop when a settings change rebuilds the member meanwhile', async () => {
+    const settings = { redisUrl: fleet.redis.url, namespace: 'test', machineName: 'alpha', heartbeatSeconds: 1 };
+    const inputs = { current: { settings, secrets: { fleetSecret: FLEET_SECRET } } as FleetInputs };
+    const window = join(inputs);
+    window.membership.reconnect('startup');
+    const beta = fleet.member('beta');
+    // Ignores SIGTERM: the stop takes its 3 s grace, long enough to change a setting while it runs.
+    beta.supervisor.upsert(definition('stubborn', 'sh', [fixture('stubborn.sh')], { graceMs: 3_000 }));
+    await beta.supervisor.start('stubborn');
+    await waitFor('stubborn ready', () =>
+      beta.supervisor.output('stubborn').some((l) => l.text === 'ready') ? true : undefined,
+    );
+    await waitFor('both joined', () => settled(window.membership.view) && settled(beta.member.view));
+
+    const answer = window.membership.send('beta', 'stubborn', 'stop');
+    await waitFor('the stop to begin', () =>
+      beta.supervisor.get('stubborn')?.state === 'stopping' ? true : undefined,
+    );
+    inputs.current = { settings: { ...settings, heartbeatSeconds: 2 }, secrets: inputs.current.secrets };
+    window.membership.reconnect('settings changed');
+    await waitFor('the member rebuilt', () => (window.built() === 2 ? true : undefined));
+
+    const result = await withTimeout(answer, 15_000, 'the stop answer');
+    assert.equal(result.ok, true, result.message);
+    assert.match(result.message, /stubborn stopped \(killed after \d+ ms\)/);
+  });
+
+  it('a settings change that moves the reply stream fails the waiting Stop at once, saying why', async () => {
+    const settings = { redisUrl: fleet.redis.url, namespace: 'test', machineName: 'alpha', heartbeatSeconds: 1 };
+    const inputs = { current: { settings, secrets: { fleetSecret: FLEET_SECRET } } as FleetInputs };
+    const window = join(inputs);
+    window.membership.reconnect('startup');
+    await waitFor('the window joined', () => settled(window.membership.view));
+
+    // Nobody reads "nobody"'s commands, so no answer would ever come.
+    const answer = window.membership.send('nobody', 'w', 'stop');
+    inputs.current = { settings: { ...settings, namespace: 'other' }, secrets: inputs.current.secrets };
+    window.membership.reconnect('settings changed');
+    const result = await withTimeout(answer, 5_000, 'the failed stop');
+    assert.deepEqual(result, { ok: false, message: 'the fleet settings changed before the answer came' });
   });
 });
