@@ -298,7 +298,10 @@ export class CommandChannel {
     const { secret, namespace, hostId, logger } = this.options;
     const nonce = fields.nonce ?? '';
     if (!this.replies.expects(nonce)) {
-      return; // an answer to a command this run did not send, or sent and gave up on
+      // A command given up on, or sent before a rejoin that changed the settings. Said in the log, since
+      // an answer dropped for any other reason would otherwise look like one that never came.
+      logger.info(`fleet: dropped an answer from ${fields.from ?? 'nobody'} to no command this host waits on`);
+      return;
     }
     const claims = { namespace, senderHost: hostId, nonce, ok: fields.ok === '1', message: fields.message ?? '' };
     if (secret === undefined || !verifyReply(secret, claims, fields.sig ?? '')) {
