@@ -110,6 +110,8 @@ export class FleetMembership implements Disposable {
   }
 
   dispose(): void {
+    // Both counters: a reconnect still reading its inputs, or already applying them, then stops there.
+    this.requests++;
     this.generation++;
     this.replies.failAll('Shepherd closed before the answer came');
     void this.options.tasks.run('fleet: leave', () => this.leave());
@@ -119,6 +121,9 @@ export class FleetMembership implements Disposable {
   /** Replaces the member with one for `inputs`, unless a later change (`generation`) takes over meanwhile. */
   private async apply(inputs: FleetInputs, generation: number): Promise<void> {
     await this.leave();
+    if (generation !== this.generation) {
+      return; // a later change applies its own inputs
+    }
     const parsed = parseFleetSettings(inputs.settings);
     this.keepReplies(parsed.kind === 'ok' ? replyRoute(parsed.settings, inputs.secrets) : undefined);
     if (parsed.kind !== 'ok') {
@@ -127,7 +132,7 @@ export class FleetMembership implements Disposable {
     }
     const member = await this.options.makeMember(parsed.settings, inputs.secrets, this.replies);
     if (generation !== this.generation) {
-      return; // a later change owns the member now
+      return; // a later change owns the member now (this one never started, so holds nothing)
     }
     this.member = member;
     this.memberListener = member.onDidChangeView((view) => this.show(view));

@@ -116,4 +116,14 @@ describe('a window joining the fleet (FleetMembership)', function () {
     const result = await withTimeout(answer, 5_000, 'the failed stop');
     assert.deepEqual(result, { ok: false, message: 'the fleet settings changed before the answer came' });
   });
+
+  it('a window closed while a reconnect reads its settings joins nothing afterwards', async () => {
+    const settings = { redisUrl: fleet.redis.url, namespace: 'test', machineName: 'alpha', heartbeatSeconds: 1 };
+    const window = join({ current: { settings, secrets: {} } });
+    window.membership.reconnect('startup');
+    window.membership.dispose();
+    // The read resolves at once; a member, had one been built, would be connecting by now.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(window.built(), 0, 'no member was built after dispose()');
+  });
 });
