@@ -4,6 +4,7 @@ import { DiscoveredHost } from '../../src/core/fleet/discovery';
 import { FleetMember } from '../../src/core/fleet/fleetMember';
 import { FleetSecrets, FleetSettings } from '../../src/core/fleet/fleetSettings';
 import { toHostId } from '../../src/core/fleet/fleetKeys';
+import { ReplyBook } from '../../src/core/fleet/replyBook';
 import { ActivityLog } from '../../src/core/base/activityLog';
 import { Supervisor } from '../../src/core/workers/supervisor';
 import { findMarked, killMarked, MARKER_VAR, newMarker } from './processes';
@@ -28,6 +29,8 @@ export interface MemberOptions {
   /** Start the member's fleet link right away (the default). */
   readonly start?: boolean;
   readonly link?: Partial<typeof TEST_LINK>;
+  /** Where its sends wait for answers, when that should outlive the member. */
+  readonly replies?: ReplyBook;
 }
 
 /** The host `hostId` as `member` sees it now, if it does. */
@@ -88,6 +91,7 @@ export function useFleet(): FleetHarness {
       activity,
       logger,
       link: { ...TEST_LINK, ...options.link },
+      replies: options.replies,
     });
     if (options.start ?? true) {
       member.start();

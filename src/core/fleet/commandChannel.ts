@@ -8,6 +8,7 @@ import { newNonce, RemoteAction, signCommand, signReply, verifyReply } from './c
 import { commandStream, CONSUMER_GROUP, replyStream } from './fleetKeys';
 import { COMMAND_MAX_AGE_MS, NonceBook } from './nonceBook';
 import { pause, RedisLink, RedisOfflineError } from './redisLink';
+import { ReplyBook } from './replyBook';
 
 /** What a host lets other machines do to its workers: exactly the three actions, nothing else. */
 export interface RemoteTarget {
@@ -49,6 +50,11 @@ export interface CommandChannelOptions {
   readonly activity: ActivityLog;
   readonly logger: Logger;
   readonly tasks: TaskRegistry;
+  /**
+   * Where sends wait for their answers. A window passes one that outlives this channel (and fails its
+   * waits itself); without it the channel keeps its own and fails the waits when it closes.
+   */
+  readonly replies?: ReplyBook;
 }
 
 interface StreamMessage {
@@ -80,13 +86,14 @@ function toMessages(raw: ReadonlyArray<{ id: unknown; message: unknown } | null>
 export class CommandChannel {
   readonly counts: CommandCounts = { received: 0, executed: 0, refused: 0 };
   private readonly nonces = new NonceBook();
-  private readonly waiting = new Map<string, (result: RemoteResult) => void>();
+  private readonly replies: ReplyBook;
   private readonly commandKey: string;
   private readonly replyKey: string;
 
   constructor(private readonly options: CommandChannelOptions) {
     this.commandKey = commandStream(options.namespace, options.hostId);
     this.replyKey = replyStream(options.namespace, options.hostId);
+    this.replies = options.replies ?? new ReplyBook();
   }
 
   start(): void {
@@ -109,19 +116,9 @@ export class CommandChannel {
       replyTo: hostId,
       sig: signCommand(secret, claims),
     };
-    const answer = new Promise<RemoteResult>((resolve) => {
-      const timer = setTimeout(() => {
-        this.waiting.delete(claims.nonce);
-        resolve({
-          ok: false,
-          message: l10n.t('{0} did not answer within {1} s', targetHost, REPLY_TIMEOUT_MS / 1_000),
-        });
-      }, REPLY_TIMEOUT_MS);
-      this.waiting.set(claims.nonce, (result) => {
-        clearTimeout(timer);
-        this.waiting.delete(claims.nonce);
-        resolve(result);
-      });
+    const answer = this.replies.wait(claims.nonce, REPLY_TIMEOUT_MS, {
+      ok: false,
+      message: l10n.t('{0} did not answer within {1} s', targetHost, REPLY_TIMEOUT_MS / 1_000),
     });
     try {
       await link.call('XADD', (client) =>
@@ -135,7 +132,7 @@ export class CommandChannel {
         ),
       );
     } catch (error) {
-      this.waiting.get(claims.nonce)?.({
+      this.replies.settle(claims.nonce, {
         ok: false,
         message: l10n.t('the command could not be sent: {0}', describeError(error)),
       });
@@ -143,10 +140,10 @@ export class CommandChannel {
     return answer;
   }
 
-  /** Fails every wait for an answer: the host is closing. */
+  /** Fails every wait for an answer, unless the waits belong to a book that outlives this channel. */
   close(): void {
-    for (const resolve of [...this.waiting.values()]) {
-      resolve({ ok: false, message: l10n.t('Shepherd closed before the answer came') });
+    if (this.options.replies === undefined) {
+      this.replies.failAll(l10n.t('Shepherd closed before the answer came'));
     }
   }
 
@@ -305,16 +302,18 @@ export class CommandChannel {
   private handleReply(fields: Readonly<Record<string, string>>): void {
     const { secret, namespace, hostId, logger } = this.options;
     const nonce = fields.nonce ?? '';
-    const resolve = this.waiting.get(nonce);
-    if (!resolve) {
-      return; // an answer to a command this run did not send, or sent and gave up on
+    if (!this.replies.expects(nonce)) {
+      // A command given up on, or sent before a rejoin that changed the settings. Said in the log, since
+      // an answer dropped for any other reason would otherwise look like one that never came.
+      logger.info(`fleet: dropped an answer from ${fields.from ?? 'nobody'} to no command this host waits on`);
+      return;
     }
     const claims = { namespace, senderHost: hostId, nonce, ok: fields.ok === '1', message: fields.message ?? '' };
     if (secret === undefined || !verifyReply(secret, claims, fields.sig ?? '')) {
       logger.warn(`fleet: ignored an answer with a wrong signature (from ${fields.from ?? 'nobody'})`);
       return;
     }
-    resolve({ ok: claims.ok, message: claims.message });
+    this.replies.settle(nonce, { ok: claims.ok, message: claims.message });
   }
 
   private async reply(replyTo: string, nonce: string, result: RemoteResult): Promise<void> {

@@ -13,6 +13,7 @@ import { FleetSecrets, FleetSettings } from './fleetSettings';
 import { fleetViewOf, FleetView } from './fleetView';
 import { buildHeartbeat, HostRole } from './heartbeat';
 import { pause, RedisLink, RedisOfflineError } from './redisLink';
+import { ReplyBook } from './replyBook';
 import { supervisorTarget } from './supervisorTarget';
 
 export interface FleetMemberOptions {
@@ -29,6 +30,8 @@ export interface FleetMemberOptions {
   readonly tasks: TaskRegistry;
   readonly activity: ActivityLog;
   readonly logger: Logger;
+  /** Where sends wait for answers, if it should outlive this member (see CommandChannel). */
+  readonly replies?: ReplyBook;
   /** Test and bench knobs; production uses the link's defaults. */
   readonly link?: {
     readonly commandTimeoutMs?: number;
@@ -73,6 +76,7 @@ export class FleetMember {
       activity: options.activity,
       logger,
       tasks,
+      replies: options.replies,
     });
     this.viewEmitter = new Emitter<FleetView>((error) =>
       logger.error(`a listener of the fleet view threw: ${describeError(error)}`),

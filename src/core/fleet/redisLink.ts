@@ -213,6 +213,14 @@ export class RedisLink {
     while (!signal.aborted) {
       this.setState({ kind: 'connecting' });
       const session = await this.open();
+      if (signal.aborted) {
+        // close() came while connecting and found no session to fail: without this, the new one would
+        // live on unowned, its consumer reading (and acknowledging) the replies meant for the next member.
+        if (session instanceof LinkSession) {
+          session.destroy();
+        }
+        break;
+      }
       if (session instanceof LinkSession) {
         attempt = 0;
         this.session = session;
