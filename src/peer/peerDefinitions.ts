@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseWorkerList } from '../core/definitions/definitionParser';
@@ -65,7 +66,14 @@ export async function loadPeerDefinitions(
   const ids = new Set(definitions.map((definition) => definition.id));
   for (const definition of procfile === undefined ? [] : await readProcfile(procfile, problems)) {
     if (ids.has(definition.id)) {
-      problems.push(`${procfile}: "${definition.id}" is already defined in ${workersFile}; the Procfile's is skipped`);
+      problems.push(
+        l10n.t(
+          '{0}: "{1}" is already defined in {2}; the Procfile\'s is skipped',
+          procfile ?? '',
+          definition.id,
+          workersFile ?? '',
+        ),
+      );
     } else {
       ids.add(definition.id);
       definitions.push(definition);

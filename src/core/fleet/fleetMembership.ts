@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { createHash } from 'node:crypto';
 import type { RemoteResult } from './commandChannel';
 import type { RemoteAction } from './commandSigning';
@@ -104,7 +105,7 @@ export class FleetMembership implements Disposable {
 
   async send(hostId: string, workerId: string, action: RemoteAction): Promise<RemoteResult> {
     if (!this.member) {
-      return { ok: false, message: 'the fleet is not configured' };
+      return { ok: false, message: l10n.t('the fleet is not configured') };
     }
     return this.member.send(hostId, workerId, action);
   }
@@ -113,7 +114,7 @@ export class FleetMembership implements Disposable {
     // Both counters: a reconnect still reading its inputs, or already applying them, then stops there.
     this.requests++;
     this.generation++;
-    this.replies.failAll('Shepherd closed before the answer came');
+    this.replies.failAll(l10n.t('Shepherd closed before the answer came'));
     void this.options.tasks.run('fleet: leave', () => this.leave());
     this.viewEmitter.dispose();
   }
@@ -150,7 +151,7 @@ export class FleetMembership implements Disposable {
     if (route !== undefined && route === this.repliesFor) {
       return;
     }
-    this.replies.failAll('the fleet settings changed before the answer came');
+    this.replies.failAll(l10n.t('the fleet settings changed before the answer came'));
     this.replies = new ReplyBook();
     this.repliesFor = route;
   }

@@ -74,7 +74,7 @@ export async function runWorktreeSetup(supervisor: Supervisor, options: Worktree
   const id = setupId(supervisor, options.name);
   const definition: WorkerDefinition = {
     id,
-    label: `setup ${options.name}: ${options.commandLine}`,
+    label: l10n.t('setup {0}: {1}', options.name, options.commandLine),
     command: parsed.value.command,
     args: [...parsed.value.args],
     cwd: options.cwd,

@@ -162,7 +162,29 @@ function isLabelOrMarkupArgument(node: ts.Node): boolean {
   );
 }
 
+/** An HTML tag, with its attributes. */
+const TAG = /<[!/]?[A-Za-z][^>]*>/g;
+/** Attributes whose value the page shows or reads out as is. */
+const SHOWN_ATTRIBUTE = /\b(?:title|aria-label|placeholder|alt)="([^"]*)"/g;
+
+/**
+ * The prose in a piece of HTML: the text between its tags and the values of shown attributes. The
+ * markup itself (`role="status"`, `class="secondary"`) is not prose; `undefined` when it is not HTML.
+ */
+function proseOfMarkup(text: string): string[] | undefined {
+  if (!TAG.test(text)) {
+    return undefined;
+  }
+  TAG.lastIndex = 0;
+  const shown = [...text.matchAll(SHOWN_ATTRIBUTE)].map((match) => match[1] ?? '');
+  return [...text.split(TAG), ...shown];
+}
+
 function reads(node: ts.Node, text: string): boolean {
+  const markup = proseOfMarkup(text);
+  if (markup !== undefined) {
+    return markup.some((part) => NATURAL_LANGUAGE.test(part) || /[A-Za-z]{2}/.test(part.trim()));
+  }
   const property = propertyOf(node);
   if (isLabelOrMarkupArgument(node) || (property !== undefined && MARKUP_PROPERTIES.has(property))) {
     return false;

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { PermissionOption, RequestPermissionRequest, RequestPermissionResponse } from '@agentclientprotocol/sdk';
 import { PermissionDecision } from '../../../shared/sessionModel';
 import { AgentEvent } from '../protocols/agentEvents';
@@ -44,7 +45,7 @@ export class AcpPermissions {
       this.show({
         type: 'permission-request',
         requestId,
-        toolName: tool.title ?? 'a tool',
+        toolName: tool.title ?? l10n.t('a tool'),
         input: request.toolCall.rawInput ?? tool.title ?? '',
         description: undefined,
         choices: permissionChoices(request.options),
