@@ -27,6 +27,8 @@ export interface SessionView {
   readonly createdAt: number;
   /** Why the session failed or exited, in words. */
   readonly message: string | undefined;
+  /** The session failed to start because its agent asks the user to sign in (src/ui/sessions/agentSignIn.ts). */
+  readonly needsSignIn?: boolean;
   readonly canResume: boolean;
   /** The agent's modes (ACP `current_mode_update`); absent for agents without modes. */
   readonly modes?: SessionModes;

@@ -61,13 +61,17 @@ describe('a Gemini CLI session (real gemini --acp, mock API)', () => {
     await pickItem(page, GEMINI_LABEL);
 
     // No key yet: Gemini refuses to open a session, and Shepherd asks the user to sign in.
-    // The toast with the button: the "could not start" error beside it repeats the words, and a warning's toast
-    // hides itself after a while, as the user would see it.
+    // One notification, with the button; a warning's toast hides itself after a while, as the user would see it.
     const signIn = notificationToast(page, `${GEMINI_LABEL} asks you to sign in.`).getByRole('button', {
       name: 'Sign In…',
       exact: true,
     });
     await signIn.waitFor({ state: 'visible', timeout: 60_000 });
+    assert.equal(
+      await page.locator('.notifications-toasts .notification-toast', { hasText: 'could not start' }).count(),
+      0,
+      'a sign-in is not reported as a broken agent command',
+    );
     await signIn.click();
     await pickItem(page, 'Gemini API key');
     await answerInput(page, DUMMY_KEY);

@@ -30,6 +30,8 @@ export class Session implements Disposable {
   phase: 'starting' | 'failed' | undefined;
   stalled = false;
   message: string | undefined;
+  /** The last start failed because the agent wants the user to sign in first. */
+  needsSignIn = false;
   resumeId: string | undefined;
   usage: SessionUsage;
   /** The same usage per day, for the usage view's chart by day. */
@@ -177,6 +179,7 @@ export class Session implements Disposable {
       createdAt: this.createdAt,
       ...(this.worktree ? { worktree: { branch: this.worktree.branch, base: this.worktree.baseLabel } } : {}),
       message: this.message,
+      needsSignIn: this.phase === 'failed' && this.needsSignIn,
       canResume: canResume(this.agent),
       modes: this.connection?.modes,
       commands: this.connection?.commands,

@@ -64,6 +64,7 @@ export class SessionConnections {
     }
     session.phase = 'starting';
     session.message = undefined;
+    session.needsSignIn = false;
     this.context.changed(session);
     try {
       const fresh = await this.startFor(session, cwd);
@@ -78,6 +79,7 @@ export class SessionConnections {
       session.transcript.addError(l10n.t('Could not start {0}: {1}', session.agent.label, session.message));
       this.context.saving.save(session);
       if (error instanceof AgentSignInRequiredError) {
+        session.needsSignIn = true;
         this.context.needsSignIn(session, error.methods);
       }
       return undefined;

@@ -127,7 +127,8 @@ async function newSession(ctx: SessionCommandContext, arg: unknown): Promise<str
   }
   await placement.onCreated?.(session.id);
   ctx.panels.open(session.id, session.title);
-  if (session.state === 'failed') {
+  // A sign-in is asked for by its own notification (agentSignIn.ts): the settings are not what is wrong.
+  if (session.state === 'failed' && !session.needsSignIn) {
     ctx.notifier.error(
       vscode.l10n.t(
         '{0} could not start: {1}. {2}',

@@ -28,6 +28,7 @@ describe('ACP sign-in (authenticate)', function () {
     manager.onDidNeedSignIn((event) => asked.push(event));
     const session = await manager.create(fakeAcpAgent({ FAKE_ACP_AUTH_VAR: 'FAKE_API_KEY' }), workspace);
     assert.equal(manager.get(session.id)?.state, 'failed');
+    assert.equal(manager.get(session.id)?.needsSignIn, true, 'the failure is a sign-in, not a broken agent');
     assert.match(transcriptLines(manager, session.id), /asks you to sign in \(Fake key, Log in with a browser\)/);
     assert.deepEqual(
       asked.map((event) => [event.session.id, event.methods.map((m) => [m.id, m.apiKeyVar])]),
