@@ -13,7 +13,7 @@ import { withL10nBundle } from '../../src/ui/common/webviewL10n';
 import { usagePageHtml } from '../../src/shared/usagePage';
 import { nonce } from '../../src/shared/webviewSecurity';
 import { CHROMIUM_ARGS } from '../harness/browser';
-import { MARKER_VAR } from './processes';
+import { killMarked, MARKER_VAR, newMarker } from './processes';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CHROMIUM = '/usr/bin/chromium';
@@ -184,4 +184,44 @@ export async function settled(page: Page): Promise<void> {
   await page.evaluate(
     'new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(true))))',
   );
+}
+
+/** The page of the running test, opened by `pageInChromium`. */
+export interface PageUnderTest {
+  readonly page: Page;
+}
+
+/**
+ * Mocha hooks for a suite of page tests: one server for the suite, a fresh marked Chromium and page
+ * per test; after each, a Chromium process left over or an error the page threw fails the test.
+ */
+export function pageInChromium(serve: () => Promise<WebviewPageServer>): PageUnderTest {
+  let server: WebviewPageServer | undefined;
+  let browser: Browser | undefined;
+  let marker = '';
+  let opened: { page: Page; errors: string[] } | undefined;
+  before(async () => {
+    server = await serve();
+  });
+  after(async () => {
+    await server?.close();
+  });
+  beforeEach(async () => {
+    assert.ok(server, 'the page server did not start');
+    marker = newMarker();
+    browser = await launchChromium(marker);
+    opened = await openWebviewPage(browser, server.origin);
+  });
+  afterEach(async () => {
+    await browser?.close();
+    assert.deepEqual(await killMarked(marker), [], 'Chromium outlived the test');
+    assert.deepEqual(opened?.errors ?? [], [], 'the page threw');
+    opened = undefined;
+  });
+  return {
+    get page(): Page {
+      assert.ok(opened, 'no page: pageInChromium opens one for each test');
+      return opened.page;
+    },
+  };
 }

@@ -12,23 +12,11 @@ import { shuttingDownMessage } from '../../../src/core/workers/groupAdmission';
 import { UnknownWorkerError } from '../../../src/core/workers/unknownWorkerError';
 import { usage } from '../../../src/peer/peerArgs';
 import { sessionPageHtml } from '../../../src/shared/sessionPage';
+import { listTs, SRC_DIR } from './sourceFiles';
 import { FieldReader } from '../../../src/shared/untrusted';
 
-const SRC_DIR = path.resolve(__dirname, '..', '..', '..', '..', 'src');
 /** The folders that localize with @vscode/l10n, which the extension configures only at activation. */
 const PLAIN_NODE_FOLDERS = ['core', 'shared', 'peer', 'sentinel'];
-
-async function listTs(dir: string): Promise<string[]> {
-  const entries = await fs.readdir(dir, { withFileTypes: true });
-  const nested = await Promise.all(
-    entries.map((e) =>
-      e.isDirectory()
-        ? listTs(path.join(dir, e.name))
-        : Promise.resolve(e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []),
-    ),
-  );
-  return nested.flat();
-}
 
 /** Whether `node` runs when its module loads: no function around it, and no instance field it initializes. */
 function runsAtLoad(node: ts.Node): boolean {

@@ -1,9 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { l10nMessages } from './l10nScan';
-
-/** The repository, from out/test/unit/architecture. */
-export const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
+import { listTs, ROOT } from './sourceFiles';
 
 /**
  * Where user-facing text lives: every string in these that reads as prose must go through l10n.t.
@@ -23,23 +21,6 @@ export const LOCALIZED_SOURCES: readonly string[] = [
 export const BUNDLE_SOURCES: readonly string[] = ['src'];
 
 export const BUNDLE_FILE = path.join(ROOT, 'l10n', 'bundle.l10n.json');
-
-/** The .ts files under `relative` (a folder or one file), relative to the repository, sorted. */
-export async function listTs(relative: string): Promise<string[]> {
-  const absolute = path.join(ROOT, relative);
-  if ((await fs.stat(absolute)).isFile()) {
-    return [relative];
-  }
-  const entries = await fs.readdir(absolute, { withFileTypes: true });
-  const nested = await Promise.all(
-    entries.map((e) =>
-      e.isDirectory()
-        ? listTs(path.join(relative, e.name))
-        : Promise.resolve(e.name.endsWith('.ts') ? [path.join(relative, e.name)] : []),
-    ),
-  );
-  return nested.flat().sort();
-}
 
 /** l10n/bundle.l10n.json as it should read: each message once, sorted, mapped to itself (English). */
 export async function expectedBundle(): Promise<string> {

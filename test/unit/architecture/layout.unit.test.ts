@@ -1,23 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { listTs, SRC_DIR } from './sourceFiles';
 
-const SRC_DIR = path.resolve(__dirname, '..', '..', '..', '..', 'src');
 const MAX_LINE_LENGTH = 120;
 const RELATIVE_IMPORT = /(?:from\s+|import\s*\(\s*|require\(\s*)['"](\.{1,2}\/[^'"]+)['"]/g;
 const IMPORTS_VSCODE = /(?:from\s+['"]vscode['"]|require\(\s*['"]vscode['"]\s*\)|import\(\s*['"]vscode['"]\s*\))/;
-
-async function listTs(dir: string): Promise<string[]> {
-  const entries = await fs.readdir(dir, { withFileTypes: true });
-  const nested = await Promise.all(
-    entries.map((e) =>
-      e.isDirectory()
-        ? listTs(path.join(dir, e.name))
-        : Promise.resolve(e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []),
-    ),
-  );
-  return nested.flat();
-}
 
 /** The folder under src a relative import lands in: core, ui, shared, webview, … */
 function layerOf(file: string): string {

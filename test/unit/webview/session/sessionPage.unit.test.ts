@@ -1,17 +1,9 @@
 // The session panel's page in Chromium: the empty conversation's hint and examples, the Interrupt
 // button, and the header. The page, its policy and its bundle are the shipped ones.
 import * as assert from 'node:assert/strict';
-import { Browser, Page } from 'playwright-core';
+import { Page } from 'playwright-core';
 import type { SessionView } from '../../../../src/shared/sessionModel';
-import { killMarked, newMarker } from '../../../helpers/processes';
-import {
-  launchChromium,
-  openWebviewPage,
-  postToPage,
-  serveSessionPage,
-  WebviewPageServer,
-  settled,
-} from '../../../helpers/webviewPageBrowser';
+import { pageInChromium, postToPage, serveSessionPage, settled } from '../../../helpers/webviewPageBrowser';
 
 function view(overrides: Partial<SessionView> = {}): SessionView {
   return {
@@ -34,30 +26,11 @@ function view(overrides: Partial<SessionView> = {}): SessionView {
 
 describe('the session page (Chromium)', function () {
   this.timeout(60_000);
-  let server: WebviewPageServer;
-  let browser: Browser;
-  let marker: string;
+  const chromium = pageInChromium(() => serveSessionPage());
   let page: Page;
-  let errors: string[];
 
-  before(async () => {
-    server = await serveSessionPage();
-  });
-
-  after(async () => {
-    await server?.close();
-  });
-
-  beforeEach(async () => {
-    marker = newMarker();
-    browser = await launchChromium(marker);
-    ({ page, errors } = await openWebviewPage(browser, server.origin));
-  });
-
-  afterEach(async () => {
-    await browser.close();
-    assert.deepEqual(await killMarked(marker), [], 'Chromium outlived the test');
-    assert.deepEqual(errors, [], 'the page threw');
+  beforeEach(() => {
+    page = chromium.page;
   });
 
   const posted = async (): Promise<Array<{ type: string }>> =>

@@ -1,17 +1,9 @@
 // The session page in another language: the panel puts VS Code's bundle in the page, and the page's
 // own words come from it. The page, its policy and its bundle are the shipped ones.
 import * as assert from 'node:assert/strict';
-import { Browser, Page } from 'playwright-core';
+import { Page } from 'playwright-core';
 import type { SessionView } from '../../../../src/shared/sessionModel';
-import { killMarked, newMarker } from '../../../helpers/processes';
-import {
-  launchChromium,
-  openWebviewPage,
-  postToPage,
-  serveSessionPage,
-  settled,
-  WebviewPageServer,
-} from '../../../helpers/webviewPageBrowser';
+import { pageInChromium, postToPage, serveSessionPage, settled } from '../../../helpers/webviewPageBrowser';
 
 const SESSION: SessionView = {
   id: 's1',
@@ -39,30 +31,11 @@ const BUNDLE = {
 
 describe('the session page in another language (Chromium)', function () {
   this.timeout(60_000);
-  let server: WebviewPageServer;
-  let browser: Browser;
-  let marker: string;
+  const chromium = pageInChromium(() => serveSessionPage(BUNDLE));
   let page: Page;
-  let errors: string[];
 
-  before(async () => {
-    server = await serveSessionPage(BUNDLE);
-  });
-
-  after(async () => {
-    await server?.close();
-  });
-
-  beforeEach(async () => {
-    marker = newMarker();
-    browser = await launchChromium(marker);
-    ({ page, errors } = await openWebviewPage(browser, server.origin));
-  });
-
-  afterEach(async () => {
-    await browser.close();
-    assert.deepEqual(await killMarked(marker), [], 'Chromium outlived the test');
-    assert.deepEqual(errors, [], 'the page threw');
+  beforeEach(() => {
+    page = chromium.page;
   });
 
   it("says the page's words from the bundle, placeholders filled, and keeps a hostile one as text", async () => {
