@@ -10,12 +10,6 @@ export function shuttingDownMessage(): string {
   return l10n.t('Shepherd is shutting down: the worker was not started');
 }
 
-/**
- * @deprecated The English text, fixed at load time; supervisor.ts still throws it until it calls
- * shuttingDownMessage() (it is being split by another change, so it is not edited here).
- */
-export const SHUTTING_DOWN = shuttingDownMessage();
-
 /** A worker's freshly spawned group, admitted to the registry. */
 export interface AdmittedGroup {
   readonly launched: LaunchedWorker;

@@ -7,7 +7,7 @@ import { WorkerDefinition } from '../definitions/workerDefinition';
 import { LaunchedWorker, LaunchError } from '../process/processLauncher';
 import { SpawnEntry, SpawnRegistry } from '../process/spawnRegistry';
 import { GroupWatcher, WatchedGroup } from '../recovery/groupWatcher';
-import { GroupAdmission, SHUTTING_DOWN } from './groupAdmission';
+import { GroupAdmission, shuttingDownMessage } from './groupAdmission';
 import { OutputBatcher } from './outputBatcher';
 import { WorkerEvents } from './workerEvents';
 import { WorkerExits } from './workerExits';
@@ -72,7 +72,7 @@ export class WorkerLaunch {
     const definition = record.definition;
     try {
       if (this.context.closing()) {
-        throw new LaunchError(SHUTTING_DOWN);
+        throw new LaunchError(shuttingDownMessage());
       }
       await record.remnantCleanup;
       const { launched, entry } = await this.context.admission.admit(definition);

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { LaunchError } from '../../../../src/core/process/processLauncher';
 import { SpawnRegistry } from '../../../../src/core/process/spawnRegistry';
-import { GroupAdmission, SHUTTING_DOWN } from '../../../../src/core/workers/groupAdmission';
+import { GroupAdmission, shuttingDownMessage } from '../../../../src/core/workers/groupAdmission';
 import { findMarked, killMarked, MARKER_VAR, newMarker } from '../../../helpers/processes';
 import { definition } from '../../../helpers/supervisorFixture';
 
@@ -40,7 +40,7 @@ describe('GroupAdmission', () => {
     const admission = new GroupAdmission(registry, { [MARKER_VAR]: marker }, () => true);
     await assert.rejects(admission.admit(definition('late', 'sleep', ['30'])), (error: unknown) => {
       assert.ok(error instanceof LaunchError);
-      assert.equal(error.message, SHUTTING_DOWN);
+      assert.equal(error.message, shuttingDownMessage());
       return true;
     });
     assert.equal(registry.size, 0);
