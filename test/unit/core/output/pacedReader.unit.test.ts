@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
-import { PacedReader } from '../../../../src/core/output/pacedReader';
+import { PacedReader, PAUSE_BYTES } from '../../../../src/core/output/pacedReader';
 import { ReadThrottle } from '../../../../src/core/output/readThrottle';
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -17,7 +17,7 @@ interface Reading {
 }
 
 /** Reads a PassThrough through a PacedReader, the way OutputBatcher reads a worker's pipe. */
-function read(throttle: ReadThrottle, sliceBytes: number): Reading {
+function read(throttle: ReadThrottle, sliceBytes: number, pauseBytes = PAUSE_BYTES): Reading {
   const stream = new PassThrough();
   const slices: Buffer[] = [];
   const endedAfter: number[] = [];
@@ -35,6 +35,7 @@ function read(throttle: ReadThrottle, sliceBytes: number): Reading {
       },
     },
     sliceBytes,
+    pauseBytes,
   );
   stream.on('data', (chunk: Buffer) => reader.push(chunk));
   // Registered after the reader's listener, so it sees the stream as the reader left it.
@@ -85,9 +86,9 @@ describe('PacedReader', () => {
     assert.equal(Buffer.concat(reading.slices).toString(), long);
   });
 
-  it('pauses the stream while its backlog waits and resumes it once handled', async () => {
+  it('pauses the stream once its backlog is big and resumes it once handled', async () => {
     const throttle = new ReadThrottle((error) => assert.fail(String(error)), 0);
-    const reading = read(throttle, 1_024);
+    const reading = read(throttle, 1_024, 4_096);
     reading.stream.write(lines(200, 'a'));
     reading.stream.write(lines(200, 'b'));
     await once(reading.stream, 'data');
@@ -101,6 +102,27 @@ describe('PacedReader', () => {
       'every chunk waits its turn with the stream paused',
     );
     assert.equal(reading.stream.isPaused(), false, 'resumed once the backlog was handled');
+  });
+
+  it('keeps reading while its backlog is small: no pause and resume per line', async () => {
+    const throttle = new ReadThrottle((error) => assert.fail(String(error)), 0);
+    const reading = read(throttle, 1_024);
+    for (let i = 0; i < 20; i++) {
+      const delivered = once(reading.stream, 'data');
+      reading.stream.write(`line ${i}\n`);
+      await delivered;
+    }
+    reading.stream.end();
+    await reading.ended;
+    assert.equal(reading.pausedAfterChunk.length, 20);
+    assert.ok(
+      reading.pausedAfterChunk.every((paused) => !paused),
+      `paused after ${reading.pausedAfterChunk.filter((paused) => paused).length} of 20 lines`,
+    );
+    assert.equal(
+      Buffer.concat(reading.slices).toString(),
+      Array.from({ length: 20 }, (_, i) => `line ${i}\n`).join(''),
+    );
   });
 
   it('leaves a stream paused by someone else to them', async () => {
