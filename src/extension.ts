@@ -104,6 +104,7 @@ function buildCore(
       statusFilePath: location.file,
       extraEnv: recovery.workerEnv,
       groupWatcher: recovery.groupWatcher,
+      sessionCpuPriority: sessionSettings.cpuPriority,
     },
     sessions: {
       store: new TranscriptStore(path.join(storageDir(context), TRANSCRIPTS_DIR)),
@@ -201,6 +202,7 @@ function watchSettings(ctx: ShepherdContext, tree: WorkersTreeProvider, store: D
         warnSettingProblems(ctx, problems);
         sessions.applySettings({ idleTimeoutMs: next.idleTimeoutMs, stallTimeoutMs: next.stallTimeoutMs });
         sessions.setPoolSize(next.poolSize);
+        ctx.supervisor.setSessionCpuPriority(next.cpuPriority);
       }
     }),
   );

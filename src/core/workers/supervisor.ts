@@ -7,6 +7,7 @@ import { OutputBatch, OutputBatcher } from './outputBatcher';
 import { OutputLine } from '../output/outputBuffer';
 import { killGroupSync, signalGroup, TerminationResult } from '../process/processGroup';
 import { GroupWatcher } from '../recovery/groupWatcher';
+import { CpuPriorities, CpuPriority } from '../process/cpuPriority';
 import { LaunchEnvironment } from '../process/processLauncher';
 import { GroupAdmission } from './groupAdmission';
 import { UsageHistory } from './usageHistory';
@@ -45,6 +46,8 @@ export interface SupervisorOptions {
   readonly extraEnv?: LaunchEnvironment;
   /** Told of every group as it starts (start() waits for it) and ends: the journal and the sentinel. */
   readonly groupWatcher?: GroupWatcher;
+  /** The CPU priority of agents and the commands they run (workers from sessions); 'normal' by default. */
+  readonly sessionCpuPriority?: CpuPriority;
 }
 
 export type UpsertResult = 'added' | 'changed' | 'unchanged';
@@ -79,6 +82,8 @@ export class Supervisor implements Disposable {
   private readonly launcher: WorkerLaunch;
   private readonly ticker: SupervisorTick;
   private readonly admission: GroupAdmission;
+  private readonly priorities: CpuPriorities;
+  private sessionCpuPriority: CpuPriority;
   private disposed = false;
   /** Set by killAllSync and shutdown: from then on nothing new may start. */
   private closing = false;
@@ -91,6 +96,8 @@ export class Supervisor implements Disposable {
     this.tasks = options.tasks;
     this.activity = options.activity;
     this.admission = new GroupAdmission(this.registry, options.extraEnv ?? {}, () => this.closing);
+    this.priorities = new CpuPriorities(this.logger, this.tasks);
+    this.sessionCpuPriority = options.sessionCpuPriority ?? 'normal';
     this.status = new StatusKeeper({
       logger: this.logger,
       activity: this.activity,
@@ -140,6 +147,8 @@ export class Supervisor implements Disposable {
       batcher,
       groupWatcher,
       closing,
+      lowerPriority: (pid, priority) => this.priorities.lower(pid, priority),
+      priorityOf: (definition) => (definition.source === 'session' ? this.sessionCpuPriority : 'normal'),
     });
     this.ticker = new SupervisorTick({
       records: this.records,
@@ -155,6 +164,11 @@ export class Supervisor implements Disposable {
       stop: (id) => this.stop(id),
       sweepDead: () => this.sweepDead(),
     });
+  }
+
+  /** The CPU priority of agents and their commands from their next start on; running ones keep theirs. */
+  setSessionCpuPriority(priority: CpuPriority): void {
+    this.sessionCpuPriority = priority;
   }
 
   /** Fires on every state transition and metrics update, with the worker's new view. */

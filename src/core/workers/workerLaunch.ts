@@ -4,6 +4,7 @@ import { ActivityLog } from '../base/activityLog';
 import { describeError, Logger } from '../base/logger';
 import { TaskRegistry } from '../base/taskRegistry';
 import { WorkerDefinition } from '../definitions/workerDefinition';
+import { CpuPriority } from '../process/cpuPriority';
 import { LaunchedWorker, LaunchError } from '../process/processLauncher';
 import { SpawnEntry, SpawnRegistry } from '../process/spawnRegistry';
 import { GroupWatcher, WatchedGroup } from '../recovery/groupWatcher';
@@ -29,6 +30,10 @@ export interface WorkerLaunchContext {
   readonly admission: GroupAdmission;
   readonly batcher: OutputBatcher;
   readonly groupWatcher: GroupWatcher | undefined;
+  /** Gives a freshly started group the CPU priority its worker should run at. */
+  lowerPriority(pid: number, priority: CpuPriority): void;
+  /** The priority a worker runs at; 'normal' leaves it like any other program. */
+  priorityOf(definition: WorkerDefinition): CpuPriority;
   /** True once the editor began shutting Shepherd down: nothing new may start. */
   closing(): boolean;
 }
@@ -77,6 +82,7 @@ export class WorkerLaunch {
       await record.remnantCleanup;
       const { launched, entry } = await this.context.admission.admit(definition);
       this.attach(record, launched, entry);
+      this.context.lowerPriority(entry.pid, this.context.priorityOf(definition));
       // On record outside this process before start() resolves, so a host killed right now leaks nothing.
       await this.context.groupWatcher?.groupStarted(watchedGroup(definition, entry));
     } catch (error) {

@@ -1,10 +1,11 @@
 import * as os from 'node:os';
 import * as vscode from 'vscode';
+import { CPU_PRIORITIES, CpuPriority, DEFAULT_SESSION_CPU_PRIORITY } from '../../core/process/cpuPriority';
 import { AgentConfig, defaultAgents, parseAgentConfig } from '../../core/sessions/agentConfig';
 import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_STALL_TIMEOUT_MS } from '../../core/sessions/sessionWatchdog';
 import { DEFAULT_POOL_SIZE } from '../../core/sessions/warmPool';
 import { SECTION } from '../settings/configuration';
-import { isObject, stringField } from '../../shared/untrusted';
+import { isObject, oneOf, stringField } from '../../shared/untrusted';
 
 /** The bundled demo agent: run with the extension host's own Node (Electron as Node on the desktop). */
 export interface DemoAgentLocation {
@@ -18,6 +19,8 @@ export interface SessionSettings {
   readonly poolSize: number;
   /** Notify when a turn ends or an agent waits for input while its panel is hidden. */
   readonly notifications: boolean;
+  /** The CPU priority agents and their commands start with. */
+  readonly cpuPriority: CpuPriority;
 }
 
 const MINUTE_MS = 60_000;
@@ -78,6 +81,26 @@ function minutesSetting(
   return fallbackMs;
 }
 
+function readCpuPriority(config: vscode.WorkspaceConfiguration, problems: string[]): CpuPriority {
+  const value = config.get<unknown>('sessions.cpuPriority');
+  if (value === undefined) {
+    return DEFAULT_SESSION_CPU_PRIORITY;
+  }
+  const priority = oneOf(CPU_PRIORITIES, value);
+  if (priority === undefined) {
+    problems.push(
+      vscode.l10n.t(
+        '{0}.sessions.cpuPriority must be one of {1}; using {2}',
+        SECTION,
+        CPU_PRIORITIES.join(', '),
+        DEFAULT_SESSION_CPU_PRIORITY,
+      ),
+    );
+    return DEFAULT_SESSION_CPU_PRIORITY;
+  }
+  return priority;
+}
+
 export function readSessionSettings(problems: string[]): SessionSettings {
   const config = vscode.workspace.getConfiguration(SECTION);
   const pool = config.get<unknown>('sessions.poolSize');
@@ -96,6 +119,7 @@ export function readSessionSettings(problems: string[]): SessionSettings {
     }
   }
   return {
+    cpuPriority: readCpuPriority(config, problems),
     idleTimeoutMs: minutesSetting(config, 'sessions.idleTimeoutMinutes', DEFAULT_IDLE_TIMEOUT_MS, problems),
     stallTimeoutMs: minutesSetting(config, 'sessions.stallTimeoutMinutes', DEFAULT_STALL_TIMEOUT_MS, problems),
     poolSize,
