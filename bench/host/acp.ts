@@ -74,7 +74,7 @@ export async function acpFlood(context: HostContext, params: AcpFloodParams): Pr
 
 /** Many ACP sessions streaming at once: the host's event loop and what each session costs it. */
 export async function acpScale(context: HostContext, params: AcpScaleParams): Promise<AcpScaleResult> {
-  return withSessions(context, { poolSize: 0 }, async (manager, _supervisor, cwd) => {
+  return withSessions(context, { poolSize: 0, cpuPriority: params.cpuPriority }, async (manager, _supervisor, cwd) => {
     // The first session loads the SDK and warms the path; it is not counted.
     const first = await manager.create(ACP_BENCH_AGENT, cwd);
     await manager.send(first.id, 'burst 1000', cwd);

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Logger } from '../../src/core/base/logger';
 import { Supervisor } from '../../src/core/workers/supervisor';
+import { CpuPriority, DEFAULT_SESSION_CPU_PRIORITY } from '../../src/core/process/cpuPriority';
 import {
   DEFAULT_RESTART_POLICY,
   DEFAULT_WORKER_DEFAULTS,
@@ -59,6 +60,8 @@ export function benchDefinition(
 
 export interface SupervisorSetup {
   readonly registryCapacity?: number;
+  /** Agents' priority; the extension's default when not given. */
+  readonly sessionCpuPriority?: CpuPriority;
 }
 
 /**
@@ -78,6 +81,8 @@ export async function withSupervisor<T>(
     extraEnv: { [MARKER_VAR]: context.repMarker },
     statusFilePath: path.join(dir, 'status.json'),
     registryCapacity: setup.registryCapacity,
+    // As the extension starts agents by default (shepherd.sessions.cpuPriority).
+    sessionCpuPriority: setup.sessionCpuPriority ?? DEFAULT_SESSION_CPU_PRIORITY,
   });
   try {
     return await body(supervisor);

@@ -1,3 +1,4 @@
+import { CpuPriority } from '../../src/core/process/cpuPriority';
 /**
  * What the bench driver and a host process say to each other over the IPC channel of `fork`.
  * One host process serves exactly one request (one repetition), so its memory, timers and
@@ -214,6 +215,8 @@ export interface AcpScaleParams {
   readonly chunks: number;
   /** Between two chunks of one agent: 5 ms is 200 chunks/s. */
   readonly chunkDelayMs: number;
+  /** The agents' priority (shepherd.sessions.cpuPriority). */
+  readonly cpuPriority: CpuPriority;
 }
 
 export interface AcpScaleResult {
@@ -236,6 +239,8 @@ export interface AcpFloorParams {
   readonly sessions: number;
   readonly chunks: number;
   readonly chunkDelayMs: number;
+  /** The agents' priority, as Shepherd would give it to them. */
+  readonly cpuPriority: CpuPriority;
   /** How long the idle host measures its event loop while the agents stream. */
   readonly seconds: number;
 }

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { AgentConfig } from '../../src/core/sessions/agentConfig';
+import { CpuPriority } from '../../src/core/process/cpuPriority';
 import { SessionManager } from '../../src/core/sessions/sessionManager';
 import { TranscriptChange } from '../../src/shared/sessionModel';
 import { TranscriptStore } from '../../src/core/sessions/transcripts/transcriptStore';
@@ -48,6 +49,8 @@ const POOL_SETTLE_MS = 1_000;
 
 export interface SessionSetup {
   readonly poolSize: number;
+  /** Agents' priority; the extension's default when not given. */
+  readonly cpuPriority?: CpuPriority;
 }
 
 /** A SessionManager as the extension builds it (transcripts persisted), over a bench supervisor. */
@@ -56,7 +59,7 @@ export async function withSessions<T>(
   setup: SessionSetup,
   body: (manager: SessionManager, supervisor: Supervisor, cwd: string) => Promise<T>,
 ): Promise<T> {
-  return withSupervisor(context, {}, async (supervisor) => {
+  return withSupervisor(context, { sessionCpuPriority: setup.cpuPriority }, async (supervisor) => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'shepherd-bench-sessions-'));
     const manager = new SessionManager({
       supervisor,

@@ -3,6 +3,7 @@ import { latencyGoal } from '../report';
 import { AcpFloodResult, AcpFloorResult, AcpScaleResult, SessionEventsResult } from '../host/protocol';
 import { percentile, summarize } from '../stats';
 import { forEachRep, Scenario } from './scenario';
+import { DEFAULT_SESSION_CPU_PRIORITY } from '../../src/core/process/cpuPriority';
 
 const MIB = 1024 * 1024;
 const TERMINALS = 50;
@@ -24,23 +25,22 @@ export const acpScenario: Scenario = {
     const createP99: number[] = [];
     const floods: AcpFloodResult[] = [];
     const scales: AcpScaleResult[] = [];
+    const normalScales: AcpScaleResult[] = [];
     const floors: AcpFloorResult[] = [];
     await forEachRep(config.reps, async () => {
       const eventsOutcome = await runOnHost('session-events', { events: config.sessionEvents, acp: true });
       const terminals = await runOnHost('acp-terminals', { terminals: TERMINALS });
       const flood = await runOnHost('acp-flood', { bytes: FLOOD_BYTES, outputByteLimit: FLOOD_LIMIT });
-      const scale = await runOnHost('acp-scale', {
-        sessions: SCALE_SESSIONS,
-        chunks: SCALE_CHUNKS,
-        chunkDelayMs: SCALE_CHUNK_DELAY_MS,
-      });
+      const streaming = { sessions: SCALE_SESSIONS, chunks: SCALE_CHUNKS, chunkDelayMs: SCALE_CHUNK_DELAY_MS };
+      const scale = await runOnHost('acp-scale', { ...streaming, cpuPriority: DEFAULT_SESSION_CPU_PRIORITY });
+      // The same with the agents at normal priority (shepherd.sessions.cpuPriority "normal"), for comparison.
+      const normalScale = await runOnHost('acp-scale', { ...streaming, cpuPriority: 'normal' });
       const floor = await runOnHost('acp-floor', {
-        sessions: SCALE_SESSIONS,
-        chunks: SCALE_CHUNKS,
-        chunkDelayMs: SCALE_CHUNK_DELAY_MS,
+        ...streaming,
+        cpuPriority: DEFAULT_SESSION_CPU_PRIORITY,
         seconds: FLOOR_SECONDS,
       });
-      for (const outcome of [eventsOutcome, terminals, flood, scale, floor]) {
+      for (const outcome of [eventsOutcome, terminals, flood, scale, normalScale, floor]) {
         problems.push(...outcome.problems);
       }
       events.push(eventsOutcome.result);
@@ -48,6 +48,7 @@ export const acpScenario: Scenario = {
       createP99.push(percentile(terminals.result.roundTripsMs, 99));
       floods.push(flood.result);
       scales.push(scale.result);
+      normalScales.push(normalScale.result);
       floors.push(floor.result);
     });
     const eventP99 = summarize(events.map((r) => r.perEvent.p99Ms));
@@ -107,6 +108,22 @@ export const acpScenario: Scenario = {
           shepherd: summarize(scales.map((r) => r.loadAverage1m)),
         },
         {
+          metric: '10d normal. The same with shepherd.sessions.cpuPriority "normal": host event loop p99 (ms)',
+          shepherd: summarize(normalScales.map((r) => r.loop.p99Ms)),
+        },
+        {
+          metric: '10d normal. Host event loop max (ms)',
+          shepherd: summarize(normalScales.map((r) => r.loop.maxMs)),
+        },
+        {
+          metric: '10d normal. Chunks per second per session, as received',
+          shepherd: summarize(normalScales.map((r) => r.chunksPerSecondPerSession)),
+        },
+        {
+          metric: '10d normal. Host CPU over the streaming, % of one core',
+          shepherd: summarize(normalScales.map((r) => (100 * r.hostCpuSeconds) / r.streamingSeconds)),
+        },
+        {
           metric: `10d floor. Idle host, the same ${SCALE_SESSIONS} agents streaming to /dev/null: event loop p99 (ms)`,
           shepherd: floorP99,
         },
@@ -117,10 +134,11 @@ export const acpScenario: Scenario = {
         `10a: as 6b, with the ACP agent: after a 1,000-chunk warm-up, ${config.sessionEvents} agent_message_chunk updates back to back; each transcript change is charged the time since the previous one (or the stdout chunk's arrival), including the panel message built and JSON.stringify'd.`,
         `10b: the agent times each terminal/create request (\`/bin/sleep 30\`) until its answer, which Shepherd sends once Supervisor.start resolved (the process group spawned and running); each terminal is then killed and released. ${TERMINALS} creates after one warm-up.`,
         `10c: one terminal prints ${FLOOD_BYTES / MIB} MiB as fast as it can, with outputByteLimit ${FLOOD_LIMIT / MIB} MiB, and the agent reads terminal/output every 20 ms until it exits. RSS sampled every 10 ms against the baseline after a warm-up flood and a GC. Last read held ${floods.map((r) => r.outputChars).join(', ')} characters (truncated: ${floods.map((r) => r.truncated).join(', ')}); wall times ${floods.map((r) => Math.round(r.wallMs)).join(', ')} ms.`,
-        `10d: ${SCALE_SESSIONS} sessions, each its own agent process streaming ${SCALE_CHUNKS} chunks ${SCALE_CHUNK_DELAY_MS} ms apart (200 chunks/s asked), all at once. Event-loop delay over the streaming (1 ms resolution). RSS per session: host RSS after the streaming and a full GC, with all sessions and their transcripts open, less the RSS before they were created (after one uncounted session loaded the ACP SDK), divided by ${SCALE_SESSIONS}; the agent processes are not in the host's RSS. The machine has 2 cores shared with the 50 agents and other jobs. Host CPU: process.cpuUsage over the streaming, against its wall time.`,
-        `10d floor: a fresh host spawns the same ${SCALE_SESSIONS} agents itself, writes them the same prompt, throws their output away (stdout is /dev/null) and only measures its own event loop for ${FLOOR_SECONDS} s: the delay the OS alone adds on this machine while the agents stream. Output to /dev/null costs the agents less than to a pipe, so this floor is if anything low.`,
+        `10d: ${SCALE_SESSIONS} sessions, each its own agent process streaming ${SCALE_CHUNKS} chunks ${SCALE_CHUNK_DELAY_MS} ms apart (200 chunks/s asked), all at once. Event-loop delay over the streaming (1 ms resolution). RSS per session: host RSS after the streaming and a full GC, with all sessions and their transcripts open, less the RSS before they were created (after one uncounted session loaded the ACP SDK), divided by ${SCALE_SESSIONS}; the agent processes are not in the host's RSS. The machine has 2 cores shared with the 50 agents and other jobs. Host CPU: process.cpuUsage over the streaming, against its wall time. The agents run at shepherd.sessions.cpuPriority's default, "${DEFAULT_SESSION_CPU_PRIORITY}": each agent starts in a session of its own, which Linux schedules as a group weighing as much as the whole host unless its nice value is raised (src/core/process/cpuPriority.ts).`,
+        `10d normal: the same run with the agents at priority "normal" (nice 0), as before that setting existed.`,
+        `10d floor: a fresh host spawns the same ${SCALE_SESSIONS} agents itself, each in a session of its own at the default priority as Shepherd would, writes them the same prompt, throws their output away (stdout is /dev/null) and only measures its own event loop for ${FLOOR_SECONDS} s: the delay the OS alone adds on this machine while the agents stream. Output to /dev/null costs the agents less than to a pipe, so this floor is if anything low.`,
       ],
-      details: { events, createP50, createP99, floods, scales, floors },
+      details: { events, createP50, createP99, floods, scales, normalScales, floors },
     };
   },
 };
