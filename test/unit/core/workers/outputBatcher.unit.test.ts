@@ -131,7 +131,7 @@ describe('OutputBatcher', () => {
     );
   });
 
-  it("pauses a pipe once the turn's read budget is spent and still delivers every line", async () => {
+  it('pauses a pipe whose backlog grows while the read budget is spent, and still delivers every line', async () => {
     const { batcher: target, batches } = batcher({ readBudgetMs: 0 });
     const record = worker('throttled');
     const worker0 = await run(target, record, 'for (let i = 1; i <= 2000; i++) console.log("x".repeat(100) + i)');
@@ -139,10 +139,10 @@ describe('OutputBatcher', () => {
     // Registered after the batcher's listener, so it sees the stream as the throttle left it.
     worker0.child.stdout.on('data', () => pausedAfterChunk.push(worker0.child.stdout.isPaused()));
     await settled(batches, 'throttled', 2000);
-    assert.ok(pausedAfterChunk.length > 0);
+    // 200 KB handled 4 KiB per turn: the backlog reaches PAUSE_BYTES and the writer waits on the pipe.
     assert.ok(
-      pausedAfterChunk.every((paused) => paused),
-      'every chunk overspends a one-byte budget',
+      pausedAfterChunk.some((paused) => paused),
+      `paused after none of ${pausedAfterChunk.length} chunks`,
     );
     assert.equal(record.output.lastSeq, 2000);
   });
