@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { WorkerDefinition } from '../../src/core/definitions/workerDefinition';
 import { findMarked, fixture, waitFor } from '../helpers/processes';
 import { isAlive, markerEnv, markerPrefix, useShepherd, waitForState, workspaceFolder } from './shepherdHost';
+import { isWorkerNode } from '../../src/ui/workers/workersTree';
 
 function stubborn(id: string, marker: string): WorkerDefinition {
   return {
@@ -120,6 +121,12 @@ describe('worker commands', () => {
     assert.ok(node);
     await vscode.commands.executeCommand('shepherd.workers.focus');
     await test.api.workersView.reveal(node, { select: true, focus: true });
+    // The selection reaches the extension host after reveal() resolves; the user presses the key once the row shows selected.
+    await waitFor('the row to be selected', () =>
+      test.api.workersView.selection.some((selected) => isWorkerNode(selected) && selected.id === 'chosen')
+        ? true
+        : undefined,
+    );
     // What the keybinding passes.
     await vscode.commands.executeCommand('shepherd.worker.stop', { selection: true });
     assert.equal(test.api.supervisor.get('chosen')?.state, 'stopped');
