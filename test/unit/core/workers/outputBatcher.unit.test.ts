@@ -134,12 +134,17 @@ describe('OutputBatcher', () => {
   it('pauses a pipe whose backlog grows while the read budget is spent, and still delivers every line', async () => {
     const { batcher: target, batches } = batcher({ readBudgetMs: 0 });
     const record = worker('throttled');
-    const worker0 = await run(target, record, 'for (let i = 1; i <= 2000; i++) console.log("x".repeat(100) + i)');
+    // One write of 200 KB: the pipe is full at once, and each read hands over up to 64 KiB.
+    const worker0 = await run(
+      target,
+      record,
+      'process.stdout.write(Array.from({length: 2000}, (_, i) => "x".repeat(100) + (i + 1) + "\\n").join(""))',
+    );
     const pausedAfterChunk: boolean[] = [];
     // Registered after the batcher's listener, so it sees the stream as the throttle left it.
     worker0.child.stdout.on('data', () => pausedAfterChunk.push(worker0.child.stdout.isPaused()));
     await settled(batches, 'throttled', 2000);
-    // 200 KB handled 4 KiB per turn: the backlog reaches PAUSE_BYTES and the writer waits on the pipe.
+    // Reads of up to 64 KiB against 4 KiB handled per turn: the backlog reaches PAUSE_BYTES, the writer waits on the pipe.
     assert.ok(
       pausedAfterChunk.some((paused) => paused),
       `paused after none of ${pausedAfterChunk.length} chunks`,
