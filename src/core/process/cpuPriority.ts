@@ -78,6 +78,8 @@ async function writeAutogroupNice(pid: number, niceness: number): Promise<Autogr
  */
 export class CpuPriorities {
   private readonly waiting: Array<{ readonly pid: number; readonly niceness: number }> = [];
+  /** Leaders whose group was lowered (or is about to be) and has not ended: what restore() may undo. */
+  private readonly lowered = new Set<number>();
   private draining: Promise<unknown> | undefined;
   /** Set after a refusal other than the rate limit: the groups stay as they are from then on. */
   private refused = false;
@@ -93,19 +95,51 @@ export class CpuPriorities {
     if (niceness === 0) {
       return;
     }
+    this.lowered.add(pid);
     this.lowerLeader(pid, niceness);
-    if (process.platform !== 'linux' || this.refused) {
-      return;
-    }
-    this.waiting.push({ pid, niceness });
-    this.draining ??= this.tasks.run('lower workers’ CPU priority', (signal) => this.drain(signal));
+    this.queue({ pid, niceness }, 'last');
   }
 
-  /** Resolves once every group handed to lower() so far has its priority (or could not get it). */
+  /**
+   * Gives a lowered group its normal weight back, ahead of any lowering still waiting: a stopping
+   * agent must get the CPU to handle its SIGTERM (flush its session) within the grace period even
+   * when the machine is saturated. (The leader's own nice value stays: only privilege can lower it.)
+   */
+  restore(pid: number): void {
+    if (!this.lowered.delete(pid)) {
+      return;
+    }
+    const pending = this.waiting.findIndex((change) => change.pid === pid);
+    if (pending >= 0) {
+      // Its group was never changed: dropping the change is the whole restore.
+      this.waiting.splice(pending, 1);
+      return;
+    }
+    this.queue({ pid, niceness: 0 }, 'first');
+  }
+
+  /** The group ended: nothing is left to restore. */
+  forget(pid: number): void {
+    this.lowered.delete(pid);
+  }
+
+  /** Resolves once every change asked for so far is made (or could not be). */
   async settled(): Promise<void> {
     while (this.draining) {
       await this.draining;
     }
+  }
+
+  private queue(change: { readonly pid: number; readonly niceness: number }, where: 'first' | 'last'): void {
+    if (process.platform !== 'linux' || this.refused) {
+      return;
+    }
+    if (where === 'first') {
+      this.waiting.unshift(change);
+    } else {
+      this.waiting.push(change);
+    }
+    this.draining ??= this.tasks.run('change workers’ CPU priority', (signal) => this.drain(signal));
   }
 
   private lowerLeader(pid: number, niceness: number): void {
@@ -125,21 +159,20 @@ export class CpuPriorities {
         this.waiting.length = 0;
         return;
       }
-      while (this.waiting.length > 0 && !signal.aborted) {
-        const { pid, niceness } = this.waiting[0];
+      for (let change = this.waiting.shift(); change && !signal.aborted; change = this.waiting.shift()) {
         let outcome: AutogroupWrite;
         try {
-          outcome = await writeAutogroupNice(pid, niceness);
+          outcome = await writeAutogroupNice(change.pid, change.niceness);
         } catch (error) {
           this.refused = true;
           this.waiting.length = 0;
-          this.logger.warn(`workers keep their normal CPU priority: /proc/${pid}/autogroup: ${describeError(error)}`);
+          this.logger.warn(`workers keep their CPU priority: /proc/${change.pid}/autogroup: ${describeError(error)}`);
           return;
         }
-        if (outcome === 'again') {
+        // Refused for now by the rate limit: again after the pause, unless a lowering was undone meanwhile.
+        if (outcome === 'again' && (change.niceness === 0 || this.lowered.has(change.pid))) {
+          this.waiting.unshift(change);
           await sleep(AUTOGROUP_RETRY_MS);
-        } else {
-          this.waiting.shift();
         }
       }
     } finally {

@@ -133,7 +133,8 @@ export class Supervisor implements Disposable {
       relaunch: (record) => this.launcher.launch(record, 'restarting'),
     });
     const exits = this.exits;
-    this.stopper = new WorkerStopping({ activity, events, remnants, exits, groupEnded });
+    const priorities = this.priorities;
+    this.stopper = new WorkerStopping({ activity, events, remnants, exits, groupEnded, priorities });
     const groupWatcher = options.groupWatcher;
     const closing = (): boolean => this.closing;
     this.launcher = new WorkerLaunch({
@@ -147,7 +148,7 @@ export class Supervisor implements Disposable {
       batcher,
       groupWatcher,
       closing,
-      lowerPriority: (pid, priority) => this.priorities.lower(pid, priority),
+      priorities: this.priorities,
       priorityOf: (definition) => (definition.source === 'session' ? this.sessionCpuPriority : 'normal'),
     });
     this.ticker = new SupervisorTick({

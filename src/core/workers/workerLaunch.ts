@@ -4,7 +4,7 @@ import { ActivityLog } from '../base/activityLog';
 import { describeError, Logger } from '../base/logger';
 import { TaskRegistry } from '../base/taskRegistry';
 import { WorkerDefinition } from '../definitions/workerDefinition';
-import { CpuPriority } from '../process/cpuPriority';
+import { CpuPriorities, CpuPriority } from '../process/cpuPriority';
 import { LaunchedWorker, LaunchError } from '../process/processLauncher';
 import { SpawnEntry, SpawnRegistry } from '../process/spawnRegistry';
 import { GroupWatcher, WatchedGroup } from '../recovery/groupWatcher';
@@ -31,7 +31,7 @@ export interface WorkerLaunchContext {
   readonly batcher: OutputBatcher;
   readonly groupWatcher: GroupWatcher | undefined;
   /** Gives a freshly started group the CPU priority its worker should run at. */
-  lowerPriority(pid: number, priority: CpuPriority): void;
+  readonly priorities: CpuPriorities;
   /** The priority a worker runs at; 'normal' leaves it like any other program. */
   priorityOf(definition: WorkerDefinition): CpuPriority;
   /** True once the editor began shutting Shepherd down: nothing new may start. */
@@ -67,6 +67,7 @@ export class WorkerLaunch {
    */
   groupEnded(record: WorkerRecord, running: RunningProcess): void {
     this.context.registry.release(running.entry);
+    this.context.priorities.forget(running.entry.pid);
     this.context.groupWatcher?.groupEnded(watchedGroup(record.definition, running.entry));
   }
 
@@ -82,7 +83,7 @@ export class WorkerLaunch {
       await record.remnantCleanup;
       const { launched, entry } = await this.context.admission.admit(definition);
       this.attach(record, launched, entry);
-      this.context.lowerPriority(entry.pid, this.context.priorityOf(definition));
+      this.context.priorities.lower(entry.pid, this.context.priorityOf(definition));
       // On record outside this process before start() resolves, so a host killed right now leaks nothing.
       await this.context.groupWatcher?.groupStarted(watchedGroup(definition, entry));
     } catch (error) {

@@ -2,6 +2,7 @@ import * as l10n from '@vscode/l10n';
 import { ActivityLog } from '../base/activityLog';
 import { describeTermination, terminateGroup, TerminationResult } from '../process/processGroup';
 import { RemnantReporter } from '../process/remnants';
+import { CpuPriorities } from '../process/cpuPriority';
 import { StopEscalation } from './stopEscalation';
 import { WorkerEvents } from './workerEvents';
 import { EXIT_DRAIN_MS, WorkerExits } from './workerExits';
@@ -25,6 +26,8 @@ export interface WorkerStoppingContext {
   readonly events: WorkerEvents;
   readonly remnants: RemnantReporter;
   readonly exits: WorkerExits;
+  /** A stopping group gets its normal CPU weight back, to handle its SIGTERM in time. */
+  readonly priorities: CpuPriorities;
   /** The group is no longer supervised: see Supervisor.groupEnded. */
   groupEnded(record: WorkerRecord, running: RunningProcess): void;
 }
@@ -99,6 +102,7 @@ export class WorkerStopping {
     // The deadline the view counts down to; a Kill Now or a shorter grace moves it (killDue).
     record.killAt = Math.min(Date.now() + graceMs, escalation.killAt);
     escalation.escalate(graceMs, undefined);
+    this.context.priorities.restore(running.entry.pid);
     events.transition(record, 'stopping');
     const family = await remnants.familyOf(record, running.entry.pgid);
     const result = await terminateGroup(running.entry.pgid, { graceMs, forceKill: escalation.signal });

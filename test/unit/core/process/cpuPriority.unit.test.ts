@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { AUTOGROUP_RETRY_MS } from '../../../../src/core/process/cpuPriority';
 import { definition, useSupervisor } from '../../../helpers/supervisorFixture';
@@ -94,6 +95,42 @@ describe('CPU priority of agents and their commands', function () {
 
       assert.equal(await autogroupNice(server), 0, 'a worker of the user’s runs like any program');
       assert.equal(os.getPriority(server), 0);
+    });
+
+    it('gives a stopping agent its normal weight back, so it handles SIGTERM in time', async () => {
+      const seen = path.join(h.tempDir, 'nice-at-sigterm');
+      const script = path.join(h.tempDir, 'agent.sh');
+      // On SIGTERM the agent waits (up to 2 s) for its group's nice value to come back to 0, and writes what it saw.
+      await fs.writeFile(
+        script,
+        [
+          'out="$1"',
+          'on_term() {',
+          '  i=0; n=19',
+          '  while [ $i -lt 40 ]; do',
+          '    n=$(cut -d\' \' -f3 /proc/$$/autogroup); [ "$n" = 0 ] && break; sleep 0.05; i=$((i + 1))',
+          '  done',
+          '  echo "$n" > "$out"; exit 0',
+          '}',
+          'trap on_term TERM',
+          'while :; do sleep 0.1; done',
+          '',
+        ].join('\n'),
+      );
+      h.supervisor.upsert(definition('agent', '/bin/sh', [script, seen], { source: 'session', graceMs: 5_000 }));
+      const agent = leaderOf(await h.supervisor.start('agent'));
+      await waitFor(
+        'the agent’s group at nice 19',
+        async () => ((await autogroupNice(agent)) === 19 ? true : undefined),
+        3_000,
+      );
+      const result = await h.supervisor.stop('agent');
+      assert.equal(result?.outcome, 'exited', 'it ended by itself within the grace');
+      assert.equal(
+        (await fs.readFile(seen, 'utf8')).trim(),
+        '0',
+        'its group weighed as much as a normal program again',
+      );
     });
 
     it('applies a changed setting to the next start, not to what runs', async () => {
