@@ -1,4 +1,6 @@
 import * as l10n from '@vscode/l10n';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import { Disposable } from '../base/events';
 import { DEFAULT_WORKER_DEFAULTS, WorkerDefinition } from '../definitions/workerDefinition';
 import { Supervisor } from '../workers/supervisor';
@@ -6,6 +8,8 @@ import { WorkerView } from '../workers/workerView';
 import { AgentConfig, installHint } from './agentConfig';
 import { AgentStartError, ConnectionOptions } from './agentConnection';
 import { RESTING_STATES } from '../workers/workerStates';
+import { findCommand } from '../process/commandLookup';
+import { errnoCode } from '../../shared/untrusted';
 
 /** Agents flush their transcript on SIGTERM; three seconds is plenty and still feels prompt. */
 export const AGENT_GRACE_MS = 3_000;
@@ -67,8 +71,33 @@ export async function startAgentWorker(supervisor: Supervisor, agent: AgentConfi
   if (view.state === 'running') {
     return;
   }
+  const definition = supervisor.definition(workerId);
   await supervisor.remove(workerId);
   const reason = view.message ?? l10n.t('the agent process is {0}', view.state);
-  // The launcher's English "was not found" (the default bundle); a translated bundle only loses the hint.
-  throw new AgentStartError(/not found/.test(reason) ? l10n.t('{0}. {1}', reason, installHint(agent)) : reason);
+  const missing = definition !== undefined && (await isNotInstalled(definition));
+  throw new AgentStartError(missing ? l10n.t('{0}. {1}', reason, installHint(agent)) : reason);
+}
+
+/**
+ * Whether an agent that did not start is simply not there, asked of the file system rather than of
+ * the launcher's (translatable) words: a path names no file, or a bare name is no program on PATH.
+ */
+async function isNotInstalled(definition: WorkerDefinition): Promise<boolean> {
+  const { command, cwd } = definition;
+  if (path.basename(command) !== command) {
+    return !(await pathExists(path.resolve(cwd, command)));
+  }
+  return (await findCommand(command, { ...process.env, ...definition.env }, cwd)) === undefined;
+}
+
+async function pathExists(file: string): Promise<boolean> {
+  try {
+    await fs.stat(file);
+    return true;
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT' || errnoCode(error) === 'ENOTDIR') {
+      return false;
+    }
+    throw error;
+  }
 }

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import * as l10n from '@vscode/l10n';
 import { AgentConfig } from '../../../../src/core/sessions/agentConfig';
 import { SessionManager, SessionManagerOptions } from '../../../../src/core/sessions/sessionManager';
 import { TranscriptStore } from '../../../../src/core/sessions/transcripts/transcriptStore';
@@ -252,6 +253,29 @@ describe('SessionManager', () => {
       text(session.id),
       /command "shepherd-missing-claude" was not found.*npm install -g @anthropic-ai\/claude-code/,
     );
+  });
+
+  it('says how to install a missing CLI in a translated message too', async () => {
+    l10n.config({ contents: { 'command "{0}" was not found (is it installed and on PATH?)': 'Befehl "{0}" fehlt' } });
+    try {
+      makeManager();
+      const session = await manager.create({ ...fakeAgent, command: 'shepherd-missing-claude', args: [] }, h.tempDir);
+      assert.match(
+        text(session.id),
+        /Befehl "shepherd-missing-claude" fehlt.*npm install -g @anthropic-ai\/claude-code/,
+      );
+    } finally {
+      l10n.config({ contents: {} });
+    }
+  });
+
+  it('gives no install hint when the CLI is there but does not start', async () => {
+    makeManager();
+    const notExecutable = fixture('not-executable.txt');
+    const session = await manager.create({ ...fakeAgent, command: notExecutable, args: [] }, h.tempDir);
+    assert.equal(manager.get(session.id)?.state, 'failed');
+    assert.match(text(session.id), /cannot be executed/);
+    assert.doesNotMatch(text(session.id), /npm install/);
   });
 
   it('persists transcripts 0600 without env values, and restores them in a new manager', async () => {
