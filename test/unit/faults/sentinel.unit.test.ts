@@ -174,9 +174,14 @@ describe('fault injection: the extension host dies hard, and its sentinel stops 
       logger: h.logger,
       activity,
     });
-    assert.deepEqual(summary, { stopped: 5, stoppedBySentinel: 0 });
-    assert.deepEqual(await findMarked(h.marker), []);
     const entries = activity.list();
+    // Seen once in CI (stopped: 4) and not reproduced: the message says which target was not stopped, and how.
+    assert.deepEqual(
+      summary,
+      { stopped: 5, stoppedBySentinel: 0 },
+      `recovery said: ${JSON.stringify(entries.map((e) => `${e.kind}: ${e.message}`))}; left: ${JSON.stringify(scanMarked(h.marker))}`,
+    );
+    assert.deepEqual(await findMarked(h.marker), []);
     assert.equal(entries.filter((e) => e.kind === 'orphan-killed' && /owner mark/.test(e.message)).length, 4);
     assert.ok(
       entries.some((e) => e.kind === 'escaped' && /left its worker's group with setsid\(\)/.test(e.message)),
