@@ -1,12 +1,7 @@
 import * as l10n from '@vscode/l10n';
-import { escapeHtml, pageHead } from './webviewSecurity';
+import { escapeHtml, pageHead, PageHeadOptions } from './webviewSecurity';
 
-export interface SessionPageOptions {
-  /** The origin allowed to serve styles and fonts (the webview's cspSource). */
-  readonly cspSource: string;
-  /** The one script allowed to run carries this nonce. */
-  readonly scriptNonce: string;
-  readonly title: string;
+export interface SessionPageOptions extends Omit<PageHeadOptions, 'stylesheets'> {
   /** The URL of an asset of the extension, e.g. `asset('media', 'session.css')`. */
   readonly asset: (...parts: string[]) => string;
 }
@@ -19,7 +14,7 @@ export function sessionPageHtml(options: SessionPageOptions): string {
   const { asset, scriptNonce } = options;
   const stylesheets = [asset('dist', 'webview', 'codicons', 'codicon.css'), asset('media', 'session.css')];
   const h = escapeHtml;
-  return `${pageHead(options.cspSource, scriptNonce, stylesheets, options.title)}
+  return `${pageHead({ ...options, stylesheets })}
 <body>
 <header id="header">
 <div id="status" role="status" aria-live="polite">${h(l10n.t('Connecting…'))}</div>

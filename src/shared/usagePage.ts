@@ -1,11 +1,7 @@
 import * as l10n from '@vscode/l10n';
-import { escapeHtml, pageHead } from './webviewSecurity';
+import { escapeHtml, pageHead, PageHeadOptions } from './webviewSecurity';
 
-export interface UsagePageOptions {
-  /** The origin allowed to serve styles and fonts (the webview's cspSource). */
-  readonly cspSource: string;
-  /** The one script allowed to run carries this nonce. */
-  readonly scriptNonce: string;
+export interface UsagePageOptions extends Omit<PageHeadOptions, 'stylesheets' | 'title'> {
   /** The URL of an asset of the extension, e.g. `asset('media', 'usage.css')`. */
   readonly asset: (...parts: string[]) => string;
 }
@@ -18,7 +14,11 @@ export interface UsagePageOptions {
 export function usagePageHtml(options: UsagePageOptions): string {
   const { asset, scriptNonce } = options;
   const h = escapeHtml;
-  return `${pageHead(options.cspSource, scriptNonce, [asset('media', 'usage.css')], l10n.t('Shepherd Usage'))}
+  return `${pageHead({
+    ...options,
+    stylesheets: [asset('media', 'usage.css')],
+    title: l10n.t('Shepherd Usage'),
+  })}
 <body>
 <header>
 <h1>${h(l10n.t('Usage'))}</h1>

@@ -71,7 +71,7 @@ const SESSION_PAGE: PageSpec = {
   entry: 'src/webview/session/main.ts',
   bundleUrl: '/dist/webview/session.js',
   html: (origin, scriptNonce) =>
-    sessionPageHtml({ cspSource: origin, scriptNonce, title: 'Session', asset: asset(origin) }),
+    sessionPageHtml({ cspSource: origin, scriptNonce, title: 'Session', asset: asset(origin), language: 'en' }),
   files: {
     '/dist/webview/codicons/codicon.css': { type: 'text/css', file: 'node_modules/@vscode/codicons/dist/codicon.css' },
     '/dist/webview/codicons/codicon.ttf': { type: 'font/ttf', file: 'node_modules/@vscode/codicons/dist/codicon.ttf' },
@@ -82,7 +82,8 @@ const SESSION_PAGE: PageSpec = {
 const USAGE_PAGE: PageSpec = {
   entry: 'src/webview/usage/main.ts',
   bundleUrl: '/dist/webview/usage.js',
-  html: (origin, scriptNonce) => usagePageHtml({ cspSource: origin, scriptNonce, asset: asset(origin) }),
+  html: (origin, scriptNonce) =>
+    usagePageHtml({ cspSource: origin, scriptNonce, asset: asset(origin), language: 'en' }),
   files: { '/media/usage.css': { type: 'text/css', file: 'media/usage.css' } },
 };
 

@@ -36,6 +36,7 @@ function html(webview: vscode.Webview, extensionUri: vscode.Uri, title: string):
     sessionPageHtml({
       cspSource: webview.cspSource,
       scriptNonce: nonce(),
+      language: vscode.env.language,
       title,
       asset: (...parts) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...parts)).toString(),
     }),

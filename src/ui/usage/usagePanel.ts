@@ -49,6 +49,7 @@ class UsagePanel implements Disposable {
       usagePageHtml({
         cspSource: webview.cspSource,
         scriptNonce: nonce(),
+        language: vscode.env.language,
         asset: (...parts) => webview.asWebviewUri(vscode.Uri.joinPath(ctx.extensionUri, ...parts)).toString(),
       }),
       vscode.l10n.bundle,

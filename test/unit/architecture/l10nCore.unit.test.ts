@@ -110,9 +110,26 @@ describe('localization of core, shared and peer text', () => {
         scriptNonce: 'n0nce',
         title: 'T',
         asset: () => 'a',
+        language: 'de',
       });
       assert.ok(html.includes('&#60;img src=x onerror=alert(1)&#62; &#34;Senden&#34;'), 'the translation is shown');
       assert.ok(!html.includes('<img'), 'and never parsed as markup');
+    });
+
+    it('names the display language in <html lang>, and English when the setting is not a language tag', () => {
+      const page = (language: string): string =>
+        sessionPageHtml({
+          cspSource: 'vscode-resource:',
+          scriptNonce: 'n0nce',
+          title: 'T',
+          asset: () => 'a',
+          language,
+        });
+      assert.match(page('de'), /<html lang="de">/);
+      assert.match(page('zh-cn'), /<html lang="zh-cn">/);
+      const hostile = page('de"><script>alert(1)</script>');
+      assert.match(hostile, /<html lang="en">/);
+      assert.ok(!hostile.includes('alert(1)'));
     });
 
     it('falls back to the English text when the bundle has no entry', () => {
