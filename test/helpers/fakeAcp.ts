@@ -29,6 +29,7 @@ export interface AcpSessions {
     host?: AcpClientHost;
     stallTimeoutMs?: number;
     store?: TranscriptStore;
+    poolSize?: number;
   }): Promise<{ manager: SessionManager; workspace: string }>;
 }
 
@@ -51,7 +52,7 @@ export function useAcpSessions(): AcpSessions {
         logger: h.logger,
         store: options.store,
         acpHost: options.host,
-        poolSize: 0,
+        poolSize: options.poolSize ?? 0,
         tickMs: 50,
         stallTimeoutMs: options.stallTimeoutMs,
       });

@@ -33,6 +33,11 @@ export interface SessionConnectionsContext extends AgentLaunchContext {
   needsSignIn(session: Session, methods: readonly AcpSignInMethod[]): void;
 }
 
+/** Where the session's agent runs: its own configured folder, else the session's. */
+function agentCwdOf(session: Session, cwd: string): string {
+  return session.agent.cwd ?? cwd;
+}
+
 export class SessionConnections {
   /** Idle agent processes, so a new session's first message need not wait for one to start. */
   readonly pool: WarmPool;
@@ -71,6 +76,7 @@ export class SessionConnections {
       if (!this.replace(session, current, fresh)) {
         await fresh.close();
       }
+      this.pool.agentStarted(session.agent, agentCwdOf(session, cwd));
       session.phase = undefined;
       return session.connection;
     } catch (error) {
@@ -116,7 +122,7 @@ export class SessionConnections {
   }
 
   private async startFor(session: Session, cwd: string): Promise<AgentConnection> {
-    const agentCwd = session.agent.cwd ?? cwd;
+    const agentCwd = agentCwdOf(session, cwd);
     const resuming = session.resumeId !== undefined && canResume(session.agent);
     if (!resuming && session.transcript.list().length === 0) {
       const warm = this.pool.take(session.agent, agentCwd);

@@ -216,7 +216,6 @@ export class SessionManager implements Disposable {
     }
     this.fireChange(session, 'added');
     await session.turnLock.runExclusive(() => this.connections.ensure(session, cwd));
-    this.pool.fill(agent, cwd);
     return session.view();
   }
 

@@ -15,8 +15,9 @@ function poolKey(agent: AgentConfig, cwd: string): string {
 }
 
 /**
- * Pre-spawned idle agent processes, per agent and folder. An agent joins the pool once it has been
- * used (so a CLI that is not installed is never spawned in the background), refills through the
+ * Pre-spawned idle agent processes, per agent and folder. An agent joins the pool once a session's
+ * agent has started (so a CLI that is not installed, or one waiting for a sign-in, is never spawned
+ * in the background), refills through the
  * TaskRegistry, drops processes that died, and is emptied on dispose.
  */
 export class WarmPool {
@@ -35,14 +36,6 @@ export class WarmPool {
     private readonly tasks: TaskRegistry,
     private readonly logger: Logger,
   ) {}
-
-  get totalIdle(): number {
-    let count = 0;
-    for (const list of this.idle.values()) {
-      count += list.length;
-    }
-    return count;
-  }
 
   /**
    * Whether this worker is a spare (starting or idle, not yet taken by a session): the editor shows
@@ -73,12 +66,24 @@ export class WarmPool {
         void this.tasks.run(`discard dead pooled ${agent.id}`, () => candidate.close());
       }
     }
-    this.fill(agent, cwd);
+    if (taken) {
+      // Without a spare, the session starts its own agent, and agentStarted() tops up once that works.
+      this.fill(agent, cwd);
+    }
     return taken;
   }
 
+  /**
+   * A session's agent started in this folder: the agent has been used, and its configuration (and
+   * sign-in) works now, so an earlier failed pooled start is forgiven and the pool tops up behind it.
+   */
+  agentStarted(agent: AgentConfig, cwd: string): void {
+    this.broken.delete(agent.id);
+    this.fill(agent, cwd);
+  }
+
   /** Tops the pool up for this agent and folder in the background. */
-  fill(agent: AgentConfig, cwd: string): void {
+  private fill(agent: AgentConfig, cwd: string): void {
     const key = poolKey(agent, cwd);
     if (this.disposed || this.size === 0 || this.broken.has(agent.id) || this.filling.has(key)) {
       return;

@@ -245,6 +245,29 @@ describe('SessionManager', () => {
     assert.equal(assistantText(second.id), 'you said: warm?');
   });
 
+  it('warms one spare of an agent with a folder of its own, in that folder, where its next session takes it', async () => {
+    makeManager({ poolSize: 1 });
+    const own = path.join(h.tempDir, 'agent-home');
+    await fs.mkdir(own);
+    const homed: AgentConfig = { ...fakeAgent, cwd: own };
+    await manager.create(homed, h.tempDir);
+    await waitFor('a ready spare', () =>
+      h.supervisor.snapshot().some((v) => manager.isWarmSpare(v.id)) &&
+      !h.tasks.names().some((name) => /warm pool/.test(name))
+        ? true
+        : undefined,
+    );
+    const spares = h.supervisor.snapshot().filter((v) => manager.isWarmSpare(v.id));
+    assert.deepEqual(
+      spares.map((v) => v.cwd),
+      [own],
+      'one spare, in the folder the agent runs in',
+    );
+    const spare = spares[0];
+    const second = await manager.create(homed, h.tempDir);
+    assert.equal(second.workerId, spare?.id, 'the second session takes the spare');
+  });
+
   it('fails a missing CLI with a message that says how to install it', async () => {
     makeManager();
     const session = await manager.create({ ...fakeAgent, command: 'shepherd-missing-claude', args: [] }, h.tempDir);

@@ -44,6 +44,37 @@ describe('ACP sign-in (authenticate)', function () {
     );
   });
 
+  it('warms no spare of an agent that waits for a sign-in, and one as soon as it is signed in', async () => {
+    let signIn: AcpSignIn | undefined;
+    const { manager, workspace } = await acp.open({ host: hostWith(() => signIn), poolSize: 1 });
+    const spares: string[] = [];
+    h.supervisor.onDidChangeWorker((change) => {
+      if (change.kind === 'added' && manager.isWarmSpare(change.view.id)) {
+        spares.push(change.view.id);
+      }
+    });
+    const agent = fakeAcpAgent({ FAKE_ACP_AUTH_VAR: 'FAKE_API_KEY' });
+    const session = await manager.create(agent, workspace);
+    assert.equal(manager.get(session.id)?.needsSignIn, true);
+    // A pooled start would be a background task of the manager's: none may be under way or done.
+    assert.deepEqual(
+      h.tasks.names().filter((name) => /warm pool/.test(name)),
+      [],
+    );
+    assert.equal(spares.join(', '), '', 'no agent was started in the background only to ask for a sign-in');
+
+    signIn = { methodId: 'fake-key', env: { FAKE_API_KEY: GOOD_KEY } };
+    await manager.send(session.id, 'hi', workspace);
+    assert.deepEqual(assistantTexts(manager, session.id), ['You said: hi']);
+    // Ready once its handshake is done, which is when the pool's fill task ends.
+    await waitFor('a warm spare of the signed-in agent, ready', () =>
+      spares.length === 1 && !h.tasks.names().some((name) => /warm pool/.test(name)) ? true : undefined,
+    );
+    const second = await manager.create(agent, workspace);
+    assert.ok(spares.includes(second.workerId ?? ''), 'the next session takes the spare');
+    assert.equal(h.logger.lines.filter((line) => /warm pool/.test(line)).length, 0, h.logger.lines.join('\n'));
+  });
+
   it('hands a stored key to the agent in its env only: never to its terminals, the transcript, the log or the file', async () => {
     let signIn: AcpSignIn = { methodId: 'fake-key', env: { FAKE_API_KEY: BAD_KEY } };
     const store = new TranscriptStore(path.join(h.tempDir, 'transcripts'));
