@@ -17,6 +17,8 @@ import {
   workerContextValue,
 } from './workerFormat';
 import { stateIcon, workerTooltip } from './workerPresentation';
+import { describeOrphan, orphanTooltip } from '../worktrees/worktreeWording';
+import { KeptNote } from '../../core/worktrees/orphans';
 import { isObject } from '../../shared/untrusted';
 
 export interface GroupNode {
@@ -43,9 +45,11 @@ export interface OrphanRow {
   readonly path: string;
   /** The branch's short name, undefined when detached. */
   readonly branch: string | undefined;
+  /** Set when the user kept it as its session closed; otherwise it was left behind. */
+  readonly kept: KeptNote | undefined;
 }
 
-/** The "Orphaned worktrees" section at the bottom of the view, shown only when there are some. */
+/** The "Worktrees without a session" section at the bottom of the view, shown only when there are some. */
 export interface OrphansNode {
   readonly kind: 'orphans';
 }
@@ -74,7 +78,8 @@ export function isOrphanNode(value: unknown): value is OrphanRow {
     value.kind === 'orphan' &&
     typeof value.path === 'string' &&
     typeof value.repoRoot === 'string' &&
-    (value.branch === undefined || typeof value.branch === 'string')
+    (value.branch === undefined || typeof value.branch === 'string') &&
+    (value.kept === undefined || isObject(value.kept))
   );
 }
 
@@ -323,12 +328,18 @@ export class WorkersTreeProvider implements vscode.TreeDataProvider<WorkersNode>
   }
 
   private orphansItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem(vscode.l10n.t('Orphaned worktrees'), vscode.TreeItemCollapsibleState.Collapsed);
+    const item = new vscode.TreeItem(
+      vscode.l10n.t('Worktrees without a session'),
+      vscode.TreeItemCollapsibleState.Collapsed,
+    );
     item.id = 'orphans';
     item.contextValue = 'orphans;';
     item.description = String(this.orphans.length);
     item.iconPath = new vscode.ThemeIcon('git-branch');
-    item.tooltip = vscode.l10n.t("Worktrees in Shepherd's folder that no session owns: open, review or remove them.");
+    item.tooltip = vscode.l10n.t(
+      "Worktrees in Shepherd's folder that no open session owns: kept when their session closed, " +
+        'or left by a lost session. Open, review or remove them.',
+    );
     return item;
   }
 
@@ -376,8 +387,8 @@ function orphanItem(row: OrphanRow): vscode.TreeItem {
   const item = new vscode.TreeItem(path.basename(row.path), vscode.TreeItemCollapsibleState.None);
   item.id = `orphan:${row.path}`;
   item.contextValue = 'orphanedWorktree;';
-  item.description = row.branch ?? vscode.l10n.t('detached HEAD');
-  item.tooltip = `${row.path}\n${vscode.l10n.t('No session owns this worktree.')}`;
+  item.description = describeOrphan(row.branch, row.kept);
+  item.tooltip = orphanTooltip(row.path, row.kept);
   item.iconPath = new vscode.ThemeIcon('git-branch');
   return item;
 }

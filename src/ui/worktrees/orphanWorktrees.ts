@@ -6,7 +6,7 @@ import { TaskRegistry } from '../../core/base/taskRegistry';
 import { SessionManager } from '../../core/sessions/sessionManager';
 import { GitError } from '../../core/worktrees/gitErrors';
 import { GitRunner } from '../../core/worktrees/gitRunner';
-import { findOrphanedWorktrees, pruneMissing } from '../../core/worktrees/orphans';
+import { findOrphanedWorktrees, KeptNote, KeptNoteError, pruneMissing, readKept } from '../../core/worktrees/orphans';
 import { inspectRepository } from '../../core/worktrees/repository';
 import { worktreesFolderFor } from '../../core/worktrees/worktreeCreate';
 import { BRANCH_PREFIX, WorktreeInfo } from '../../core/worktrees/worktreeModel';
@@ -22,8 +22,8 @@ import { readWorktreesFolder } from './worktreeChoice';
 const HEADS = 'refs/heads/';
 
 /**
- * Worktrees under Shepherd's folder that no session owns (the session was closed with Keep, or its
- * transcript was lost), found per workspace folder's repository. Each scan first runs
+ * Worktrees under Shepherd's folder that no session owns (the session was closed with Keep, which
+ * leaves a note, or its transcript was lost), found per workspace folder's repository. Each scan first runs
  * `git worktree prune` where a worktree's folder was deleted by hand.
  */
 export class OrphanWorktrees implements vscode.Disposable {
@@ -55,7 +55,7 @@ export class OrphanWorktrees implements vscode.Disposable {
       const folder = worktreesFolderFor(root, readWorktreesFolder());
       for (const entry of await findOrphanedWorktrees(this.git, root, folder, owned)) {
         const branch = entry.branch?.startsWith(HEADS) ? entry.branch.slice(HEADS.length) : undefined;
-        rows.push({ kind: 'orphan', repoRoot: root, path: entry.path, branch });
+        rows.push({ kind: 'orphan', repoRoot: root, path: entry.path, branch, kept: await this.keptNote(entry.path) });
       }
     }
     this.rows = rows;
@@ -64,6 +64,19 @@ export class OrphanWorktrees implements vscode.Disposable {
 
   dispose(): void {
     this.changes.dispose();
+  }
+
+  /** Whether the user kept this worktree on close; an unreadable note is reported and read as "no". */
+  private async keptNote(worktreePath: string): Promise<KeptNote | undefined> {
+    try {
+      return await readKept(this.git, worktreePath);
+    } catch (error) {
+      if (!(error instanceof KeptNoteError || error instanceof GitError)) {
+        throw error;
+      }
+      this.logger.warn(`the kept note of ${worktreePath}: ${error.message}`);
+      return undefined;
+    }
   }
 
   /** The repositories of the workspace folders; folders outside git are skipped, other failures reported. */

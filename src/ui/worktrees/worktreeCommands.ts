@@ -2,9 +2,10 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DisposableStore } from '../../core/base/events';
-import { Logger } from '../../core/base/logger';
+import { describeError, Logger } from '../../core/base/logger';
 import { SessionManager } from '../../core/sessions/sessionManager';
 import { GitRunner } from '../../core/worktrees/gitRunner';
+import { markKept } from '../../core/worktrees/orphans';
 import { WorktreeInfo } from '../../core/worktrees/worktreeModel';
 import {
   AcceptMode,
@@ -193,7 +194,7 @@ async function discard(deps: WorktreeCommandDeps, target: Target): Promise<void>
 
 /**
  * Before a worktree session closes: with changes, asks whether to keep them (the worktree and its
- * branch stay, listed afterwards as an orphaned worktree) or discard them; without changes the
+ * branch stay, listed afterwards as kept under "Worktrees without a session") or discard them; without changes the
  * worktree is removed, as nothing would be lost. False when the user cancelled the close.
  */
 export async function settleBeforeClose(deps: WorktreeCommandDeps, sessionId: string): Promise<boolean> {
@@ -230,8 +231,19 @@ export async function settleBeforeClose(deps: WorktreeCommandDeps, sessionId: st
   if (answer === discardButton) {
     await discardWorktree(deps.git, worktree, sessionId);
     deps.worktrees.delete(sessionId);
+  } else {
+    await noteKept(deps, worktree.path, title);
   }
   return true;
+}
+
+/** Notes the choice, so the tree shows the worktree as kept, not lost; the close goes on if that fails. */
+async function noteKept(deps: WorktreeCommandDeps, worktreePath: string, sessionTitle: string): Promise<void> {
+  try {
+    await markKept(deps.git, worktreePath, { keptAt: Date.now(), sessionTitle });
+  } catch (error) {
+    deps.logger.warn(`could not note that ${worktreePath} is kept: ${describeError(error)}`);
+  }
 }
 
 function handlers(deps: WorktreeCommandDeps): Record<WorktreeCommandKey, CommandHandler> {

@@ -1,5 +1,6 @@
 // What the worktree features say and show, as pure functions (no vscode), so they are unit-tested.
 import * as l10n from '@vscode/l10n';
+import { KeptNote } from '../../core/worktrees/orphans';
 import { ReviewFile } from '../../core/worktrees/reviewModel';
 import { WorktreeSummary } from '../../core/worktrees/worktreeStatus';
 
@@ -11,6 +12,24 @@ export function describeWorktree(branch: string, base: string, summary: Worktree
   const files = summary.changedFiles === 1 ? l10n.t('1 file') : l10n.t('{0} files', summary.changedFiles);
   const from = l10n.t('{0} from {1}', summary.branch ?? branch, base);
   return `${from} · ${files} +${summary.insertions} −${summary.deletions}`;
+}
+
+/** A worktree without a session in the tree: its branch, and "kept" when the user kept it on close. */
+export function describeOrphan(branch: string | undefined, kept: KeptNote | undefined): string {
+  const name = branch ?? l10n.t('detached HEAD');
+  return kept ? l10n.t('{0} · kept', name) : name;
+}
+
+/** Its tooltip: where it is, and how it came to have no session. */
+export function orphanTooltip(worktreePath: string, kept: KeptNote | undefined): string {
+  const why = kept
+    ? l10n.t(
+        'Kept when the session "{0}" closed, {1}: open, review or remove it.',
+        kept.sessionTitle,
+        new Date(kept.keptAt).toLocaleString(),
+      )
+    : l10n.t('No session owns this worktree: its session was lost. Open, review or remove it.');
+  return `${worktreePath}\n${why}`;
 }
 
 /** Files named in a confirmation; the rest are counted. */

@@ -1,7 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { ReviewFile } from '../../../../src/core/worktrees/reviewModel';
 import {
+  describeOrphan,
   describeWorktree,
+  orphanTooltip,
   fileList,
   placeItems,
   quoteMessage,
@@ -24,6 +26,17 @@ describe('worktree wording', () => {
       'shepherd/a from dev · 3 files +10 −4',
       'a detached HEAD shows the recorded branch',
     );
+  });
+
+  it('shows a worktree without a session as kept, with the session and when, or as lost', () => {
+    const kept = { keptAt: Date.UTC(2026, 10, 30, 12), sessionTitle: 'Fix the parser' };
+    assert.equal(describeOrphan('shepherd/a', kept), 'shepherd/a · kept');
+    assert.equal(describeOrphan(undefined, kept), 'detached HEAD · kept');
+    assert.equal(describeOrphan('shepherd/b', undefined), 'shepherd/b');
+    const tip = orphanTooltip('/w/a', kept);
+    assert.ok(tip.startsWith('/w/a\nKept when the session "Fix the parser" closed, '), tip);
+    assert.ok(tip.includes(new Date(kept.keptAt).toLocaleString()), tip);
+    assert.match(orphanTooltip('/w/b', undefined), /^\/w\/b\nNo session owns this worktree: its session was lost/);
   });
 
   it('names five files and counts the rest', () => {
