@@ -68,18 +68,22 @@ async function writeAutogroupNice(pid: number, niceness: number): Promise<Autogr
 }
 
 /**
- * Lowers the CPU priority of workers' process groups. Every worker starts in a session of its own (so
+ * Sets the CPU priority of workers' process groups. Every worker starts in a session of its own (so
  * that its whole group can be stopped), and on Linux, where each session is scheduled as a group,
  * each worker then weighed as much as the whole editor: fifty busy agents left the extension host a
  * fifty-first of the machine and stalled its event loop for hundreds of milliseconds. A group's nice
- * value (/proc/<pid>/autogroup) covers its leader and everything it starts, now or later; the
- * leader's own nice value covers systems that schedule processes one by one (macOS, Linux without
- * autogroup). Nice values only ever go up: lowering a priority needs no privilege.
+ * value (/proc/<pid>/autogroup) covers its leader and everything it starts, now or later, and may go
+ * up or back down to 0 without privilege. The leader's own nice value covers systems that schedule
+ * processes one by one (macOS, Linux without autogroup); it only ever goes up, as lowering it needs
+ * privilege.
  */
 export class CpuPriorities {
-  private readonly waiting: Array<{ readonly pid: number; readonly niceness: number }> = [];
-  /** Leaders whose group was lowered (or is about to be) and has not ended: what restore() may undo. */
-  private readonly lowered = new Set<number>();
+  /** The group nice value each tracked leader should have (absent: 0). */
+  private readonly wanted = new Map<number, number>();
+  /** The group nice value written for each leader so far (absent: 0, as every group starts). */
+  private readonly applied = new Map<number, number>();
+  /** Leaders whose group is to be written, in order; each at most once. */
+  private readonly waiting: number[] = [];
   private draining: Promise<unknown> | undefined;
   /** Set after a refusal other than the rate limit: the groups stay as they are from then on. */
   private refused = false;
@@ -89,38 +93,45 @@ export class CpuPriorities {
     private readonly tasks: TaskRegistry,
   ) {}
 
-  /** Gives the group led by `pid` the priority; group changes are paced by the kernel's rate limit. */
+  /** Gives the new group led by `pid` the priority; group changes are paced by the kernel's rate limit. */
   lower(pid: number, priority: CpuPriority): void {
+    if (NICENESS[priority] !== 0) {
+      this.change(pid, priority);
+    }
+  }
+
+  /** Gives a running group a new priority (a changed setting): higher or lower, in its turn. */
+  change(pid: number, priority: CpuPriority): void {
     const niceness = NICENESS[priority];
-    if (niceness === 0) {
+    if (niceness === (this.wanted.get(pid) ?? 0)) {
       return;
     }
-    this.lowered.add(pid);
-    this.lowerLeader(pid, niceness);
-    this.queue({ pid, niceness }, 'last');
+    this.want(pid, niceness);
+    this.raiseLeader(pid, niceness);
+    this.queue(pid, 'last');
   }
 
   /**
-   * Gives a lowered group its normal weight back, ahead of any lowering still waiting: a stopping
+   * Gives a lowered group its normal weight back, ahead of any change still waiting: a stopping
    * agent must get the CPU to handle its SIGTERM (flush its session) within the grace period even
    * when the machine is saturated. (The leader's own nice value stays: only privilege can lower it.)
    */
   restore(pid: number): void {
-    if (!this.lowered.delete(pid)) {
+    if (!this.wanted.has(pid)) {
       return;
     }
-    const pending = this.waiting.findIndex((change) => change.pid === pid);
-    if (pending >= 0) {
-      // Its group was never changed: dropping the change is the whole restore.
-      this.waiting.splice(pending, 1);
-      return;
-    }
-    this.queue({ pid, niceness: 0 }, 'first');
+    this.wanted.delete(pid);
+    this.queue(pid, 'first');
   }
 
-  /** The group ended: nothing is left to restore. */
+  /** The group ended: nothing is left to change or restore. */
   forget(pid: number): void {
-    this.lowered.delete(pid);
+    this.wanted.delete(pid);
+    this.applied.delete(pid);
+    const at = this.waiting.indexOf(pid);
+    if (at >= 0) {
+      this.waiting.splice(at, 1);
+    }
   }
 
   /** Resolves once every change asked for so far is made (or could not be). */
@@ -130,21 +141,38 @@ export class CpuPriorities {
     }
   }
 
-  private queue(change: { readonly pid: number; readonly niceness: number }, where: 'first' | 'last'): void {
+  private want(pid: number, niceness: number): void {
+    if (niceness === 0) {
+      this.wanted.delete(pid);
+    } else {
+      this.wanted.set(pid, niceness);
+    }
+  }
+
+  private queue(pid: number, where: 'first' | 'last'): void {
     if (process.platform !== 'linux' || this.refused) {
       return;
     }
-    if (where === 'first') {
-      this.waiting.unshift(change);
-    } else {
-      this.waiting.push(change);
+    const at = this.waiting.indexOf(pid);
+    if (at >= 0 && where === 'first') {
+      this.waiting.splice(at, 1);
+    }
+    if (at < 0 || where === 'first') {
+      if (where === 'first') {
+        this.waiting.unshift(pid);
+      } else {
+        this.waiting.push(pid);
+      }
     }
     this.draining ??= this.tasks.run('change workers’ CPU priority', (signal) => this.drain(signal));
   }
 
-  private lowerLeader(pid: number, niceness: number): void {
+  /** Raises the leader's own nice value to `niceness` (never lowers it: that needs privilege). */
+  private raiseLeader(pid: number, niceness: number): void {
     try {
-      os.setPriority(pid, niceness);
+      if (os.getPriority(pid) < niceness) {
+        os.setPriority(pid, niceness);
+      }
     } catch (error) {
       // ESRCH: the worker already ended, which its own exit reports.
       if (systemErrno(error) !== 'ESRCH') {
@@ -159,19 +187,31 @@ export class CpuPriorities {
         this.waiting.length = 0;
         return;
       }
-      for (let change = this.waiting.shift(); change && !signal.aborted; change = this.waiting.shift()) {
+      for (let pid = this.waiting.shift(); pid !== undefined && !signal.aborted; pid = this.waiting.shift()) {
+        // A change undone while it waited (a lowering, then a stop) writes nothing.
+        const niceness = this.wanted.get(pid) ?? 0;
+        if (niceness === (this.applied.get(pid) ?? 0)) {
+          continue;
+        }
         let outcome: AutogroupWrite;
         try {
-          outcome = await writeAutogroupNice(change.pid, change.niceness);
+          outcome = await writeAutogroupNice(pid, niceness);
         } catch (error) {
           this.refused = true;
           this.waiting.length = 0;
-          this.logger.warn(`workers keep their CPU priority: /proc/${change.pid}/autogroup: ${describeError(error)}`);
+          this.logger.warn(`workers keep their CPU priority: /proc/${pid}/autogroup: ${describeError(error)}`);
           return;
         }
-        // Refused for now by the rate limit: again after the pause, unless a lowering was undone meanwhile.
-        if (outcome === 'again' && (change.niceness === 0 || this.lowered.has(change.pid))) {
-          this.waiting.unshift(change);
+        if (outcome === 'done') {
+          this.applied.set(pid, niceness);
+          if (niceness === 0) {
+            this.applied.delete(pid);
+          }
+        } else if (outcome === 'gone') {
+          this.forget(pid);
+        } else {
+          // Refused for now by the rate limit: again after the pause.
+          this.waiting.unshift(pid);
           await sleep(AUTOGROUP_RETRY_MS);
         }
       }

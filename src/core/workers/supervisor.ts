@@ -167,9 +167,18 @@ export class Supervisor implements Disposable {
     });
   }
 
-  /** The CPU priority of agents and their commands from their next start on; running ones keep theirs. */
+  /**
+   * The CPU priority of agents and their commands: running ones get it now (a stopping one keeps its
+   * normal weight, to end in time), later ones when they start.
+   */
   setSessionCpuPriority(priority: CpuPriority): void {
     this.sessionCpuPriority = priority;
+    for (const record of this.records.values()) {
+      const pid = record.running?.entry.pid;
+      if (pid !== undefined && record.state !== 'stopping' && record.definition.source === 'session') {
+        this.priorities.change(pid, priority);
+      }
+    }
   }
 
   /** Fires on every state transition and metrics update, with the worker's new view. */

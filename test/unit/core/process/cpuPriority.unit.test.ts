@@ -133,23 +133,35 @@ describe('CPU priority of agents and their commands', function () {
       );
     });
 
-    it('applies a changed setting to the next start, not to what runs', async () => {
+    it('applies a changed setting to running agents and to later ones, never to the user’s workers', async () => {
       h.supervisor.upsert(definition('first', '/bin/sleep', ['30'], { source: 'session', graceMs: 200 }));
+      h.supervisor.upsert(definition('server', '/bin/sleep', ['30'], { graceMs: 200 }));
       const first = leaderOf(await h.supervisor.start('first'));
-      await waitFor(
-        'the first agent lowered',
-        async () => ((await autogroupNice(first)) === 19 ? true : undefined),
-        3_000,
-      );
+      const server = leaderOf(await h.supervisor.start('server'));
+      const groupAt = (pid: number, niceness: number) =>
+        waitFor(
+          `the group of ${pid} at nice ${niceness}`,
+          async () => ((await autogroupNice(pid)) === niceness ? true : undefined),
+          3_000,
+        );
+      await groupAt(first, 19);
 
       h.supervisor.setSessionCpuPriority('normal');
+      await groupAt(first, 0);
       h.supervisor.upsert(definition('second', '/bin/sleep', ['30'], { source: 'session', graceMs: 200 }));
       const second = leaderOf(await h.supervisor.start('second'));
       // Give a (wrong) lowering the time it would take, then check it did not happen.
       await new Promise((resolve) => setTimeout(resolve, 3 * AUTOGROUP_RETRY_MS));
       assert.equal(await autogroupNice(second), 0);
       assert.equal(os.getPriority(second), 0);
-      assert.equal(await autogroupNice(first), 19, 'the running one keeps its priority');
+
+      h.supervisor.setSessionCpuPriority('low');
+      await groupAt(first, 10);
+      await groupAt(second, 10);
+      assert.equal(os.getPriority(second), 10, 'the leader itself, for systems without autogroups');
+      assert.equal(os.getPriority(first), 19, 'a leader’s own nice value never goes back down: that needs privilege');
+      assert.equal(await autogroupNice(server), 0, 'a worker of the user’s runs like any program');
+      assert.equal(os.getPriority(server), 0);
     });
   });
 
