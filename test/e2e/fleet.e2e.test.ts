@@ -78,10 +78,10 @@ describe('fleet view', () => {
     const { page, fleet } = e2e();
     assert.ok(fleet);
     await startCommand(page, 'Shepherd: Connect to Fleet…');
-    await answerInput(page, fleet.redisUrl);
-    await answerInput(page, ''); // ACL user: the default one
-    await answerInput(page, ''); // no Redis password on the local server
-    await answerInput(page, fleet.fleetSecret);
+    await answerInput(page, 'Connect to Fleet (1/4)', fleet.redisUrl);
+    await answerInput(page, 'Connect to Fleet (2/4)', ''); // ACL user: the default one
+    await answerInput(page, 'Connect to Fleet (3/4)', ''); // no Redis password on the local server
+    await answerInput(page, 'Connect to Fleet (4/4)', fleet.fleetSecret);
     const pane = await openFleetView(page);
     // The machine and its one peer share the name; the peer's row is the one that says "peer".
     const peer = fleetRow(pane, fleet?.peerName ?? 'gpu-box').filter({ hasText: 'peer ·' });

@@ -101,8 +101,8 @@ describe('the newcomer path', () => {
     await runWalkthroughStep(page, 'Open the Shepherd view', 'Open the Shepherd View');
     await shepherdPane(page).waitFor({ state: 'visible', timeout: 20_000 });
     await runWalkthroughStep(page, 'Run a command as a worker', 'Run Command as Worker');
-    await answerInput(page, `node -e "setInterval(() => {}, 1000)"`);
-    await answerInput(page, ADHOC);
+    await answerInput(page, 'Run Command as Worker (1/2)', `node -e "setInterval(() => {}, 1000)"`);
+    await answerInput(page, 'Run Command as Worker (2/2)', ADHOC);
     await waitForRowState(page, ADHOC, 'running');
     await runCommand(page, 'View: Close All Editors');
   });

@@ -74,7 +74,7 @@ describe('a Gemini CLI session (real gemini --acp, mock API)', () => {
     );
     await signIn.click();
     await pickItem(page, 'Gemini API key');
-    await answerInput(page, DUMMY_KEY);
+    await answerInput(page, 'Sign in to', DUMMY_KEY);
 
     const frame = sessionFrame(page);
     const input = frame.locator('#input');

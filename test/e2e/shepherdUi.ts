@@ -114,12 +114,19 @@ export async function dismissOverlays(page: Page): Promise<void> {
   }
 }
 
-/** Types into an input box a command opened, and presses Enter. */
-export async function answerInput(page: Page, text: string): Promise<void> {
-  const input = page.locator('.quick-input-widget input.input');
-  await input.waitFor({ state: 'visible', timeout: 10_000 });
+/**
+ * Types into the input box titled `title` (a command's step, such as "Run Command as Worker (1/2): command")
+ * and presses Enter, then waits for that box to go. A command's steps reuse one widget: text typed before the
+ * next step shows would land in the step just answered, and the next step would wait forever.
+ */
+export async function answerInput(page: Page, title: string, text: string): Promise<void> {
+  const widget = page.locator('.quick-input-widget');
+  const step = widget.locator('.quick-input-title', { hasText: title });
+  await step.waitFor({ state: 'visible', timeout: 10_000 });
+  const input = widget.locator('input.input');
   await input.fill(text);
   await input.press('Enter');
+  await step.waitFor({ state: 'hidden', timeout: 10_000 });
 }
 
 /**

@@ -82,9 +82,13 @@ describe('workers view', () => {
     const { page } = e2e();
     await openShepherdView(page);
     await startCommand(page, 'Shepherd: Run Command as Worker…');
-    await answerInput(page, `node -e "console.log('e2e-adhoc-' + 6 * 7); setInterval(() => {}, 1000)"`);
+    await answerInput(
+      page,
+      'Run Command as Worker (1/2)',
+      `node -e "console.log('e2e-adhoc-' + 6 * 7); setInterval(() => {}, 1000)"`,
+    );
     // The name field offers the short name ("node -e"); the user gives another.
-    await answerInput(page, 'e2e adhoc');
+    await answerInput(page, 'Run Command as Worker (2/2)', 'e2e adhoc');
     const row = page.locator('.pane .monaco-list-row[aria-label^="e2e adhoc,"]').first();
     await row.waitFor({ state: 'visible', timeout: 20_000 });
     await row.click();
