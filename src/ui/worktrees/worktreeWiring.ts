@@ -91,12 +91,16 @@ export function wireWorktrees(
   const { manager, tasks, logger, notifier } = deps;
   const git = new GitRunner();
   const worktrees = store.add(new SessionWorktrees(manager, git, tasks, logger));
-  const setContextKey = (): Thenable<unknown> =>
-    vscode.commands.executeCommand('setContext', HAS_WORKTREE_SESSIONS_KEY, worktrees.entries().length > 0);
-  void setContextKey();
+  const setContextKey = (): void => {
+    const hasSessions = worktrees.entries().length > 0;
+    void tasks.run('set context key', async () => {
+      await vscode.commands.executeCommand('setContext', HAS_WORKTREE_SESSIONS_KEY, hasSessions);
+    });
+  };
+  setContextKey();
   store.add(
     worktrees.onDidChange((sessionId) => {
-      void setContextKey();
+      setContextKey();
       deps.onDidChange(sessionId);
     }),
   );
