@@ -155,6 +155,8 @@ describe('SessionManager', () => {
     const busy = await manager.create(fakeAgent, h.tempDir);
     await manager.send(idle.id, 'hello', h.tempDir);
     void manager.send(busy.id, 'hang', h.tempDir);
+    // Its agent starts for this turn: on a loaded machine that can take longer than the idle timeout.
+    await waitFor('the busy turn to start', () => (manager.get(busy.id)?.state === 'busy' ? true : undefined), 5_000);
     await waitFor('the idle agent to stop', () => (manager.get(idle.id)?.state === 'exited' ? true : undefined), 5_000);
     assert.equal(manager.get(busy.id)?.state, 'busy');
     await manager.send(idle.id, 'still there?', h.tempDir);
