@@ -32,6 +32,17 @@ export interface ConnectionOptions {
   readonly resumeId: string | undefined;
   /** pi keeps a conversation in a file; Shepherd names it so a later process can continue it. */
   readonly sessionFile: string | undefined;
+  /**
+   * The conversation so far, read when the first turn is sent, for an agent that could not reload it
+   * (ACP). It may end with the message that turn sends.
+   */
+  readonly earlierMessages?: () => readonly EarlierMessage[];
+}
+
+/** A message of the conversation so far, as the transcript holds it. */
+export interface EarlierMessage {
+  readonly role: 'user' | 'assistant';
+  readonly text: string;
 }
 
 /**

@@ -4,7 +4,7 @@ import { DisposableStore } from '../base/events';
 import { describeError } from '../base/logger';
 import { AcpSignInMethod, AgentSignInRequiredError } from './acp/acpSignIn';
 import { AgentConfig, canResume } from './agentConfig';
-import { AgentConnection, ConnectionOptions } from './agentConnection';
+import { AgentConnection, ConnectionOptions, EarlierMessage } from './agentConnection';
 import { AgentEventSignals, applyAgentEvent } from './agentEventMapper';
 import { AgentLaunchContext, launchAgent } from './agentLauncher';
 import { Session } from './session';
@@ -36,6 +36,15 @@ export interface SessionConnectionsContext extends AgentLaunchContext {
 /** Where the session's agent runs: its own configured folder, else the session's. */
 function agentCwdOf(session: Session, cwd: string): string {
   return session.agent.cwd ?? cwd;
+}
+
+/** The user's and the agent's messages so far, for an agent that cannot reload the conversation. */
+function earlierMessagesOf(session: Session): EarlierMessage[] {
+  return session.transcript
+    .list()
+    .flatMap((entry) =>
+      entry.kind === 'user' || entry.kind === 'assistant' ? [{ role: entry.kind, text: entry.text }] : [],
+    );
 }
 
 export class SessionConnections {
@@ -145,6 +154,7 @@ export class SessionConnections {
       cwd: agentCwd,
       resumeId: resuming ? session.resumeId : undefined,
       sessionFile: this.sessionFileFor(session.agent, session.id),
+      earlierMessages: () => earlierMessagesOf(session),
     });
   }
 

@@ -1,5 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import type { ClientConnection, SessionNotification } from '@agentclientprotocol/sdk';
+import type { ClientConnection, ContentBlock, SessionNotification } from '@agentclientprotocol/sdk';
 import { Emitter, Event } from '../../base/events';
 import { describeError, Logger } from '../../base/logger';
 import { maskValues } from '../../base/secrets';
@@ -18,6 +18,7 @@ import {
 } from '../agentConnection';
 import { AgentEvent } from '../protocols/agentEvents';
 import { AcpAgentProcess } from './acpAgentProcess';
+import { carryOverOf } from './acpCarryOver';
 import { connectAcpClient } from './acpClientHandlers';
 import { openAcpSession } from './acpHandshake';
 import { AcpPermissions } from './acpPermissions';
@@ -158,12 +159,21 @@ export class AcpConnection implements AgentConnection {
     }
     this.currentState = 'busy';
     this.process.lastOutputAt = Date.now();
+    const prompt: ContentBlock[] = [{ type: 'text', text }];
     if (this.openNotice !== undefined) {
-      this.handle({ type: 'notice', text: this.openNotice });
+      // The conversation was not reloaded: this first prompt carries it over, and the notice says so.
+      const carried = carryOverOf(this.options.earlierMessages?.() ?? [], text);
+      const said = carried
+        ? l10n.t('Your message gives the new one the last {0} messages of this conversation.', carried.messages)
+        : undefined;
+      this.handle({ type: 'notice', text: said ? `${this.openNotice} ${said}` : this.openNotice });
       this.openNotice = undefined;
+      if (carried) {
+        prompt.unshift({ type: 'text', text: carried.text });
+      }
     }
     return this.turns.run(
-      () => rpc.agent.request('session/prompt', { sessionId, prompt: [{ type: 'text', text }] }),
+      () => rpc.agent.request('session/prompt', { sessionId, prompt }),
       this.replay.active ? this.replay.drained() : undefined,
     );
   }

@@ -1,11 +1,21 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { CARRY_OVER_LIMIT_CHARS } from '../../../../../src/core/sessions/acp/acpCarryOver';
 import { ACP_CANCEL_GRACE_MS } from '../../../../../src/core/sessions/acp/acpTurn';
 import { AcpClientHost, DISK_FILES } from '../../../../../src/core/sessions/acp/clientHost';
 import { assistantTexts, recordStates, transcriptLines } from '../../../../helpers/agentSessions';
 import { fakeAcpAgent, useAcpSessions } from '../../../../helpers/fakeAcp';
 import { waitFor } from '../../../../helpers/processes';
+
+/** The text blocks of every prompt the fake agent received, in order (FAKE_ACP_PROMPT_LOG). */
+async function promptsSent(file: string): Promise<string[][]> {
+  const text = await fs.readFile(file, 'utf8');
+  return text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as string[]);
+}
 
 describe('ACP sessions (scripted agent)', function () {
   this.timeout(30_000);
@@ -171,7 +181,8 @@ describe('ACP sessions (scripted agent)', function () {
     const state = path.join(h.tempDir, 'agent-state');
     await fs.mkdir(state);
     const { manager, workspace } = await acp.open();
-    const agent = fakeAcpAgent({ FAKE_ACP_STATE_DIR: state });
+    const prompts = path.join(h.tempDir, 'prompts.jsonl');
+    const agent = fakeAcpAgent({ FAKE_ACP_STATE_DIR: state, FAKE_ACP_PROMPT_LOG: prompts });
     const session = await manager.create(agent, workspace);
     await manager.send(session.id, 'first', workspace);
     const firstWorker = manager.get(session.id)?.workerId;
@@ -185,6 +196,7 @@ describe('ACP sessions (scripted agent)', function () {
     assert.equal(assistantTexts(manager, session.id).at(-1), 'You said: third');
     assert.match(transcriptLines(manager, session.id), /notice:Resuming the conversation/);
     assert.doesNotMatch(transcriptLines(manager, session.id), /replayed/, 'the replay is not shown twice');
+    assert.deepEqual((await promptsSent(prompts)).at(-1), ['third'], 'a reloaded conversation needs no carry-over');
   });
 
   it('resumes an agent that replays the conversation after answering session/load (Gemini CLI), replay left out', async () => {
@@ -213,8 +225,12 @@ describe('ACP sessions (scripted agent)', function () {
   it('says so when the agent cannot reload the conversation after a kill, instead of a silent fresh start', async () => {
     const state = path.join(h.tempDir, 'agent-state');
     await fs.mkdir(state);
+    const prompts = path.join(h.tempDir, 'prompts.jsonl');
     const { manager, workspace } = await acp.open();
-    const session = await manager.create(fakeAcpAgent({ FAKE_ACP_STATE_DIR: state }), workspace);
+    const session = await manager.create(
+      fakeAcpAgent({ FAKE_ACP_STATE_DIR: state, FAKE_ACP_PROMPT_LOG: prompts }),
+      workspace,
+    );
     await manager.send(session.id, 'first', workspace);
     await manager.send(session.id, 'die', workspace);
     // The agent lost its saved session (Gemini CLI 0.61 was seen answering session/load this way).
@@ -224,8 +240,40 @@ describe('ACP sessions (scripted agent)', function () {
     assert.equal(assistantTexts(manager, session.id).at(-1), 'You said: third');
     assert.match(
       transcriptLines(manager, session.id),
-      /notice:The agent could not reload the conversation \(no such session\); starting a new one\./,
+      /notice:The agent could not reload the conversation \(no such session\); starting a new one\. Your message gives the new one the last 4 messages of this conversation\./,
     );
+    // The new session's first prompt carries the earlier exchange ahead of the user's message.
+    const [carried, message] = (await promptsSent(prompts)).at(-1) ?? [];
+    assert.equal(message, 'third');
+    assert.match(
+      carried ?? '',
+      /User: first\n\nAssistant: You said: first\n\nUser: die\n\nAssistant: about to crash\n\n\[Shepherd\] End of/,
+    );
+  });
+
+  it('carries the conversation over to an agent that cannot reload one, once, bounded', async () => {
+    const prompts = path.join(h.tempDir, 'prompts.jsonl');
+    const { manager, workspace } = await acp.open();
+    const session = await manager.create(fakeAcpAgent({ FAKE_ACP_PROMPT_LOG: prompts }), workspace);
+    const long = `start ${'x'.repeat(CARRY_OVER_LIMIT_CHARS)} end`;
+    await manager.send(session.id, long, workspace);
+    await manager.send(session.id, 'first', workspace);
+    await manager.restartAgent(session.id, workspace);
+    await manager.send(session.id, 'second', workspace);
+    await manager.send(session.id, 'third', workspace);
+    assert.match(
+      transcriptLines(manager, session.id),
+      /notice:This agent cannot reload a conversation: it starts a new one\. Your message gives the new one the last 3 messages/,
+    );
+    const sent = await promptsSent(prompts);
+    assert.equal(sent.length, 4);
+    const [carried, message] = sent[2];
+    assert.equal(message, 'second');
+    assert.ok(carried.length <= CARRY_OVER_LIMIT_CHARS + 500, `the carry-over is bounded: ${carried.length} chars`);
+    // Newest first until the bound: the long reply is cut from its start, the long message left out.
+    assert.match(carried, /:\n\nAssistant: …x+ end\n\nUser: first\n\nAssistant: You said: first\n\n\[Shepherd\] End/);
+    assert.doesNotMatch(carried, /start x/);
+    assert.deepEqual(sent[3], ['third'], 'only the first prompt of the new process carries it');
   });
 
   it('ends a turn the agent never answers once the cancel grace passes, after the stall watchdog flagged it', async function () {

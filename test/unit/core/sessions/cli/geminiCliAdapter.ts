@@ -56,11 +56,17 @@ export const geminiCli: AgentCliAdapter = {
     check(resumed) {
       // Gemini CLI 0.61's session/load in a new process races with itself: it starts recording the loaded
       // session afresh (rewriting its chat file to the context alone) before it reads it, then mostly fails
-      // with "Internal error" (details: "No previous sessions found for this project"). Either way the
-      // user must be told the truth.
+      // with "Internal error" (details: "No previous sessions found for this project"). Then the user is
+      // told, and the new session's first prompt carries the earlier exchange over.
       if (/could not reload the conversation/.test(resumed.transcript)) {
-        assert.match(resumed.transcript, /notice:The agent could not reload the conversation \(Internal error\)/);
-        assert.deepEqual(resumed.request?.userTexts, ['third'], 'a new conversation, as the notice says');
+        assert.match(
+          resumed.transcript,
+          /notice:The agent could not reload the conversation \(Internal error\); starting a new one\. Your message gives the new one the last \d+ messages/,
+        );
+        const userTexts = resumed.request?.userTexts ?? [];
+        assert.equal(userTexts.length, 1, 'a new conversation, as the notice says');
+        assert.match(userTexts[0], /third$/);
+        assert.match(JSON.stringify(resumed.request?.messages), /User: first\\n\\nAssistant: first answer/);
       } else {
         acpResume.check(resumed);
       }
