@@ -117,7 +117,9 @@ export async function dismissOverlays(page: Page): Promise<void> {
 /**
  * Types into the input box titled `title` (a command's step, such as "Run Command as Worker (1/2): command")
  * and presses Enter, then waits for that box to go. A command's steps reuse one widget: text typed before the
- * next step shows would land in the step just answered, and the next step would wait forever.
+ * next step shows would land in the step just answered. In CI an Enter on the step after the walkthrough's
+ * was seen to go unanswered (the box kept the typed name, no validation message, for 20 s); a user presses
+ * it again, and so does this, saying so on stderr with what had the focus.
  */
 export async function answerInput(page: Page, title: string, text: string): Promise<void> {
   const widget = page.locator('.quick-input-widget');
@@ -125,8 +127,24 @@ export async function answerInput(page: Page, title: string, text: string): Prom
   await step.waitFor({ state: 'visible', timeout: 10_000 });
   const input = widget.locator('input.input');
   await input.fill(text);
-  await input.press('Enter');
-  await step.waitFor({ state: 'hidden', timeout: 10_000 });
+  for (let attempt = 1; ; attempt++) {
+    await input.press('Enter');
+    const gone = await step.waitFor({ state: 'hidden', timeout: 3_000 }).then(
+      () => true,
+      () => false,
+    );
+    if (gone) {
+      return;
+    }
+    if (attempt === 4) {
+      throw new Error(`the input box "${title}" stayed after ${attempt} presses of Enter`);
+    }
+    // A string expression: the tests are compiled without the DOM's types.
+    const focused = String(
+      await page.evaluate('document.activeElement ? document.activeElement.className : "nothing"'),
+    );
+    process.stderr.write(`[e2e] Enter on "${title}" went unanswered for 3 s (focus: ${focused}); pressing it again\n`);
+  }
 }
 
 /**
