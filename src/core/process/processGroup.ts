@@ -181,6 +181,21 @@ async function waitForGroupExit(
   return false;
 }
 
+/**
+ * After a SIGKILL to group `pgid`: true once the group is gone, false if it is still there after
+ * KILL_CONFIRM_MS. A SIGKILL takes effect when each member next runs, which on a loaded machine is
+ * not at once: a caller that says "nothing of it runs any more" waits for this first.
+ */
+export function confirmGroupKilled(pgid: number, pollMs: number = DEFAULT_POLL_MS): Promise<boolean> {
+  return waitForGroupExit(
+    new GroupProbe(pgid),
+    Date.now() + KILL_CONFIRM_MS,
+    pollMs,
+    undefined,
+    Math.min(pollMs, KILL_FIRST_PROBE_MS),
+  );
+}
+
 function taskkill(pid: number, force: boolean): Promise<void> {
   const args = ['/PID', String(pid), '/T', ...(force ? ['/F'] : [])];
   return new Promise((resolve) => {

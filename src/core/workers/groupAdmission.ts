@@ -1,6 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import { LaunchedWorker, LaunchEnvironment, LaunchError, launchWorker } from '../process/processLauncher';
-import { killGroupSync } from '../process/processGroup';
+import { confirmGroupKilled, killGroupSync } from '../process/processGroup';
 import { readStartToken } from '../process/procfs';
 import { SpawnEntry, SpawnRegistry } from '../process/spawnRegistry';
 import { WorkerDefinition } from '../definitions/workerDefinition';
@@ -58,6 +58,7 @@ export class GroupAdmission {
       // The process may exist although admission failed afterwards: never leave it running.
       if (launched?.child.pid !== undefined) {
         killGroupSync(launched.child.pid);
+        await confirmGroupKilled(launched.child.pid);
       }
       throw error;
     } finally {

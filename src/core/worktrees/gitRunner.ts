@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { SubprocessTimeoutError, withTimeout } from '../base/timeouts';
-import { IS_WINDOWS, signalGroup } from '../process/processGroup';
+import { confirmGroupKilled, IS_WINDOWS, signalGroup } from '../process/processGroup';
 import { classifyGitFailure, GitError } from './gitErrors';
 import { KeyedQueue } from './keyedQueue';
 
@@ -54,6 +54,17 @@ export interface GitRunnerOptions {
   /** Replaces the inherited environment's variables of the same name (tests put a fake git first on PATH). */
   readonly env?: Readonly<Record<string, string>>;
   readonly timeoutMs?: number;
+}
+
+/**
+ * Waits for the group of a git that was SIGKILLed to be gone (a hook it started included), so a caller
+ * never sees one that still runs; returns what to add to the error if the group outlived the kill.
+ */
+async function afterKill(pid: number | undefined): Promise<string> {
+  if (pid === undefined || IS_WINDOWS || (await confirmGroupKilled(pid))) {
+    return '';
+  }
+  return l10n.t(' (its process group {0} was still there after SIGKILL)', pid);
 }
 
 /** Collects a stream into at most `limit` bytes; `overflowed` says whether more arrived. */
@@ -154,26 +165,25 @@ export class GitRunner {
         onTimeout: killGroup,
       });
     } catch (error) {
-      // Wait for the killed leader (not for its pipes, which an escaped process could hold open) so
-      // the caller never sees a git that still runs.
+      // Wait for the killed leader, then its group (not for pipes, which an escaped process could hold open), so
+      // the caller never sees a git, or a hook it started, that still runs.
       await exited;
-      throw error instanceof SubprocessTimeoutError
-        ? new GitError('timeout', l10n.t('{0}; git was killed', error.message))
-        : error;
+      if (!(error instanceof SubprocessTimeoutError)) {
+        throw error;
+      }
+      throw new GitError('timeout', `${l10n.t('{0}; git was killed', error.message)}${await afterKill(child.pid)}`);
     }
     if (code === 'spawn-error') {
       throw await this.describeSpawnError(call, await spawnError);
     }
     if (stdout.overflowed) {
-      throw new GitError(
-        'output-too-large',
-        l10n.t(
-          'git {0} in {1} printed more than {2} bytes; it was stopped',
-          call.args[0] ?? '',
-          call.cwd,
-          MAX_GIT_STDOUT_BYTES,
-        ),
+      const said = l10n.t(
+        'git {0} in {1} printed more than {2} bytes; it was stopped',
+        call.args[0] ?? '',
+        call.cwd,
+        MAX_GIT_STDOUT_BYTES,
       );
+      throw new GitError('output-too-large', `${said}${await afterKill(child.pid)}`);
     }
     const output: GitOutput = { code, stdout: stdout.bytes(), stderr: stderr.bytes().toString('utf8') };
     if (code !== 0 && !(call.okCodes ?? []).includes(code)) {
