@@ -59,8 +59,12 @@ export const claudeCli: AgentCliAdapter = {
       );
       // The new process sent the earlier exchange along: the conversation continued. The cut-off reply to
       // "second" is lost with the process, and "second" itself only if the CLI had not yet saved it when it
-      // was killed (its session file is written asynchronously; under load, seen both ways).
-      const userTexts = (request?.userTexts ?? []).filter((t) => t !== 'second');
+      // was killed (its session file is written asynchronously; under load, seen both ways). When it had
+      // saved the interrupted turn, Claude Code adds "Continue from where you left off." of its own, seen in
+      // CI joined to "first".
+      const userTexts = (request?.userTexts ?? [])
+        .map((t) => t.replace(/(^|\n\n)Continue from where you left off\.$/, ''))
+        .filter((t) => t !== 'second' && t !== '');
       assert.deepEqual(userTexts, ['first', 'third']);
       assert.equal(request?.assistantTexts[0], 'first answer');
     },
