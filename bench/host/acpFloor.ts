@@ -58,7 +58,7 @@ export async function acpFloor(context: HostContext, params: AcpFloorParams): Pr
     await Promise.all(agents.map((agent) => once(agent, 'spawn')));
     const priorities = new CpuPriorities(context.logger, new TaskRegistry(context.logger));
     for (const agent of agents) {
-      priorities.lower(agent.pid as number, params.cpuPriority);
+      priorities.apply(agent.pid as number, params.cpuPriority);
     }
     await priorities.settled();
     const probe = new LoopDelayProbe();

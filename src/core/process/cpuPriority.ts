@@ -67,6 +67,15 @@ async function writeAutogroupNice(pid: number, niceness: number): Promise<Autogr
   }
 }
 
+/** Records a group's nice value, 0 (every group's own) as no entry. */
+function setOrClear(values: Map<number, number>, pid: number, niceness: number): void {
+  if (niceness === 0) {
+    values.delete(pid);
+  } else {
+    values.set(pid, niceness);
+  }
+}
+
 /**
  * Sets the CPU priority of workers' process groups. Every worker starts in a session of its own (so
  * that its whole group can be stopped), and on Linux, where each session is scheduled as a group,
@@ -93,20 +102,16 @@ export class CpuPriorities {
     private readonly tasks: TaskRegistry,
   ) {}
 
-  /** Gives the new group led by `pid` the priority; group changes are paced by the kernel's rate limit. */
-  lower(pid: number, priority: CpuPriority): void {
-    if (NICENESS[priority] !== 0) {
-      this.change(pid, priority);
-    }
-  }
-
-  /** Gives a running group a new priority (a changed setting): higher or lower, in its turn. */
-  change(pid: number, priority: CpuPriority): void {
+  /**
+   * Gives the group led by `pid` the priority, when it starts or when the setting changes: higher or
+   * lower, in its turn (group changes are paced by the kernel's rate limit).
+   */
+  apply(pid: number, priority: CpuPriority): void {
     const niceness = NICENESS[priority];
     if (niceness === (this.wanted.get(pid) ?? 0)) {
       return;
     }
-    this.want(pid, niceness);
+    setOrClear(this.wanted, pid, niceness);
     this.raiseLeader(pid, niceness);
     this.queue(pid, 'last');
   }
@@ -141,28 +146,18 @@ export class CpuPriorities {
     }
   }
 
-  private want(pid: number, niceness: number): void {
-    if (niceness === 0) {
-      this.wanted.delete(pid);
-    } else {
-      this.wanted.set(pid, niceness);
-    }
-  }
-
   private queue(pid: number, where: 'first' | 'last'): void {
     if (process.platform !== 'linux' || this.refused) {
       return;
     }
     const at = this.waiting.indexOf(pid);
-    if (at >= 0 && where === 'first') {
-      this.waiting.splice(at, 1);
-    }
-    if (at < 0 || where === 'first') {
-      if (where === 'first') {
-        this.waiting.unshift(pid);
-      } else {
-        this.waiting.push(pid);
+    if (where === 'first') {
+      if (at >= 0) {
+        this.waiting.splice(at, 1);
       }
+      this.waiting.unshift(pid);
+    } else if (at < 0) {
+      this.waiting.push(pid);
     }
     this.draining ??= this.tasks.run('change workers’ CPU priority', (signal) => this.drain(signal));
   }
@@ -203,10 +198,7 @@ export class CpuPriorities {
           return;
         }
         if (outcome === 'done') {
-          this.applied.set(pid, niceness);
-          if (niceness === 0) {
-            this.applied.delete(pid);
-          }
+          setOrClear(this.applied, pid, niceness);
         } else if (outcome === 'gone') {
           this.forget(pid);
         } else {

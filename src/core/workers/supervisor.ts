@@ -176,7 +176,7 @@ export class Supervisor implements Disposable {
     for (const record of this.records.values()) {
       const pid = record.running?.entry.pid;
       if (pid !== undefined && record.state !== 'stopping' && record.definition.source === 'session') {
-        this.priorities.change(pid, priority);
+        this.priorities.apply(pid, priority);
       }
     }
   }

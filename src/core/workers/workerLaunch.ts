@@ -83,7 +83,7 @@ export class WorkerLaunch {
       await record.remnantCleanup;
       const { launched, entry } = await this.context.admission.admit(definition);
       this.attach(record, launched, entry);
-      this.context.priorities.lower(entry.pid, this.context.priorityOf(definition));
+      this.context.priorities.apply(entry.pid, this.context.priorityOf(definition));
       // On record outside this process before start() resolves, so a host killed right now leaks nothing.
       await this.context.groupWatcher?.groupStarted(watchedGroup(definition, entry));
     } catch (error) {
